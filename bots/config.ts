@@ -1,0 +1,217 @@
+import { z } from 'zod';
+import type { CoreSettings } from '../core/settings.ts';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .pipe(z.url().optional())
+  .optional();
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''])
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? fallback : ['true', '1', 'yes', 'on'].includes(value)));
+const whole = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
+
+const timeZone = z
+  .string()
+  .default('Europe/Kyiv')
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not a known IANA time zone (e.g. Europe/Kyiv)');
+
+/** "1-5" (days 1 to 5), "10-25", or empty for every day. */
+const dayWindow = z
+  .string()
+  .trim()
+  .default('')
+  .transform((value, ctx) => {
+    if (value === '') return null;
+    const match = /^(\d{1,2})\s*-\s*(\d{1,2})$/.exec(value);
+    const fromDay = Number(match?.[1]);
+    const toDay = Number(match?.[2]);
+    if (!match || fromDay < 1 || toDay > 31 || fromDay > toDay) {
+      ctx.addIssue({ code: 'custom', message: 'expected FROM-TO days of the month, e.g. 1-5, or empty' });
+      return z.NEVER;
+    }
+    return { fromDay, toDay };
+  });
+
+/** "21-9" (from 21:00 to 09:00 local time), or empty for none. */
+const hourRange = z
+  .string()
+  .trim()
+  .default('21-9')
+  .transform((value, ctx) => {
+    if (value === '') return null;
+    const match = /^(\d{1,2})\s*-\s*(\d{1,2})$/.exec(value);
+    const fromHour = Number(match?.[1]);
+    const toHour = Number(match?.[2]);
+    if (!match || fromHour > 23 || toHour > 23 || fromHour === toHour) {
+      ctx.addIssue({ code: 'custom', message: 'expected FROM-TO hours, e.g. 21-9, or empty' });
+      return z.NEVER;
+    }
+    return { fromHour, toHour };
+  });
+
+const environment = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: whole(3000, 0, 65535),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: optionalUrl,
+  EMBEDDED_DB_DIR: z.string().trim().min(1).default('./data'),
+  DB_POOL_MAX: whole(10, 2, 200),
+
+  CABINET_TZ: timeZone,
+  PROOF_PAIR_FAILURES_PER_DAY: whole(3, 1, 100),
+  PROOF_SUBSCRIBER_ACCOUNTS_PER_DAY: whole(3, 1, 100),
+  PROOF_SUBSCRIBER_ACCOUNTS_PER_MONTH: whole(10, 1, 1000),
+  PROOF_ACCOUNT_FAILURES_PER_DAY: whole(5, 1, 1000),
+  PROOF_BURST_ALERT_PER_HOUR: whole(30, 1, 100_000),
+  READINGS_WINDOW: dayWindow,
+  READINGS_REFUSE_AFTER_VERIFICATION: flag(true),
+  READINGS_JUMP_M3_PER_DAY: positive(3),
+
+  TELEGRAM_BOT_TOKEN: optionalText,
+  TELEGRAM_API_ROOT: optionalUrl,
+  TELEGRAM_WEBHOOK_URL: optionalUrl,
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and -')
+    .optional(),
+  TELEGRAM_STAFF_CHAT_ID: z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, 'expected a numeric chat id, e.g. -1001234567890')
+    .optional(),
+  TELEGRAM_GLOBAL_PER_SECOND: positive(30),
+  TELEGRAM_GROUP_PER_MINUTE: positive(20),
+
+  VIBER_AUTH_TOKEN: optionalText,
+  VIBER_API_URL: optionalUrl,
+  VIBER_BOT_NAME: z.string().trim().min(1).max(28).default('Водоканал'),
+  VIBER_BOT_AVATAR: optionalUrl,
+  VIBER_WEBHOOK_URL: optionalUrl,
+  VIBER_REMINDERS: flag(true),
+
+  REMINDER_CRON: z.string().trim().min(1).default('0 10 20-25 * *'),
+  REMINDER_TZ: timeZone,
+  REMINDER_QUIET_HOURS: hourRange,
+});
+
+type Environment = z.infer<typeof environment>;
+
+export interface Config {
+  env: Environment['NODE_ENV'];
+  http: { port: number; host: string };
+  logLevel: Environment['LOG_LEVEL'];
+  database: { url: string | undefined; embeddedDir: string; poolMax: number };
+  core: CoreSettings;
+  telegram:
+    | {
+        token: string;
+        apiRoot: string | undefined;
+        webhook: { url: string; path: string; secret: string } | undefined;
+        staffChatId: number | undefined;
+        globalPerSecond: number;
+        groupPerMinute: number;
+      }
+    | undefined;
+  viber:
+    | {
+        authToken: string;
+        apiUrl: string;
+        name: string;
+        avatar: string | undefined;
+        webhook: { url: string; path: string } | undefined;
+        remindersEnabled: boolean;
+      }
+    | undefined;
+  reminders: { cron: string; timeZone: string; quietHours: { fromHour: number; toHour: number } | null };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; every wrong variable is named in one error, so an operator fixes them all at once. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environment.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
+    problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set');
+  }
+  if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_BOT_TOKEN) problems.push('TELEGRAM_BOT_TOKEN: required when TELEGRAM_WEBHOOK_URL is set');
+  if (e.VIBER_AUTH_TOKEN && !e.VIBER_WEBHOOK_URL) {
+    problems.push('VIBER_WEBHOOK_URL: required when VIBER_AUTH_TOKEN is set (Viber only delivers to a webhook)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: e.NODE_ENV,
+    http: { port: e.PORT, host: e.HOST },
+    logLevel: e.LOG_LEVEL,
+    database: { url: e.DATABASE_URL, embeddedDir: e.EMBEDDED_DB_DIR, poolMax: e.DB_POOL_MAX },
+    core: {
+      timeZone: e.CABINET_TZ,
+      proofLimits: {
+        pairFailuresPerDay: e.PROOF_PAIR_FAILURES_PER_DAY,
+        subscriberAccountsPerDay: e.PROOF_SUBSCRIBER_ACCOUNTS_PER_DAY,
+        subscriberAccountsPerMonth: e.PROOF_SUBSCRIBER_ACCOUNTS_PER_MONTH,
+        accountFailuresPerDay: e.PROOF_ACCOUNT_FAILURES_PER_DAY,
+        burstAlertPerHour: e.PROOF_BURST_ALERT_PER_HOUR,
+      },
+      readings: {
+        window: e.READINGS_WINDOW,
+        refuseAfterVerificationDue: e.READINGS_REFUSE_AFTER_VERIFICATION,
+        jumpConfirmM3PerDay: e.READINGS_JUMP_M3_PER_DAY,
+      },
+    },
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: e.TELEGRAM_API_ROOT,
+          webhook:
+            e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET
+              ? { url: e.TELEGRAM_WEBHOOK_URL, path: new URL(e.TELEGRAM_WEBHOOK_URL).pathname, secret: e.TELEGRAM_WEBHOOK_SECRET }
+              : undefined,
+          staffChatId: e.TELEGRAM_STAFF_CHAT_ID === undefined ? undefined : Number(e.TELEGRAM_STAFF_CHAT_ID),
+          globalPerSecond: e.TELEGRAM_GLOBAL_PER_SECOND,
+          groupPerMinute: e.TELEGRAM_GROUP_PER_MINUTE,
+        }
+      : undefined,
+    viber: e.VIBER_AUTH_TOKEN
+      ? {
+          authToken: e.VIBER_AUTH_TOKEN,
+          apiUrl: e.VIBER_API_URL ?? 'https://chatapi.viber.com/pa',
+          name: e.VIBER_BOT_NAME,
+          avatar: e.VIBER_BOT_AVATAR,
+          webhook: e.VIBER_WEBHOOK_URL ? { url: e.VIBER_WEBHOOK_URL, path: new URL(e.VIBER_WEBHOOK_URL).pathname } : undefined,
+          remindersEnabled: e.VIBER_REMINDERS,
+        }
+      : undefined,
+    reminders: { cron: e.REMINDER_CRON, timeZone: e.REMINDER_TZ, quietHours: e.REMINDER_QUIET_HOURS },
+  };
+}
