@@ -187,14 +187,15 @@ export interface Models {
   OutboxMessage: typeof OutboxMessage;
 }
 
-const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true };
+// Factories, not shared objects: Sequelize writes the column name into each attribute definition it is given.
+const id = () => ({ type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true });
 const text = (allowNull = false) => ({ type: DataTypes.TEXT, allowNull });
 const int = (allowNull = false) => ({ type: DataTypes.INTEGER, allowNull });
 const day = (allowNull = false) => ({ type: DataTypes.DATEONLY, allowNull });
 const moment = (allowNull = false) => ({ type: DataTypes.DATE, allowNull });
-const json = { type: DataTypes.JSONB, allowNull: false };
+const json = () => ({ type: DataTypes.JSONB, allowNull: false });
 // Columns the database fills by default get the same default here, or Sequelize's not-null check refuses them.
-const now = { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW };
+const now = () => ({ type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW });
 const withDefault = <T extends object>(column: T, defaultValue: unknown) => ({ ...column, defaultValue });
 
 /**
@@ -206,53 +207,53 @@ export function initModels(sequelize: Sequelize): Models {
     const Base = base as unknown as ModelStatic<Model>;
     const bound = class extends Base {};
     Object.defineProperty(bound, 'name', { value: Base.name });
-    bound.init(attributes, { sequelize, tableName, modelName: Base.name });
+    bound.init(attributes, { sequelize, tableName, modelName: Base.name, underscored: true, timestamps: false });
     return bound as unknown as M;
   };
 
   const models: Models = {
     Account: bind(Account, 'accounts', {
-      id, number: text(), surname: text(), givenNames: withDefault(text(), ''), address: text(), balanceKop: withDefault(int(), 0),
-      phone: text(true), updatedAt: now,
+      id: id(), number: text(), surname: text(), givenNames: withDefault(text(), ''), address: text(), balanceKop: withDefault(int(), 0),
+      phone: text(true), updatedAt: now(),
     }),
     Meter: bind(Meter, 'meters', {
-      id, accountId: int(), serial: text(), service: text(), place: withDefault(text(), ''), lastReading: int(),
+      id: id(), accountId: int(), serial: text(), service: text(), place: withDefault(text(), ''), lastReading: int(),
       lastReadingDate: day(true), verificationDue: day(true), digits: int(),
     }),
-    Payment: bind(Payment, 'payments', { id, accountId: int(), paidOn: day(), amountKop: int() }),
+    Payment: bind(Payment, 'payments', { id: id(), accountId: int(), paidOn: day(), amountKop: int() }),
     Charge: bind(Charge, 'charges', {
-      id, accountId: int(), period: day(), service: text(), volumeM3: { type: DataTypes.DECIMAL(12, 3) }, amountKop: int(),
+      id: id(), accountId: int(), period: day(), service: text(), volumeM3: { type: DataTypes.DECIMAL(12, 3) }, amountKop: int(),
     }),
     Subscriber: bind(Subscriber, 'subscribers', {
-      id, channel: text(), channelUserId: text(), name: withDefault(text(), ''), phone: text(true), consentedAt: moment(true),
+      id: id(), channel: text(), channelUserId: text(), name: withDefault(text(), ''), phone: text(true), consentedAt: moment(true),
       remindersEnabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true }, blockedAt: moment(true),
-      lastInboundAt: moment(true), createdAt: now,
+      lastInboundAt: moment(true), createdAt: now(),
     }),
     Link: bind(Link, 'links', {
-      subscriberId: { ...int(), primaryKey: true }, accountId: { ...int(), primaryKey: true }, method: text(), createdAt: now,
+      subscriberId: { ...int(), primaryKey: true }, accountId: { ...int(), primaryKey: true }, method: text(), createdAt: now(),
     }),
     OwnershipAttempt: bind(OwnershipAttempt, 'ownership_attempts', {
-      id, subscriberId: int(true), accountNumber: text(), method: text(), result: text(), limitFired: text(true), createdAt: now,
+      id: id(), subscriberId: int(true), accountNumber: text(), method: text(), result: text(), limitFired: text(true), createdAt: now(),
     }),
     OwnershipLock: bind(OwnershipLock, 'ownership_locks', {
-      id, scope: text(), subscriberId: int(true), accountNumber: text(true), lockedUntil: moment(), createdAt: now,
+      id: id(), scope: text(), subscriberId: int(true), accountNumber: text(true), lockedUntil: moment(), createdAt: now(),
     }),
-    SecurityAlert: bind(SecurityAlert, 'security_alerts', { id, kind: text(), bucket: moment(), details: withDefault(json, {}), createdAt: now }),
+    SecurityAlert: bind(SecurityAlert, 'security_alerts', { id: id(), kind: text(), bucket: moment(), details: withDefault(json(), {}), createdAt: now() }),
     Reading: bind(Reading, 'readings', {
-      id, meterId: int(), value: int(), localDate: day(), submittedAt: now, subscriberId: int(true), channel: text(),
+      id: id(), meterId: int(), value: int(), localDate: day(), submittedAt: now(), subscriberId: int(true), channel: text(),
       kind: withDefault(text(), 'subscriber'), staffName: text(true), letterId: int(true),
     }),
     Letter: bind(Letter, 'letters', {
-      id, subscriberId: int(true), accountId: int(true), channel: text(), category: text(), text: text(), attachments: withDefault(json, []),
-      correction: { type: DataTypes.JSONB, allowNull: true }, status: withDefault(text(), 'new'), createdAt: now, answeredAt: moment(true),
+      id: id(), subscriberId: int(true), accountId: int(true), channel: text(), category: text(), text: text(), attachments: withDefault(json(), []),
+      correction: { type: DataTypes.JSONB, allowNull: true }, status: withDefault(text(), 'new'), createdAt: now(), answeredAt: moment(true),
       closedAt: moment(true), closedBy: text(true),
     }),
     LetterMessage: bind(LetterMessage, 'letter_messages', {
-      id, letterId: int(), author: text(), staffName: text(true), text: withDefault(text(), ''), attachments: withDefault(json, []), createdAt: now,
+      id: id(), letterId: int(), author: text(), staffName: text(true), text: withDefault(text(), ''), attachments: withDefault(json(), []), createdAt: now(),
     }),
     OutboxMessage: bind(OutboxMessage, 'outbox', {
-      id, kind: text(), payload: json, dedupeKey: text(true), status: withDefault(text(), 'pending'), attempts: withDefault(int(), 0),
-      nextAttemptAt: now, lastError: text(true), createdAt: now, sentAt: moment(true),
+      id: id(), kind: text(), payload: json(), dedupeKey: text(true), status: withDefault(text(), 'pending'), attempts: withDefault(int(), 0),
+      nextAttemptAt: now(), lastError: text(true), createdAt: now(), sentAt: moment(true),
     }),
   };
   return models;

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { createOutboxDispatcher, type ClaimedEntry } from '../../../bots/outbox/dispatcher.ts';
+import { enqueue } from '../../../core/outbox.ts';
+import { FixedClock } from '../../../core/clock.ts';
+
+let db: TestDatabase;
+const logger = pino({ level: 'silent' });
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.destroy();
+});
+beforeEach(async () => {
+  await db.sequelize.query('DELETE FROM outbox');
+});
+
+async function addLetters(...ids: number[]): Promise<void> {
+  await db.sequelize.transaction(async (transaction) => {
+    for (const letterId of ids) await enqueue(db.models, { kind: 'letter-to-staff', payload: { letterId } }, { transaction });
+  });
+}
+
+describe('outbox dispatcher', () => {
+  it('delivers due entries in order, once, and marks them sent', async () => {
+    await addLetters(1, 2, 3);
+    const seen: number[] = [];
+    const dispatcher = createOutboxDispatcher({
+      sequelize: db.sequelize,
+      clock: new FixedClock(new Date()),
+      logger,
+      handlers: { 'letter-to-staff': async (e) => (seen.push(e.payload.letterId), { kind: 'done' }) },
+    });
+    expect(await dispatcher.runOnce()).toBe(3);
+    expect(await dispatcher.runOnce()).toBe(0);
+    expect(seen).toEqual([1, 2, 3]);
+    const statuses = await db.models.OutboxMessage.findAll({ order: [['id', 'ASC']] });
+    expect(statuses.map((s) => s.status)).toEqual(['sent', 'sent', 'sent']);
+  });
+
+  it('retries a failed delivery after a backoff and parks it after the last attempt', async () => {
+    await addLetters(7);
+    const clock = new FixedClock(new Date());
+    let calls = 0;
+    const dispatcher = createOutboxDispatcher({
+      sequelize: db.sequelize,
+      clock,
+      logger,
+      maxAttempts: 2,
+      handlers: {
+        'letter-to-staff': async () => {
+          calls += 1;
+          throw new Error('Telegram is down');
+        },
+      },
+    });
+    expect(await dispatcher.runOnce()).toBe(1);
+    expect(await dispatcher.runOnce()).toBe(0);
+    clock.advance(3_000);
+    expect(await dispatcher.runOnce()).toBe(1);
+    const entry = await db.models.OutboxMessage.findOne();
+    expect(calls).toBe(2);
+    expect(entry?.status).toBe('failed');
+    expect(entry?.lastError).toBe('Telegram is down');
+  });
+
+  it('puts an entry back without counting a failure when the handler asks for later', async () => {
+    await addLetters(9);
+    const clock = new FixedClock(new Date());
+    const results: Array<'later' | 'done'> = ['later', 'done'];
+    const dispatcher = createOutboxDispatcher({
+      sequelize: db.sequelize,
+      clock,
+      logger,
+      handlers: {
+        'letter-to-staff': async () =>
+          results.shift() === 'later' ? { kind: 'later', at: new Date(clock.now().getTime() + 5_000) } : { kind: 'done' },
+      },
+    });
+    await dispatcher.runOnce();
+    expect(await dispatcher.runOnce()).toBe(0);
+    clock.advance(5_000);
+    expect(await dispatcher.runOnce()).toBe(1);
+    const entry = await db.models.OutboxMessage.findOne();
+    expect(entry?.status).toBe('sent');
+    expect(entry?.attempts).toBe(1);
+  });
+
+  it('never hands one entry to two instances working at the same time', async () => {
+    await addLetters(...Array.from({ length: 30 }, (_, i) => i + 1));
+    const seen: number[] = [];
+    const handler = async (e: ClaimedEntry<'letter-to-staff'>) => {
+      seen.push(e.payload.letterId);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return { kind: 'done' } as const;
+    };
+    const make = () =>
+      createOutboxDispatcher({ sequelize: db.sequelize, clock: new FixedClock(new Date()), logger, batchSize: 5, handlers: { 'letter-to-staff': handler } });
+    const [a, b] = [make(), make()];
+    const drain = async (d: ReturnType<typeof make>) => {
+      while ((await d.runOnce()) > 0);
+    };
+    await Promise.all([drain(a), drain(b)]);
+    expect(seen.slice().sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+});

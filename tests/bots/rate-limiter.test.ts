@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { SharedRateLimiter } from '../../bots/rate-limiter.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.destroy();
+});
+
+describe('shared rate limiter', () => {
+  it('lets a burst through at once and then spaces takers at the rate', async () => {
+    const limiter = new SharedRateLimiter(db.sequelize);
+    // A slow rate, so the time the test itself takes between takes hardly refills the bucket.
+    const limit = { perSecond: 1, burst: 3 };
+    const waits: number[] = [];
+    for (let i = 0; i < 6; i += 1) waits.push(await limiter.reserve('test:burst', limit));
+    expect(waits.slice(0, 3)).toEqual([0, 0, 0]);
+    // Each later taker queues one slot (1 s at 1/s) behind the one before it.
+    expect(waits[3]).toBeGreaterThan(800);
+    expect(waits[4]! - waits[3]!).toBeGreaterThan(800);
+    expect(waits[5]! - waits[4]!).toBeGreaterThan(800);
+  });
+
+  it('shares one bucket between two limiters, as two instances would', async () => {
+    const first = new SharedRateLimiter(db.sequelize);
+    const second = new SharedRateLimiter(db.sequelize);
+    const limit = { perSecond: 5, burst: 1 };
+    const started = Date.now();
+    await Promise.all([0, 1, 2, 3].map((i) => (i % 2 ? first : second).take('test:shared', limit)));
+    // Four takers at 5/s with a burst of one: the last goes no sooner than 3 slots (600 ms) after the first.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+  });
+
+  it('keeps keys apart', async () => {
+    const limiter = new SharedRateLimiter(db.sequelize);
+    const limit = { perSecond: 1, burst: 1 };
+    expect(await limiter.reserve('chat:1', limit)).toBe(0);
+    expect(await limiter.reserve('chat:2', limit)).toBe(0);
+    expect(await limiter.reserve('chat:1', limit)).toBeGreaterThan(0);
+  });
+});
