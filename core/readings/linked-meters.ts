@@ -1,0 +1,73 @@
+import { QueryTypes, type Transaction } from 'sequelize';
+import { localDate, type LocalDate } from '../calendar.ts';
+import { lastKnownValues } from '../accounts/meter-state.ts';
+import type { AccountMeters, MeterChoice, ReadingsDeps } from './types.ts';
+
+interface Row {
+  account_id: number;
+  number: string;
+  address: string;
+  meter_id: number | null;
+  serial: string | null;
+  service: string | null;
+  place: string | null;
+  digits: number | null;
+  verification_due: LocalDate | null;
+  submitted_today: boolean | null;
+}
+
+/**
+ * The subscriber's linked accounts with their meters; with `meterId`, only the account holding that meter
+ * (and nothing at all when it is not on a linked account).
+ */
+export async function linkedMeters(
+  deps: ReadingsDeps,
+  subscriberId: number,
+  options: { meterId?: number; transaction?: Transaction } = {},
+): Promise<AccountMeters[]> {
+  const { db, clock, settings } = deps;
+  const today = localDate(clock.now(), settings.timeZone);
+  const transaction = options.transaction ? { transaction: options.transaction } : {};
+  const rows = await db.sequelize.query<Row>(
+    `SELECT a.id AS account_id, a.number, a.address,
+            m.id AS meter_id, m.serial, m.service, m.place, m.digits, m.verification_due,
+            EXISTS (SELECT 1 FROM readings r
+                     WHERE r.meter_id = m.id AND r.local_date = :today AND r.kind = 'subscriber') AS submitted_today
+       FROM links l
+       JOIN accounts a ON a.id = l.account_id
+       ${options.meterId === undefined ? 'LEFT JOIN meters m ON m.account_id = a.id' : 'JOIN meters m ON m.account_id = a.id AND m.id = :meterId'}
+      WHERE l.subscriber_id = :subscriberId
+      ORDER BY a.number, m.serial, m.id`,
+    {
+      replacements: { subscriberId, today, meterId: options.meterId ?? null },
+      type: QueryTypes.SELECT,
+      ...transaction,
+    },
+  );
+  const meterIds = rows.flatMap((row) => (row.meter_id === null ? [] : [row.meter_id]));
+  const lastKnown = await lastKnownValues(db, meterIds, options.transaction);
+
+  const accounts = new Map<number, AccountMeters>();
+  for (const row of rows) {
+    let account = accounts.get(row.account_id);
+    if (!account) {
+      account = { accountId: row.account_id, number: row.number, address: row.address, meters: [] };
+      accounts.set(row.account_id, account);
+    }
+    if (row.meter_id === null) continue;
+    const last = lastKnown.get(row.meter_id);
+    const meter: MeterChoice = {
+      meterId: row.meter_id,
+      serial: row.serial!,
+      service: row.service!,
+      place: row.place!,
+      digits: row.digits!,
+      lastValue: last?.value ?? 0,
+      lastValueDate: last?.date ?? null,
+      verificationDue: row.verification_due,
+      submittedToday: row.submitted_today === true,
+    };
+    account.meters.push(meter);
+  }
+  return [...accounts.values()];
+}

@@ -1,0 +1,119 @@
+import { QueryTypes } from 'sequelize';
+import { addDays, daysBetween, localDate, type LocalDate } from '../calendar.ts';
+import { parseWholeNumber } from '../parse.ts';
+import { linkedMeters } from './linked-meters.ts';
+import { isWindowOpen, nextOpenDay } from './window.ts';
+import type {
+  AccountMeters,
+  MeterChoice,
+  ReadingClosed,
+  ReadingOpenOutcome,
+  ReadingsDeps,
+  SubmitReadingInput,
+  SubmitReadingOutcome,
+} from './types.ts';
+
+export async function meterChoices(deps: ReadingsDeps, subscriberId: number): Promise<AccountMeters[]> {
+  return linkedMeters(deps, subscriberId);
+}
+
+/** The rules that do not depend on the value, in the order a subscriber is best told about them. */
+function closedReason(deps: ReadingsDeps, meter: MeterChoice, today: LocalDate): ReadingClosed | null {
+  const rules = deps.settings.readings;
+  if (rules.refuseAfterVerificationDue && meter.verificationDue !== null && meter.verificationDue < today) {
+    return { kind: 'verification-overdue', due: meter.verificationDue };
+  }
+  if (meter.submittedToday) return { kind: 'same-day', retryOn: nextOpenDay(rules.window, addDays(today, 1)) };
+  if (!isWindowOpen(rules.window, today)) return { kind: 'outside-window', opensOn: nextOpenDay(rules.window, today) };
+  return null;
+}
+
+function today(deps: ReadingsDeps): LocalDate {
+  return localDate(deps.clock.now(), deps.settings.timeZone);
+}
+
+/** Run before asking for the value, so nobody types a reading that is refused whatever it is. */
+export async function checkReadingOpen(
+  deps: ReadingsDeps,
+  input: { subscriberId: number; meterId: number },
+): Promise<ReadingOpenOutcome> {
+  const [account] = await linkedMeters(deps, input.subscriberId, { meterId: input.meterId });
+  const meter = account?.meters[0];
+  if (!meter) return { kind: 'not-linked' };
+  return closedReason(deps, meter, today(deps)) ?? { kind: 'open', meter };
+}
+
+function readValue(value: string | number): number | null {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : null;
+  return parseWholeNumber(value);
+}
+
+export async function submitReading(deps: ReadingsDeps, input: SubmitReadingInput): Promise<SubmitReadingOutcome> {
+  const { db, clock, settings } = deps;
+  const now = clock.now();
+  const day = localDate(now, settings.timeZone);
+  return db.sequelize.transaction(async (transaction): Promise<SubmitReadingOutcome> => {
+    // Submissions for one meter take turns, so the later one reads the earlier one's reading in every check
+    // below (each statement sees what was committed when it started) and is told 'same-day', not 'lower'.
+    await db.sequelize.query(`SELECT id FROM meters WHERE id = :meterId FOR NO KEY UPDATE`, {
+      replacements: { meterId: input.meterId },
+      type: QueryTypes.SELECT,
+      transaction,
+    });
+    const [account] = await linkedMeters(deps, input.subscriberId, { meterId: input.meterId, transaction });
+    const meter = account?.meters[0];
+    if (!meter) return { kind: 'not-linked' };
+    const closed = closedReason(deps, meter, day);
+    if (closed) return closed;
+
+    const value = readValue(input.value);
+    if (value === null) return { kind: 'invalid-value' };
+    const maxValue = 10 ** meter.digits - 1;
+    if (value > maxValue) return { kind: 'over-capacity', maxValue };
+    const previousValue = meter.lastValue;
+    if (value < previousValue) {
+      return {
+        kind: 'lower',
+        lastValue: previousValue,
+        correction: { meterId: meter.meterId, meterSerial: meter.serial, lastValue: previousValue, requestedValue: value },
+      };
+    }
+    const consumption = value - previousValue;
+    if (!input.confirmed && meter.lastValueDate !== null) {
+      const days = Math.max(1, daysBetween(meter.lastValueDate, day));
+      const perDay = consumption / days;
+      if (perDay > settings.readings.jumpConfirmM3PerDay) {
+        return { kind: 'needs-confirmation', consumption, days, perDay: Math.round(perDay * 100) / 100 };
+      }
+    }
+
+    // The partial unique index has the last word over anything that got past the checks without the meter's
+    // lock (another code path, a hand-made row): the loser inserts nothing — no error, so the transaction
+    // stays usable — and is told to come back tomorrow.
+    const inserted = await db.sequelize.query<{ id: number }>(
+      `INSERT INTO readings (meter_id, value, local_date, submitted_at, subscriber_id, channel, kind)
+       VALUES (:meterId, :value, :day, :now, :subscriberId, :channel, 'subscriber')
+       ON CONFLICT (meter_id, local_date) WHERE kind = 'subscriber' DO NOTHING
+       RETURNING id`,
+      {
+        replacements: { meterId: meter.meterId, value, day, now, subscriberId: input.subscriberId, channel: input.channel },
+        type: QueryTypes.SELECT,
+        transaction,
+      },
+    );
+    const row = inserted[0];
+    if (!row) return { kind: 'same-day', retryOn: nextOpenDay(settings.readings.window, addDays(day, 1)) };
+    return {
+      kind: 'accepted',
+      receipt: {
+        readingId: row.id,
+        meterSerial: meter.serial,
+        value,
+        localDate: day,
+        period: day.slice(0, 7),
+        consumption,
+        previousValue,
+      },
+    };
+  });
+}

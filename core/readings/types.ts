@@ -1,0 +1,98 @@
+import type { Clock } from '../clock.ts';
+import type { LocalDate } from '../calendar.ts';
+import type { CoreSettings } from '../settings.ts';
+import type { Database } from '../../models/database.ts';
+import type { Channel, ReadingCorrection } from '../../models/models.ts';
+
+export interface ReadingsDeps {
+  db: Database;
+  clock: Clock;
+  settings: CoreSettings;
+}
+
+/** A meter as the subscriber picks it: what it is, what was last known of it, and whether today's reading is in. */
+export interface MeterChoice {
+  meterId: number;
+  serial: string;
+  service: string;
+  place: string;
+  /** Black digits the meter shows: values above 10^digits − 1 cannot be on it. */
+  digits: number;
+  lastValue: number;
+  lastValueDate: LocalDate | null;
+  verificationDue: LocalDate | null;
+  /** A subscriber reading is already in for this meter today (the zone's day). */
+  submittedToday: boolean;
+}
+
+export interface AccountMeters {
+  accountId: number;
+  number: string;
+  address: string;
+  meters: MeterChoice[];
+}
+
+export type NotLinked = { kind: 'not-linked' };
+export type SameDay = { kind: 'same-day'; retryOn: LocalDate };
+export type OutsideWindow = { kind: 'outside-window'; opensOn: LocalDate };
+export type VerificationOverdue = { kind: 'verification-overdue'; due: LocalDate };
+
+/** Why a meter takes no reading right now, known before the subscriber types a value. */
+export type ReadingClosed = NotLinked | SameDay | OutsideWindow | VerificationOverdue;
+
+export type ReadingOpenOutcome = { kind: 'open'; meter: MeterChoice } | ReadingClosed;
+
+export interface ReadingReceipt {
+  readingId: number;
+  meterSerial: string;
+  value: number;
+  localDate: LocalDate;
+  /** The billing period the reading counts for, 'YYYY-MM'. */
+  period: string;
+  consumption: number;
+  previousValue: number;
+}
+
+export type SubmitReadingOutcome =
+  | { kind: 'accepted'; receipt: ReadingReceipt }
+  | ReadingClosed
+  | { kind: 'invalid-value' }
+  | { kind: 'over-capacity'; maxValue: number }
+  | { kind: 'lower'; lastValue: number; correction: ReadingCorrection }
+  | { kind: 'needs-confirmation'; consumption: number; days: number; perDay: number };
+
+export interface SubmitReadingInput {
+  subscriberId: number;
+  meterId: number;
+  /** As typed by the subscriber, or already a number. */
+  value: string | number;
+  /** The subscriber confirmed an implausibly large consumption. */
+  confirmed: boolean;
+  channel: Channel;
+}
+
+export type StaffCorrectionOutcome =
+  | { kind: 'applied'; readingId: number; meterSerial: string; value: number; localDate: LocalDate }
+  | { kind: 'already-applied' }
+  | { kind: 'not-a-correction' }
+  | { kind: 'not-found' }
+  | { kind: 'meter-gone' }
+  | { kind: 'invalid-value' }
+  | { kind: 'over-capacity'; maxValue: number };
+
+export interface ExportedReading {
+  accountNumber: string;
+  meterSerial: string;
+  value: number;
+  localDate: LocalDate;
+  submittedAt: string;
+  channel: Channel | 'staff';
+  kind: 'subscriber' | 'staff-correction';
+}
+
+export interface DueSubscriber {
+  subscriberId: number;
+  channel: Channel;
+  channelUserId: string;
+  meters: { accountNumber: string; meterSerial: string; meterId: number }[];
+}
