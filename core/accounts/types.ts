@@ -1,14 +1,6 @@
-import type { Clock } from '../clock.ts';
-import type { CoreSettings } from '../settings.ts';
-import type { Database } from '../../models/database.ts';
 import type { Channel } from '../../models/models.ts';
 
-/** What every use case of the cabinet's core is handed: no globals, so tests and bots pass their own. */
-export interface CoreDeps {
-  db: Database;
-  clock: Clock;
-  settings: CoreSettings;
-}
+export type { CoreDeps } from '../deps.ts';
 
 export interface MeterSummary {
   meterId: number;

@@ -3,11 +3,7 @@ import type { CoreSettings } from '../settings.ts';
 import type { Database } from '../../models/database.ts';
 import type { Attachment, Channel, LetterCategory, LetterStatus, ReadingCorrection } from '../../models/models.ts';
 
-export interface LettersDeps {
-  db: Database;
-  clock: Clock;
-  settings: CoreSettings;
-}
+export type { CoreDeps as LettersDeps } from '../deps.ts';
 
 export const LETTER_TEXT_MAX = 4000;
 export const LETTER_ATTACHMENTS_MAX = 10;

@@ -4,11 +4,7 @@ import type { CoreSettings } from '../settings.ts';
 import type { Database } from '../../models/database.ts';
 import type { Channel, ReadingCorrection } from '../../models/models.ts';
 
-export interface ReadingsDeps {
-  db: Database;
-  clock: Clock;
-  settings: CoreSettings;
-}
+export type { CoreDeps as ReadingsDeps } from '../deps.ts';
 
 /** A meter as the subscriber picks it: what it is, what was last known of it, and whether today's reading is in. */
 export interface MeterChoice {

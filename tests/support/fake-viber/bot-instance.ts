@@ -1,0 +1,68 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Clock } from '../../../core/clock.ts';
+import { defaultCoreSettings } from '../../../core/settings.ts';
+import type { Database } from '../../../models/database.ts';
+import { createLogger, type Logger } from '../../../bots/logger.ts';
+import { createHttpApp } from '../../../bots/server.ts';
+import { createViberBot, type ViberBot, type ViberBotDeps } from '../../../bots/viber/bot.ts';
+import type { FakeViber } from './index.ts';
+
+export interface RunningViberBot {
+  bot: ViberBot;
+  webhookUrl: string;
+  /** Stops the bot (waiting for callbacks in flight) and closes its HTTP server. */
+  close(): Promise<void>;
+}
+
+/**
+ * One bot instance as production mounts it (bots/server.ts, webhook before any body parser) on a real port,
+ * pointed at the fake Viber and registered there. Two of these on one database are two instances of the app.
+ */
+export async function startViberBotInstance(options: {
+  db: Database;
+  clock: Clock;
+  viber: FakeViber;
+  logger?: Logger;
+  remindersEnabled?: boolean;
+  tuning?: ViberBotDeps['tuning'];
+}): Promise<RunningViberBot> {
+  const logger = options.logger ?? createLogger('silent');
+  const path = '/viber/webhook';
+  let bot: ViberBot | undefined;
+  const http = createHttpApp(
+    {
+      webhooks: [{ path, handler: (req, res, next) => (bot ? bot.webhookHandler(req, res, next) : res.status(503).end()) }],
+      checkDatabase: async () => true,
+    },
+    logger,
+  );
+  const server = await new Promise<Server>((resolve) => {
+    const listening = http.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+  bot = createViberBot({
+    viber: {
+      authToken: options.viber.authToken,
+      apiUrl: options.viber.apiUrl,
+      name: 'Водоканал',
+      avatar: undefined,
+      webhook: { url: webhookUrl, path },
+      remindersEnabled: options.remindersEnabled ?? true,
+    },
+    core: { db: options.db, clock: options.clock, settings: defaultCoreSettings },
+    logger,
+    tuning: options.tuning ?? { client: { maxAttempts: 3, baseDelayMs: 5 } },
+  });
+  await bot.start();
+  const running = bot;
+  return {
+    bot: running,
+    webhookUrl,
+    async close() {
+      await running.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
