@@ -1,0 +1,72 @@
+import { day, period, plural } from './format.ts';
+
+// Submitting a meter reading: choosing the meter, the value, and every answer core can give, in plain words.
+
+export interface ReadingMeterLine {
+  serial: string;
+  service: string;
+  place: string;
+  lastValue: number;
+  lastValueDate: string | null;
+  submittedToday?: boolean;
+}
+
+const m3 = (value: number) => `${value} м³`;
+const lastKnown = (m: { lastValue: number; lastValueDate: string | null }) =>
+  m.lastValueDate ? `${m3(m.lastValue)} на ${day(m.lastValueDate)}` : m3(m.lastValue);
+const meterName = (m: { serial: string; service: string; place: string }) =>
+  `${m.service}${m.place ? `, ${m.place}` : ''} (№ ${m.serial})`;
+
+export const readings = {
+  noAccounts: 'Щоб передати показники, спочатку додайте свій особовий рахунок. Натисніть «Додати рахунок».',
+  addAccountButton: 'Додати рахунок',
+  noMeters: 'За вашими рахунками не знайдено лічильників. Якщо лічильник є, напишіть нам, будь ласка, листа («Написати листа»).',
+  chooseAccount: 'Оберіть особовий рахунок, за яким передаєте показники:',
+  accountButton: (number: string, address: string) => `№ ${number}, ${address}`,
+  chooseMeter: (accountNumber: string, meters: readonly ReadingMeterLine[]) =>
+    [
+      `Рахунок № ${accountNumber}. Оберіть лічильник:`,
+      ...meters.map((m) => `• ${meterName(m)}: останній показник ${lastKnown(m)}${m.submittedToday ? ' (сьогодні вже передано)' : ''}`),
+    ].join('\n'),
+  meterButton: (m: { serial: string; service: string; place: string }) => `№ ${m.serial} — ${m.service}${m.place ? `, ${m.place}` : ''}`,
+  askValue: (m: ReadingMeterLine) =>
+    `Лічильник: ${meterName(m)}.\nОстанній показник: ${lastKnown(m)}.\n\n` +
+    'Введіть, будь ласка, поточний показник — лише чорні цифри, цілі кубометри, без червоних цифр після коми (наприклад, 356).',
+  invalidValue:
+    'Показник — це ціле число кубометрів: лише чорні цифри з лічильника, без коми та червоних цифр (наприклад, 356). Введіть, будь ласка, ще раз.',
+  confirmValue: (serial: string, value: string) => `Передати показник ${value} м³ для лічильника № ${serial}?`,
+  sendButton: 'Так, надіслати',
+  changeButton: 'Змінити',
+  askAgain: 'Добре. Введіть, будь ласка, показник ще раз.',
+  accepted: (r: { readingId: number; meterSerial: string; value: number; previousValue: number; consumption: number; period: string; localDate: string }) =>
+    [
+      `Дякуємо! Показник прийнято. Квитанція № ${r.readingId}.`,
+      `Лічильник № ${r.meterSerial}`,
+      `Показник: ${m3(r.value)} (попередній: ${m3(r.previousValue)})`,
+      `Споживання: ${m3(r.consumption)}`,
+      `Період: ${period(r.period)}`,
+      `Дата передачі: ${day(r.localDate)}`,
+    ].join('\n'),
+  sameDay: (retryOn: string) =>
+    `Показник цього лічильника сьогодні вже передано. Наступний можна передати ${day(retryOn)}.`,
+  outsideWindow: (opensOn: string) =>
+    `Зараз показники не приймаються. Передати їх можна буде з ${day(opensOn)}.`,
+  verificationOverdue: (due: string) =>
+    `Строк повірки цього лічильника минув ${day(due)}, тому показники за ним зараз не приймаються, а нарахування ведеться за нормами. ` +
+    'Щоб замовити повірку, напишіть нам листа (тема «Заявка на послугу») або зверніться до абонентського відділу. Після повірки показники знову прийматимуться.',
+  overCapacity: (maxValue: number) =>
+    `На цьому лічильнику не може бути показника, більшого за ${maxValue} м³. Перевірте, будь ласка, чорні цифри і введіть показник ще раз.`,
+  lower: (value: number, lastValue: number) =>
+    `Показник ${m3(value)} менший за останній відомий — ${m3(lastValue)}. Такий показник не можна прийняти автоматично.\n\n` +
+    'Якщо ви помилилися — введіть інше значення. Якщо показник правильний (наприклад, лічильник замінили), надішліть лист на виправлення — фахівці перевірять і внесуть показник.',
+  correctionLetterButton: 'Надіслати лист на виправлення',
+  retypeButton: 'Ввести інше значення',
+  correctionLetterText: (serial: string, lastValue: number, value: number) =>
+    `Прошу виправити показник лічильника № ${serial}: останній відомий показник ${m3(lastValue)}, а фактичний показник зараз ${m3(value)}.`,
+  jump: (c: { value: number; consumption: number; days: number; perDay: number }) =>
+    `Показник ${m3(c.value)} означає споживання ${m3(c.consumption)} за ${c.days} ${plural(c.days, ['день', 'дні', 'днів'])} ` +
+    `(в середньому ${String(c.perDay).replace('.', ',')} м³ на добу) — значно більше, ніж зазвичай. Показник правильний?`,
+  jumpYesButton: 'Так, показник правильний',
+  notLinked: 'Цей лічильник уже не належить до ваших рахунків. Відкрийте, будь ласка, «Мої рахунки».',
+  letterFailed: 'Не вдалося надіслати лист: цей лічильник уже не належить до ваших рахунків.',
+};
