@@ -4,40 +4,80 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Database } from '../models/database.ts';
 import type { Clock } from '../core/clock.ts';
+import type { CoreDeps } from '../core/deps.ts';
+import type { Channel } from '../models/models.ts';
+import type { SubscriberNotifier } from './notifier.ts';
 import { createHttpApp } from './server.ts';
+import { createTelegramBot, type TelegramBot } from './telegram/bot.ts';
+import { createViberBot, type ViberBot } from './viber/bot.ts';
+import { createOutboxDispatcher, type OutboxDispatcher, type OutboxHandlers } from './outbox/dispatcher.ts';
 
 export interface AppDeps {
   config: Config;
   db: Database;
   clock: Clock;
   logger: Logger;
+  /**
+   * The Telegram settings to use when none are configured: the local playground's stand-in of the Bot API.
+   * Production passes nothing.
+   */
+  telegramFallback?: NonNullable<Config['telegram']>;
+  /** Extra HTTP routes (the playground page). */
+  mountExtra?: (app: Express) => void;
 }
 
 export interface App {
   http: Express;
+  core: CoreDeps;
+  telegram: TelegramBot | undefined;
+  viber: ViberBot | undefined;
+  outbox: OutboxDispatcher;
   /** Listens on the configured port and starts taking updates and running schedules. */
   start(): Promise<{ port: number }>;
-  /** Stops taking updates, lets those in flight finish, stops schedules; the caller closes the database. */
+  /** Stops taking updates, lets those in flight finish, stops schedules; the caller closes the database. Idempotent. */
   stop(): Promise<void>;
 }
 
 /** The composition root: everything the process runs is wired here, so a test builds the same app in-process. */
 export function buildApp(deps: AppDeps): App {
-  const { config, db, logger } = deps;
+  const { config, db, clock, logger } = deps;
+  const core: CoreDeps = { db, clock, settings: config.core };
+
+  const telegramConfig = config.telegram ?? deps.telegramFallback;
+  const telegram = telegramConfig ? createTelegramBot({ telegram: telegramConfig, core, logger: logger.child({ bot: 'telegram' }) }) : undefined;
+  const viber = config.viber ? createViberBot({ viber: config.viber, core, logger }) : undefined;
+
+  const notifiers: Partial<Record<Channel, SubscriberNotifier>> = {
+    ...(telegram ? { telegram: telegram.notifier } : {}),
+    ...(viber ? { viber: viber.notifier } : {}),
+  };
+  const handlers: OutboxHandlers = {};
+  void notifiers;
+  const outbox = createOutboxDispatcher({ sequelize: db.sequelize, clock, logger: logger.child({ part: 'outbox' }), handlers });
+
+  const webhooks = [];
+  if (telegram && telegramConfig?.webhook) webhooks.push({ path: telegramConfig.webhook.path, handler: telegram.webhookHandler });
+  if (viber?.webhookPath) webhooks.push({ path: viber.webhookPath, handler: viber.webhookHandler });
   const http = createHttpApp(
     {
-      webhooks: [],
+      webhooks,
       checkDatabase: async () => {
         await db.sequelize.query('SELECT 1');
         return true;
       },
+      ...(deps.mountExtra ? { extra: deps.mountExtra } : {}),
     },
     logger,
   );
 
   let server: Server | undefined;
+  let stopping: Promise<void> | undefined;
   return {
     http,
+    core,
+    telegram,
+    viber,
+    outbox,
     async start() {
       server = await new Promise<Server>((resolve, reject) => {
         const listening = http.listen(config.http.port, config.http.host, () => resolve(listening));
@@ -45,14 +85,21 @@ export function buildApp(deps: AppDeps): App {
       });
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.http.port;
+      await telegram?.start();
+      // Viber calls the webhook back the moment it is set, so the server must already listen.
+      await viber?.start();
+      outbox.start();
       return { port };
     },
-    async stop() {
-      if (server) {
+    stop() {
+      stopping ??= (async () => {
+        await Promise.allSettled([telegram?.stop(), viber?.stop()]);
+        await outbox.stop();
         const closing = server;
         server = undefined;
-        await new Promise<void>((resolve) => closing.close(() => resolve()));
-      }
+        if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()));
+      })();
+      return stopping;
     },
   };
 }
