@@ -7,3 +7,5 @@ export { accounts } from './accounts.ts';
 export { settings } from './settings.ts';
 export { help } from './help.ts';
 export * as format from './format.ts';
+export { readings } from './readings.ts';
+export { letters } from './letters.ts';
