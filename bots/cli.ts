@@ -1,0 +1,135 @@
+// The IT admin's tool: `npm run cli -- <command>`. Argument parsing and printing only; the work is in core/billing.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase, type OpenedDatabase } from '../models/open-database.ts';
+import { createMigrator } from '../migrations/migrator.ts';
+import { importBillingFiles } from '../core/billing/import-files.ts';
+import { exportReadings } from '../core/billing/export-readings.ts';
+import { loadDemoData } from '../core/billing/demo-data.ts';
+import { systemClock } from '../core/clock.ts';
+
+const USAGE = `Usage: npm run cli -- <command>
+
+Commands:
+  import FILE...            Import billing CSV exports (accounts, meters, charges, payments; kind read
+                            from the header). Accounts go first. A file with any bad line is rejected
+                            whole and its bad lines are listed; the other files are still imported.
+  export-readings --from YYYY-MM-DD --to YYYY-MM-DD [--out FILE]
+                            Write the readings of those days as CSV for billing (to stdout without --out).
+  demo-data                 Load a small demo city (idempotent) and print its accounts and their proofs.
+  migrate                   Apply database migrations.
+  help                      Show this text.
+
+Database: DATABASE_URL, or the embedded database kept in EMBEDDED_DB_DIR (default ./data).
+Exit code: 0 when everything went in, 1 when something was rejected or failed, 2 for a wrong command or setting.
+`;
+
+const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
+
+class UsageError extends Error {}
+
+async function withDatabase<T>(work: (db: OpenedDatabase) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  // The CLI runs one transaction at a time: a small pool leaves connections to the running bots.
+  const db = await openDatabase({ url: config.database.url, embeddedDir: config.database.embeddedDir, poolMax: Math.min(config.database.poolMax, 3) });
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function importCommand(files: string[]): Promise<number> {
+  if (files.length === 0) throw new UsageError('import needs at least one FILE');
+  const results = await withDatabase((db) => importBillingFiles(db, files.map((file) => ({ path: file }))));
+  let exit: number = EXIT.ok;
+  for (const { name, outcome } of results) {
+    const file = path.basename(name);
+    if (outcome.kind === 'imported') {
+      process.stdout.write(
+        `${file}: imported ${outcome.rows} ${outcome.fileKind} rows: ${outcome.inserted} new, ${outcome.updated} updated, ${outcome.unchanged} unchanged ` +
+          `(${outcome.encoding}, '${outcome.delimiter}'-delimited)\n`,
+      );
+      continue;
+    }
+    exit = EXIT.rejected;
+    const kind = outcome.fileKind ? ` ${outcome.fileKind} file` : '';
+    const lines = outcome.errors.map((e) => (e.line > 0 ? `  line ${e.line}: ${e.reason}` : `  ${e.reason}`));
+    if (outcome.moreErrors > 0) lines.push(`  … and ${outcome.moreErrors} more bad lines`);
+    process.stderr.write(`${file}: REJECTED${kind}, nothing of it was written:\n${lines.join('\n')}\n`);
+  }
+  return exit;
+}
+
+async function exportCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } }, allowPositionals: true });
+  if (!values.from || !values.to || positionals.length > 0) throw new UsageError('export-readings needs --from YYYY-MM-DD and --to YYYY-MM-DD');
+  const range = { from: values.from, to: values.to };
+  const result = await withDatabase((db) => exportReadings(db, range));
+  if (result.kind === 'invalid-range') {
+    const problems = { 'from-not-a-date': `--from ${range.from} is not a date (YYYY-MM-DD)`, 'to-not-a-date': `--to ${range.to} is not a date (YYYY-MM-DD)`, 'from-after-to': '--from is after --to' };
+    throw new UsageError(problems[result.problem]);
+  }
+  if (values.out) {
+    await writeFile(values.out, result.csv, 'utf8');
+    process.stderr.write(`exported ${result.rows} readings to ${values.out}\n`);
+  } else {
+    process.stdout.write(result.csv);
+  }
+  return EXIT.ok;
+}
+
+async function demoCommand(): Promise<number> {
+  const accounts = await withDatabase((db) => loadDemoData(db, systemClock, loadConfig().core.timeZone));
+  process.stdout.write('Demo accounts (account number, surname proof, last two payments):\n');
+  for (const a of accounts) {
+    const payments = a.lastPayments.map((p) => `${(p.amountKop / 100).toFixed(2)} (${p.paidOn})`).join(', ');
+    process.stdout.write(`  ${a.number}  ${a.surname} ${a.givenNames} [${a.surnameStart}]  payments: ${payments}  — ${a.note}\n`);
+  }
+  return EXIT.ok;
+}
+
+async function migrateCommand(): Promise<number> {
+  const applied = await withDatabase(async (db) => (await createMigrator(db.sequelize).executed()).map((m) => m.name));
+  process.stdout.write(`Schema is up to date (${applied.length} migrations applied):\n${applied.map((name) => `  ${name}`).join('\n')}\n`);
+  return EXIT.ok;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'import':
+      return importCommand(rest);
+    case 'export-readings':
+      return exportCommand(rest);
+    case 'demo-data':
+      return demoCommand();
+    case 'migrate':
+      return migrateCommand();
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? EXIT.usage : EXIT.ok;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+try {
+  process.exitCode = await run(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = EXIT.usage;
+  } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = EXIT.usage;
+  } else {
+    process.stderr.write(`failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = EXIT.rejected;
+  }
+}

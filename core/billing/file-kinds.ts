@@ -1,0 +1,299 @@
+import { isValidLocalDate, periodOf, type LocalDate } from '../calendar.ts';
+import { normalizeAccountNumber, normalizePhone, parseAmountKop, parseBillingDate, parseWholeNumber } from '../parse.ts';
+
+// What each billing export looks like, and how one of its lines becomes a row: a row, or the reasons it is not one.
+
+export type BillingFileKind = 'accounts' | 'meters' | 'payments' | 'charges';
+
+export interface AccountRow {
+  number: string;
+  surname: string;
+  givenNames: string;
+  address: string;
+  balanceKop: number;
+  phone: string | null;
+}
+
+export interface MeterRow {
+  account: string;
+  serial: string;
+  service: string;
+  place: string;
+  lastReading: number;
+  lastReadingDate: LocalDate;
+  verificationDue: LocalDate | null;
+  digits: number;
+}
+
+export interface PaymentRow {
+  account: string;
+  paidOn: LocalDate;
+  amountKop: number;
+}
+
+export interface ChargeRow {
+  account: string;
+  period: LocalDate;
+  service: string;
+  /** Cubic metres as exact decimal text ('12.345'), for a numeric(12,3) column. */
+  volumeM3: string;
+  amountKop: number;
+}
+
+export interface RowOf {
+  accounts: AccountRow;
+  meters: MeterRow;
+  payments: PaymentRow;
+  charges: ChargeRow;
+}
+
+/** Reads a cell by column name, trimmed; '' for an optional column the file does not have. */
+export type Cells = (column: string) => string;
+
+export interface KindSpec<K extends BillingFileKind> {
+  kind: K;
+  required: readonly string[];
+  optional: readonly string[];
+  /** The row, or every problem found in the line (all at once, so one round of fixes is enough). */
+  parse(cell: Cells): RowOf[K] | string[];
+  /**
+   * The natural key the database upserts on, as (account, rest): a second line with the same key is a
+   * duplicate. Two parts, because a map per account stays fast where one map of a million keys does not.
+   */
+  key(row: RowOf[K]): [string, string];
+  keyDescription: string;
+}
+
+const INT32_MAX = 2_147_483_647;
+
+// Billing files repeat the same few hundred dates a million times: each text is read once.
+const dates = new Map<string, LocalDate | null>();
+function cachedBillingDate(text: string): LocalDate | null {
+  let day = dates.get(text);
+  if (day === undefined) {
+    if (dates.size > 100_000) dates.clear();
+    day = parseBillingDate(text);
+    dates.set(text, day);
+  }
+  return day;
+}
+
+const plainAmount = /^(-?)(\d{1,9})(?:[.,](\d{1,2}))?$/;
+function amountKop(text: string): number | null {
+  const match = plainAmount.exec(text);
+  if (!match) return parseAmountKop(text);
+  const [, sign, whole, fraction = ''] = match;
+  const kop = Number(whole) * 100 + (fraction === '' ? 0 : Number(fraction.length === 1 ? `${fraction}0` : fraction));
+  return sign === '-' ? -kop : kop;
+}
+
+// Each reader returns the value, or pushes the problem and returns undefined.
+
+function accountNumber(text: string, problems: string[]): string | undefined {
+  if (text === '') {
+    problems.push('account number is empty');
+    return undefined;
+  }
+  const number = normalizeAccountNumber(text);
+  if (number === null) problems.push(`account number "${text}" is not valid (up to 20 digits or letters)`);
+  return number ?? undefined;
+}
+
+function required(text: string, what: string, problems: string[]): string | undefined {
+  if (text !== '') return text;
+  problems.push(`${what} is empty`);
+  return undefined;
+}
+
+function amount(text: string, what: string, problems: string[]): number | undefined {
+  const kop = amountKop(text);
+  if (kop === null) problems.push(`${what} "${text}" is not an amount of money (e.g. 1234.50 or 1234,50)`);
+  else if (Math.abs(kop) > INT32_MAX) problems.push(`${what} "${text}" is too large`);
+  else return kop;
+  return undefined;
+}
+
+function date(text: string, what: string, problems: string[]): LocalDate | undefined {
+  const day = cachedBillingDate(text);
+  if (day === null) problems.push(`${what} "${text}" is not a date (YYYY-MM-DD or DD.MM.YYYY)`);
+  return day ?? undefined;
+}
+
+function optionalDate(text: string, what: string, problems: string[]): LocalDate | null | undefined {
+  return text === '' ? null : date(text, what, problems);
+}
+
+function period(text: string, problems: string[]): LocalDate | undefined {
+  const month = /^(\d{4})-(\d{1,2})$/.exec(text);
+  const first = month ? `${month[1]}-${month[2]!.padStart(2, '0')}-01` : cachedBillingDate(text);
+  if (first !== null && isValidLocalDate(first)) return periodOf(first);
+  problems.push(`period "${text}" is not a month (YYYY-MM) or a date`);
+  return undefined;
+}
+
+function volume(text: string, problems: string[]): string | undefined {
+  const match = /^(-?)(\d{1,9})(?:[.,](\d{1,3}))?$/.exec(text.replace(/[\s\u00a0]/g, ''));
+  if (!match) {
+    problems.push(`volume "${text}" is not a number of cubic metres (at most 3 decimals, e.g. 5.125)`);
+    return undefined;
+  }
+  const [, sign, whole, fraction = ''] = match;
+  return `${sign}${Number(whole)}.${fraction.padEnd(3, '0')}`;
+}
+
+function phone(text: string, problems: string[]): string | null | undefined {
+  if (text === '') return null;
+  const normalized = normalizePhone(text);
+  // The number itself is not repeated: error listings end up in terminals and mail.
+  if (normalized === null) problems.push('phone is not a Ukrainian phone number (e.g. +380671234567 or 0671234567)');
+  return normalized ?? undefined;
+}
+
+function meterValue(text: string, problems: string[]): number | undefined {
+  const value = parseWholeNumber(text);
+  if (value === null) problems.push(`last reading "${text}" is not a whole number`);
+  return value ?? undefined;
+}
+
+function digitCount(text: string, problems: string[]): number | undefined {
+  const value = parseWholeNumber(text);
+  if (value !== null && value >= 1 && value <= 9) return value;
+  problems.push(`digits "${text}" is not a whole number from 1 to 9`);
+  return undefined;
+}
+
+export const accountsSpec: KindSpec<'accounts'> = {
+  kind: 'accounts',
+  required: ['account', 'surname', 'given_names', 'address', 'balance'],
+  optional: ['phone'],
+  parse(cell) {
+    const problems: string[] = [];
+    const number = accountNumber(cell('account'), problems);
+    const surname = required(cell('surname'), 'surname', problems);
+    const address = required(cell('address'), 'address', problems);
+    const balanceKop = amount(cell('balance'), 'balance', problems);
+    const phoneNumber = phone(cell('phone'), problems);
+    if (problems.length > 0) return problems;
+    return { number: number!, surname: surname!, givenNames: cell('given_names'), address: address!, balanceKop: balanceKop!, phone: phoneNumber! };
+  },
+  key: (row) => [row.number, ''],
+  keyDescription: 'account number',
+};
+
+export const metersSpec: KindSpec<'meters'> = {
+  kind: 'meters',
+  required: ['account', 'meter', 'service', 'place', 'last_reading', 'last_reading_date', 'verification_due', 'digits'],
+  optional: [],
+  parse(cell) {
+    const problems: string[] = [];
+    const account = accountNumber(cell('account'), problems);
+    const serial = required(cell('meter'), 'meter number', problems);
+    const service = required(cell('service'), 'service', problems);
+    const lastReading = meterValue(cell('last_reading'), problems);
+    const lastReadingDate = date(cell('last_reading_date'), 'last reading date', problems);
+    const verificationDue = optionalDate(cell('verification_due'), 'verification due date', problems);
+    const digits = digitCount(cell('digits'), problems);
+    if (lastReading !== undefined && digits !== undefined && lastReading >= 10 ** digits) {
+      problems.push(`last reading ${lastReading} does not fit on a ${digits}-digit meter`);
+    }
+    if (problems.length > 0) return problems;
+    return {
+      account: account!,
+      serial: serial!,
+      service: service!,
+      place: cell('place'),
+      lastReading: lastReading!,
+      lastReadingDate: lastReadingDate!,
+      verificationDue: verificationDue!,
+      digits: digits!,
+    };
+  },
+  key: (row) => [row.account, row.serial],
+  keyDescription: 'account and meter',
+};
+
+export const paymentsSpec: KindSpec<'payments'> = {
+  kind: 'payments',
+  required: ['account', 'date', 'amount'],
+  optional: [],
+  parse(cell) {
+    const problems: string[] = [];
+    const account = accountNumber(cell('account'), problems);
+    const paidOn = date(cell('date'), 'date', problems);
+    const amountKop = amount(cell('amount'), 'amount', problems);
+    if (amountKop === 0) problems.push('amount is zero');
+    if (problems.length > 0) return problems;
+    return { account: account!, paidOn: paidOn!, amountKop: amountKop! };
+  },
+  key: (row) => [row.account, `${row.paidOn}|${row.amountKop}`],
+  keyDescription: 'account, date and amount',
+};
+
+export const chargesSpec: KindSpec<'charges'> = {
+  kind: 'charges',
+  required: ['account', 'period', 'service', 'volume', 'amount'],
+  optional: [],
+  parse(cell) {
+    const problems: string[] = [];
+    const account = accountNumber(cell('account'), problems);
+    const month = period(cell('period'), problems);
+    const service = required(cell('service'), 'service', problems);
+    const volumeM3 = volume(cell('volume'), problems);
+    const amountKop = amount(cell('amount'), 'amount', problems);
+    if (problems.length > 0) return problems;
+    return { account: account!, period: month!, service: service!, volumeM3: volumeM3!, amountKop: amountKop! };
+  },
+  key: (row) => [row.account, `${row.period}|${row.service}`],
+  keyDescription: 'account, period and service',
+};
+
+export type AnyKindSpec = { [K in BillingFileKind]: KindSpec<K> }[BillingFileKind];
+
+/** In the order files are imported: the others refer to accounts. */
+export const kindSpecs: readonly AnyKindSpec[] = [accountsSpec, metersSpec, chargesSpec, paymentsSpec];
+
+export function normalizeHeaderName(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+/** The kind whose columns the header has, all of them and nothing else (optional ones aside). */
+export function kindOfHeader(names: readonly string[]): AnyKindSpec | null {
+  const header = names.map(normalizeHeaderName);
+  if (new Set(header).size !== header.length) return null;
+  return (
+    kindSpecs.find(
+      (spec) => spec.required.every((name) => header.includes(name)) && header.every((name) => spec.required.includes(name) || spec.optional.includes(name)),
+    ) ?? null
+  );
+}
+
+export function describeExpectedHeaders(): string {
+  return kindSpecs
+    .map((spec) => `${spec.kind}: ${spec.required.join(';')}${spec.optional.map((name) => ` [;${name}]`).join('')}`)
+    .join('  |  ');
+}
+
+/** Why a header is not one we know: the closest kind's missing and unexpected columns, and every kind we know. */
+export function explainUnknownHeader(names: readonly string[]): string {
+  const header = names.map(normalizeHeaderName);
+  const duplicated = header.filter((name, i) => name !== '' && header.indexOf(name) !== i);
+  const closest = kindSpecs
+    .map((spec) => ({
+      spec,
+      missing: spec.required.filter((name) => !header.includes(name)),
+      unexpected: header.filter((name) => !spec.required.includes(name) && !spec.optional.includes(name)),
+    }))
+    .filter((c) => c.missing.length < c.spec.required.length / 2)
+    .sort((a, b) => a.missing.length + a.unexpected.length - (b.missing.length + b.unexpected.length))[0];
+  const parts = [`unknown header "${names.join(';')}"`];
+  if (duplicated.length > 0) parts.push(`repeated columns: ${[...new Set(duplicated)].join(', ')}`);
+  if (closest) {
+    const details = [
+      closest.missing.length > 0 ? `missing ${closest.missing.join(', ')}` : '',
+      closest.unexpected.length > 0 ? `unexpected ${closest.unexpected.map((n) => (n === '' ? '(empty)' : n)).join(', ')}` : '',
+    ].filter(Boolean);
+    if (details.length > 0) parts.push(`looks like ${closest.spec.kind} but ${details.join('; ')}`);
+  }
+  parts.push(`expected the columns of one of: ${describeExpectedHeaders()}`);
+  return parts.join('. ');
+}

@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { QueryTypes } from 'sequelize';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const fixture = (name: string) => path.join(root, 'tests/fixtures/billing', name);
+
+let db: TestDatabase;
+let folder: string;
+beforeAll(async () => {
+  db = await createTestDatabase({ poolMax: 2 });
+  folder = await mkdtemp(path.join(tmpdir(), 'cabinet-cli-'));
+});
+afterAll(async () => {
+  await db.destroy();
+  await rm(folder, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      'npx',
+      ['tsx', 'bots/cli.ts', ...args],
+      { cwd: root, env: { ...process.env, DATABASE_URL: db.url, DB_POOL_MAX: '2', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const count = async (table: string) =>
+  ((await db.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`, { type: QueryTypes.SELECT }))[0]!).n;
+
+describe('npm run cli', () => {
+  it('imports good files and exits 0', async () => {
+    const run = await cli(['import', fixture('payments.csv'), fixture('accounts.csv')]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(
+      [
+        "accounts.csv: imported 3 accounts rows: 3 new, 0 updated, 0 unchanged (utf-8, ';'-delimited)",
+        "payments.csv: imported 3 payments rows: 3 new, 0 updated, 0 unchanged (utf-8, ';'-delimited)",
+        '',
+      ].join('\n'),
+    );
+    expect(await count('payments')).toBe(3);
+  });
+
+  it('exits non-zero listing each bad line of a rejected file, and writes nothing of it', async () => {
+    const before = await count('payments');
+    const run = await cli(['import', fixture('payments-bad-amount.csv')]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      [
+        'payments-bad-amount.csv: REJECTED payments file, nothing of it was written:',
+        '  line 3: amount "12,345" is not an amount of money (e.g. 1234.50 or 1234,50)',
+        '  line 5: amount "сто гривень" is not an amount of money (e.g. 1234.50 or 1234,50)',
+        '  line 6: amount is zero',
+        '',
+      ].join('\n'),
+    );
+    expect(await count('payments')).toBe(before);
+  });
+
+  it('exports readings to a file', async () => {
+    const out = path.join(folder, 'readings.csv');
+    const run = await cli(['export-readings', '--from', '2026-11-01', '--to', '2026-11-30', '--out', out]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(`exported 0 readings to ${out}\n`);
+    expect(await readFile(out, 'utf8')).toBe('account;meter;reading;date;submitted_at;channel\n');
+  });
+
+  it('prints usage for help, and for an unknown command with a non-zero exit', async () => {
+    const help = await cli(['help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('import FILE...');
+    const unknown = await cli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+    expect(unknown.stderr).toContain('export-readings --from YYYY-MM-DD');
+  });
+
+  it('names a wrong setting', async () => {
+    const run = await cli(['migrate'], { DB_POOL_MAX: 'many' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('DB_POOL_MAX');
+  });
+});
