@@ -1,0 +1,123 @@
+import { localDate, localHour, periodOf } from '../calendar.ts';
+import { claimReminder, settleReminder, type Claim } from './claims.ts';
+import { DueFeed } from './due.ts';
+import { recordProgress, startRun } from './runs.ts';
+import { isQuietHour } from './slot.ts';
+import type { DueReminder, ReminderCounts, ReminderDeps, ReminderRunOutcome, ReminderRunSummary } from './types.ts';
+
+export interface ReminderPassOptions {
+  /** Which firing this pass belongs to (see slot.ts): the unit of "once". */
+  slot: string;
+  /** When the pass starts; decides the period. Defaults to the clock. */
+  now?: Date;
+  /** Aborting stops taking new subscribers; sends in flight finish and are recorded. */
+  signal?: AbortSignal;
+}
+
+const PROGRESS_EVERY = 200;
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  // Bot API URLs carry the token; an error quoting one must not put it into the database.
+  return text.replace(/bot\d+:[A-Za-z0-9_-]+/g, 'bot[hidden]');
+}
+
+/**
+ * One pass over the subscribers due now, for one slot. Each reminder is claimed in PostgreSQL before it is
+ * sent (see claims.ts), so re-running the slot, after a crash or on a second instance at the same time, sends
+ * only what no one has claimed. `concurrency` workers share a keyset feed of due subscribers, so memory stays
+ * flat and enough sends are in flight to keep the rate limiter's tokens in use.
+ *
+ * Quiet hours (local time in the reminders' zone): a pass that starts in them sends nothing, and a pass that
+ * reaches them stops taking subscribers; what it leaves is not made up later that night: the next slot (the
+ * next day, by default) reminds whoever is still due. Both end with outcome 'quiet-hours'.
+ */
+export async function runReminderPass(deps: ReminderDeps, options: ReminderPassOptions): Promise<ReminderRunSummary> {
+  const { db, clock, settings, sender } = deps;
+  const now = options.now ?? clock.now();
+  const today = localDate(now, settings.timeZone);
+  const period = periodOf(today);
+  const slot = options.slot;
+  const counts: ReminderCounts = { due: 0, sent: 0, failed: 0, blocked: 0, skipped: 0, alreadyDone: 0, rateLimited: 0 };
+  const runId = await startRun(db, { slot, period, startedAt: clock.now() });
+
+  const quiet = () => isQuietHour(localHour(clock.now(), settings.timeZone), settings.quietHours);
+  let stopped: ReminderRunOutcome | undefined;
+  let processed = 0;
+  let progress: Promise<void> = Promise.resolve();
+
+  async function remind(due: DueReminder, claim: Claim): Promise<void> {
+    let status: 'sent' | 'failed' | 'blocked' | 'skipped';
+    let error: string | undefined;
+    try {
+      const delivery = await sender.deliver(due);
+      status = delivery.kind;
+      if (delivery.kind !== 'skipped') counts.rateLimited += delivery.rateLimitedWaits;
+      if (delivery.kind === 'blocked') error = delivery.reason;
+      if (delivery.kind === 'skipped') error = delivery.reason;
+    } catch (thrown) {
+      status = 'failed';
+      error = errorText(thrown);
+    }
+    counts[status] += 1;
+    await settleReminder(db, claim, { status, at: clock.now(), ...(error ? { error } : {}) });
+  }
+
+  async function worker(feed: DueFeed): Promise<void> {
+    for (;;) {
+      if (stopped) return;
+      if (options.signal?.aborted) {
+        stopped = 'stopped';
+        return;
+      }
+      if (quiet()) {
+        stopped = 'quiet-hours';
+        return;
+      }
+      const next = await feed.next();
+      if (!next) return;
+      counts.due += 1;
+      const due: DueReminder = { ...next, period };
+      const claim = await claimReminder(
+        db,
+        { subscriberId: due.subscriberId, period, slot },
+        { now: clock.now(), leaseMs: settings.leaseMs, maxAttempts: settings.maxAttempts },
+      );
+      if (!claim) counts.alreadyDone += 1;
+      else await remind(due, claim);
+      if (++processed % PROGRESS_EVERY === 0) {
+        // One progress write at a time, and a failed one never stops the sending.
+        progress = progress.then(() => recordProgress(db, runId, { ...counts }).catch(() => undefined));
+      }
+    }
+  }
+
+  try {
+    if (quiet()) {
+      stopped = 'quiet-hours';
+    } else {
+      const feed = new DueFeed(db, {
+        today,
+        pageSize: settings.pageSize,
+        skipVerificationOverdue: settings.skipVerificationOverdue,
+        prefetchBelow: settings.concurrency * 2,
+      });
+      const guarded = () =>
+        worker(feed).catch((error: unknown) => {
+          stopped = 'error';
+          throw error;
+        });
+      const results = await Promise.allSettled(Array.from({ length: Math.max(1, settings.concurrency) }, guarded));
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) throw failure.reason;
+    }
+  } catch (error) {
+    await progress;
+    await recordProgress(db, runId, counts, { outcome: 'error', finishedAt: clock.now(), error: errorText(error) }).catch(() => undefined);
+    throw error;
+  }
+  await progress;
+  const outcome: ReminderRunOutcome = stopped ?? 'completed';
+  await recordProgress(db, runId, counts, { outcome, finishedAt: clock.now() });
+  return { runId, slot, period, outcome, ...counts };
+}
