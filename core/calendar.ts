@@ -42,3 +42,10 @@ export function isValidLocalDate(text: string): boolean {
   const d = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }
+
+/** First and last day of the billing period (calendar month) a day belongs to. */
+export function periodBounds(day: LocalDate): { periodStart: LocalDate; periodEnd: LocalDate } {
+  const periodStart = periodOf(day);
+  const nextMonth = periodOf(addDays(periodStart, 31));
+  return { periodStart, periodEnd: addDays(nextMonth, -1) };
+}

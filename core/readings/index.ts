@@ -1,6 +1,5 @@
 export { meterChoices, checkReadingOpen, submitReading } from './submit.ts';
 export { applyStaffCorrection } from './staff-correction.ts';
 export { readingsForExport } from './export.ts';
-export { subscribersDueForReadings, periodBounds, type DueQuery } from './due.ts';
 export { isWindowOpen, nextOpenDay } from './window.ts';
 export type * from './types.ts';

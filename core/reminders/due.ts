@@ -1,6 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import type { LocalDate } from '../calendar.ts';
-import { periodBounds } from '../readings/due.ts';
+import { periodBounds } from '../calendar.ts';
 import type { DueSubscriber } from '../readings/types.ts';
 import type { Database } from '../../models/database.ts';
 import type { Channel } from '../../models/models.ts';

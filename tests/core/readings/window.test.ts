@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isWindowOpen, nextOpenDay, periodBounds } from '../../../core/readings/index.ts';
+import { isWindowOpen, nextOpenDay } from '../../../core/readings/index.ts';
+import { periodBounds } from '../../../core/calendar.ts';
 
 describe('the reading window', () => {
   it('is always open without one', () => {
