@@ -11,6 +11,10 @@ import { createHttpApp } from './server.ts';
 import { createTelegramBot, type TelegramBot } from './telegram/bot.ts';
 import { createViberBot, type ViberBot } from './viber/bot.ts';
 import { createOutboxDispatcher, type OutboxDispatcher, type OutboxHandlers } from './outbox/dispatcher.ts';
+import { createReminderDeps } from './reminders/deps.ts';
+import type { ReminderNotifier } from './reminders/sender.ts';
+import { createReminderSchedule, type ReminderSchedule } from './schedule.ts';
+import type { ReminderDeps } from '../core/reminders/types.ts';
 
 export interface AppDeps {
   config: Config;
@@ -32,6 +36,9 @@ export interface App {
   telegram: TelegramBot | undefined;
   viber: ViberBot | undefined;
   outbox: OutboxDispatcher;
+  /** What the schedule runs a reminders pass with; the `send-reminders` command uses the same. */
+  reminders: ReminderDeps;
+  schedule: ReminderSchedule;
   /** Listens on the configured port and starts taking updates and running schedules. */
   start(): Promise<{ port: number }>;
   /** Stops taking updates, lets those in flight finish, stops schedules; the caller closes the database. Idempotent. */
@@ -47,13 +54,20 @@ export function buildApp(deps: AppDeps): App {
   const telegram = telegramConfig ? createTelegramBot({ telegram: telegramConfig, core, logger: logger.child({ bot: 'telegram' }) }) : undefined;
   const viber = config.viber ? createViberBot({ viber: config.viber, core, logger }) : undefined;
 
-  const notifiers: Partial<Record<Channel, SubscriberNotifier>> = {
+  const notifiers: Partial<Record<Channel, SubscriberNotifier & ReminderNotifier>> = {
     ...(telegram ? { telegram: telegram.notifier } : {}),
     ...(viber ? { viber: viber.notifier } : {}),
   };
   const handlers: OutboxHandlers = {};
-  void notifiers;
   const outbox = createOutboxDispatcher({ sequelize: db.sequelize, clock, logger: logger.child({ part: 'outbox' }), handlers });
+
+  const reminders = createReminderDeps({ config: { ...config, telegram: telegramConfig }, db, clock, notifiers });
+  const schedule = createReminderSchedule({
+    reminders,
+    cron: config.reminders.cron,
+    timeZone: config.reminders.timeZone,
+    logger: logger.child({ part: 'reminders' }),
+  });
 
   const webhooks = [];
   if (telegram && telegramConfig?.webhook) webhooks.push({ path: telegramConfig.webhook.path, handler: telegram.webhookHandler });
@@ -78,6 +92,8 @@ export function buildApp(deps: AppDeps): App {
     telegram,
     viber,
     outbox,
+    reminders,
+    schedule,
     async start() {
       server = await new Promise<Server>((resolve, reject) => {
         const listening = http.listen(config.http.port, config.http.host, () => resolve(listening));
@@ -89,11 +105,12 @@ export function buildApp(deps: AppDeps): App {
       // Viber calls the webhook back the moment it is set, so the server must already listen.
       await viber?.start();
       outbox.start();
+      schedule.start();
       return { port };
     },
     stop() {
       stopping ??= (async () => {
-        await Promise.allSettled([telegram?.stop(), viber?.stop()]);
+        await Promise.allSettled([telegram?.stop(), viber?.stop(), schedule.stop()]);
         await outbox.stop();
         const closing = server;
         server = undefined;

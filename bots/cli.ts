@@ -9,6 +9,9 @@ import { importBillingFiles } from '../core/billing/import-files.ts';
 import { exportReadings } from '../core/billing/export-readings.ts';
 import { loadDemoData } from '../core/billing/demo-data.ts';
 import { systemClock } from '../core/clock.ts';
+import { buildApp } from './app.ts';
+import { createLogger } from './logger.ts';
+import { SEND_REMINDERS_USAGE, sendRemindersCommand } from './reminders/cli-command.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
 
@@ -20,6 +23,7 @@ Commands:
                             Write the readings of those days as CSV for billing (to stdout without --out).
   demo-data                 Load a small demo city (idempotent) and print its accounts and their proofs.
   migrate                   Apply database migrations.
+  ${SEND_REMINDERS_USAGE.replace(/\n/g, '\n  ')}
   help                      Show this text.
 
 Database: DATABASE_URL, or the embedded database kept in EMBEDDED_DB_DIR (default ./data).
@@ -97,6 +101,15 @@ async function migrateCommand(): Promise<number> {
   return EXIT.ok;
 }
 
+/** The bots are built (never started) only for their notifiers: a reminder goes out exactly as the schedule sends it. */
+async function sendRemindersNow(args: string[]): Promise<number> {
+  const config = loadConfig();
+  return withDatabase((db) => {
+    const app = buildApp({ config, db, clock: systemClock, logger: createLogger(config.logLevel) });
+    return sendRemindersCommand(app.reminders, args);
+  });
+}
+
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -108,6 +121,8 @@ async function run(argv: string[]): Promise<number> {
       return demoCommand();
     case 'migrate':
       return migrateCommand();
+    case 'send-reminders':
+      return sendRemindersNow(rest);
     case undefined:
     case 'help':
     case '--help':

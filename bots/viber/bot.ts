@@ -11,8 +11,13 @@ import { settings as settingsTexts } from '../texts/settings.ts';
 import type { ViberCallback, ViberCallbackOf, ViberEventType, ViberInboundMessage, ViberKeyboard } from './api-types.ts';
 import { createBillableSender } from './billable-sender.ts';
 import { createViberClient, ViberApiError, type ViberClient, type ViberClientOptions } from './client.ts';
+import { ACCOUNTS, accountsButtons, accountsFlow, startAccounts } from './flows/accounts.ts';
 import { LINK_ACCOUNT, linkAccountFlow, startLinkAccount } from './flows/link-account.ts';
+import { MY_LETTERS, myLettersFlow, startMyLetters } from './flows/my-letters.ts';
 import { consentGate, ONBOARDING, onboardingFlow } from './flows/onboarding.ts';
+import { READINGS, readingsButtons, readingsFlow, startReadings } from './flows/readings.ts';
+import { SETTINGS, settingsButtons, settingsFlow, startSettings } from './flows/settings.ts';
+import { startWriteLetter, WRITE_LETTER, writeLetterButtons, writeLetterFlow } from './flows/write-letter.ts';
 import { sameWords, textOf, type FlowHandler, type Inbound, type Turn } from './flows/types.ts';
 import { choicesKeyboard, mainMenuKeyboard, needsApiVersion } from './keyboards.ts';
 import { createViberNotifier, type ViberNotifier } from './notifier.ts';
@@ -52,13 +57,32 @@ export const WEBHOOK_EVENTS: ViberEventType[] = ['subscribed', 'unsubscribed', '
 const flows: Record<string, FlowHandler> = {
   [ONBOARDING]: onboardingFlow,
   [LINK_ACCOUNT]: linkAccountFlow,
+  [READINGS]: readingsFlow,
+  [ACCOUNTS]: accountsFlow,
+  [WRITE_LETTER]: writeLetterFlow,
+  [MY_LETTERS]: myLettersFlow,
+  [SETTINGS]: settingsFlow,
 };
 
-/** Menu items with a Viber flow. The rest answer honestly that they are not ready yet (see the report). */
-const menuRoutes: Partial<Record<MenuItem, (turn: Turn) => Promise<FlowState | null>>> = {
+/** Every menu item starts its flow afresh, whatever flow the subscriber was in. */
+const menuRoutes: Record<MenuItem, (turn: Turn) => Promise<FlowState | null>> = {
+  readings: startReadings,
+  accounts: (turn) => startAccounts(turn),
   addAccount: startLinkAccount,
+  letter: startWriteLetter,
+  letters: startMyLetters,
+  settings: (turn) => startSettings(turn),
   help: (turn) => turn.showMenu(help.text),
 };
+
+/**
+ * Notifier actions (see notifier.ts ACTION_BODIES) travel as menu labels; their ids are accepted too, so a
+ * button built with the bare id still leads somewhere.
+ */
+const actionRoutes: Record<string, MenuItem> = { 'readings:start': 'readings', 'letters:list': 'letters' };
+
+/** Fixed buttons of the flows: pressed again once their flow is over, they are answered as stale, not as nonsense. */
+const flowButtons = [...readingsButtons, ...accountsButtons, ...writeLetterButtons, ...settingsButtons, common.back];
 
 export function createViberBot(deps: ViberBotDeps): ViberBot {
   const { viber, core } = deps;
@@ -109,19 +133,17 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
         await setReminders(core, turn.subscriber.id, false);
         return turn.showMenu(settingsTexts.remindersOff);
       }
-      const item = (Object.keys(menu) as MenuItem[]).find((key) => sameWords(menu[key], text));
-      if (item) {
-        const route = menuRoutes[item];
-        if (route) return route(turn);
-        logger.warn({ item }, 'viber menu item without a flow yet');
-        return turn.showMenu(menuTexts.notYet);
-      }
+      const item = Object.hasOwn(actionRoutes, text)
+        ? actionRoutes[text]
+        : (Object.keys(menu) as MenuItem[]).find((key) => sameWords(menu[key], text));
+      if (item) return menuRoutes[item](turn);
     }
     if (state) {
       const handler = flows[state.flow];
       if (handler) return handler(turn, state, input);
       logger.warn({ flow: state.flow }, 'viber state names an unknown flow; dropped');
     }
+    if (text !== null && flowButtons.some((label) => sameWords(label, text))) return turn.showMenu(common.staleButton);
     return turn.showMenu(input.kind === 'text' ? common.unknownText : common.notUnderstoodMedia);
   }
 

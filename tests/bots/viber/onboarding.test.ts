@@ -6,7 +6,8 @@ import { startFakeViber, type FakeViber, type SentMessage } from '../../support/
 import { startViberBotInstance, type RunningViberBot } from '../../support/fake-viber/bot-instance.ts';
 import { common } from '../../../bots/texts/common.ts';
 import { linking } from '../../../bots/texts/linking.ts';
-import { menu, menuTexts } from '../../../bots/texts/menu.ts';
+import { menu } from '../../../bots/texts/menu.ts';
+import { readings } from '../../../bots/texts/readings.ts';
 import { onboarding } from '../../../bots/texts/onboarding.ts';
 import { viberTexts } from '../../../bots/viber/texts-viber.ts';
 
@@ -142,13 +143,13 @@ describe('after onboarding', () => {
     }
   });
 
-  it('says honestly that a menu item without a Viber flow is not ready', async () => {
-    const { user } = await consented('menu-not-yet==');
+  it('sends a subscriber with no linked account from the readings menu item to linking one', async () => {
+    const { user } = await consented('menu-no-accounts==');
     await user.pressButton(onboarding.laterButton);
     await instance.bot.idle();
     const pressed = await user.pressButton(menu.readings);
     const reply = await viber.waitForSent(user.id, () => true, { since: pressed.since });
-    expect(reply.text).toBe(menuTexts.notYet);
+    expect(reply.text).toBe(readings.noAccounts);
   });
 
   it('marks the subscriber when they unsubscribe, and clears it when they write again', async () => {
