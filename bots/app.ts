@@ -12,6 +12,9 @@ import { createTelegramBot, type TelegramBot } from './telegram/bot.ts';
 import { createViberBot, type ViberBot } from './viber/bot.ts';
 import { createOutboxDispatcher, type OutboxDispatcher, type OutboxHandlers } from './outbox/dispatcher.ts';
 import { createReminderDeps } from './reminders/deps.ts';
+import { createStaffDeliveryHandlers } from './outbox/staff-deliveries.ts';
+import { createSubscriberDeliveryHandlers } from './outbox/subscriber-deliveries.ts';
+import { createStaffDesk, type StaffDesk } from './telegram/staff/index.ts';
 import type { ReminderNotifier } from './reminders/sender.ts';
 import { createReminderSchedule, type ReminderSchedule } from './schedule.ts';
 import type { ReminderDeps } from '../core/reminders/types.ts';
@@ -58,7 +61,22 @@ export function buildApp(deps: AppDeps): App {
     ...(telegram ? { telegram: telegram.notifier } : {}),
     ...(viber ? { viber: viber.notifier } : {}),
   };
-  const handlers: OutboxHandlers = {};
+  const staffChatId = telegramConfig?.staffChatId;
+  const desk: StaffDesk | undefined =
+    telegram && telegramConfig && staffChatId !== undefined
+      ? createStaffDesk({
+          api: telegram.bot.api,
+          core,
+          logger: logger.child({ part: 'staff-desk' }),
+          staffChatId,
+          groupPerMinute: telegramConfig.groupPerMinute,
+        })
+      : undefined;
+  if (!desk) logger.warn('TELEGRAM_STAFF_CHAT_ID is not set: letters wait in the outbox until a staff group is configured');
+  const handlers: OutboxHandlers = {
+    ...createSubscriberDeliveryHandlers({ core, notifiers, ...(desk ? { reporter: desk } : {}), logger: logger.child({ part: 'deliveries' }) }),
+    ...(desk ? createStaffDeliveryHandlers({ desk }) : {}),
+  };
   const outbox = createOutboxDispatcher({ sequelize: db.sequelize, clock, logger: logger.child({ part: 'outbox' }), handlers });
 
   const reminders = createReminderDeps({ config: { ...config, telegram: telegramConfig }, db, clock, notifiers });

@@ -40,4 +40,33 @@ export class SharedRateLimiter {
     if (!row) throw new Error('rate bucket did not answer');
     return row.tokens >= 0 ? 0 : Math.ceil((-row.tokens / limit.perSecond) * 1000);
   }
+
+  /**
+   * Takes a token only if one is free now; a refusal changes nothing and says how long until one will be.
+   * For work that can be put back (an outbox entry) rather than held waiting for minutes.
+   */
+  async tryTake(key: string, limit: RateLimit): Promise<{ taken: true } | { taken: false; waitMs: number }> {
+    // One statement: the row lock makes instances take turns; the very first take creates the bucket, less itself.
+    const [row] = await this.sequelize.query<{ available: number; taken: boolean }>(
+      `WITH seeded AS (
+         INSERT INTO rate_buckets (key, tokens, updated_at) VALUES (:key, :burst::double precision - 1, clock_timestamp())
+         ON CONFLICT (key) DO NOTHING
+         RETURNING key
+       ), cur AS (
+         SELECT key, LEAST(:burst::double precision,
+                           tokens + EXTRACT(EPOCH FROM clock_timestamp() - updated_at)::double precision * :perSecond) AS available
+           FROM rate_buckets WHERE key = :key FOR UPDATE
+       ), took AS (
+         UPDATE rate_buckets b SET tokens = cur.available - 1, updated_at = clock_timestamp()
+           FROM cur WHERE b.key = cur.key AND cur.available >= 1
+         RETURNING b.key
+       )
+       SELECT COALESCE((SELECT available FROM cur), :burst::double precision) AS available,
+              EXISTS (SELECT 1 FROM took) OR EXISTS (SELECT 1 FROM seeded) AS taken`,
+      { replacements: { key, burst: limit.burst, perSecond: limit.perSecond }, type: QueryTypes.SELECT },
+    );
+    if (!row) throw new Error('rate bucket did not answer');
+    if (row.taken) return { taken: true };
+    return { taken: false, waitMs: Math.max(1, Math.ceil(((1 - Number(row.available)) / limit.perSecond) * 1000)) };
+  }
 }

@@ -15,6 +15,7 @@ import type { BotContext, FlowContext, SessionData, TelegramDeps } from './conte
 import { fallbackComposer } from './features/fallback.ts';
 import { features as defaultFeatures, type TelegramFeature } from './features/index.ts';
 import { consentGate } from './features/onboarding.ts';
+import { staffDeskFeature } from './staff/feature.ts';
 import { mainMenuKeyboard } from './keyboards/main-menu.ts';
 import { createTelegramNotifier, isBlockedError } from './notifier.ts';
 import { claimUpdate, PostgresStorage, pruneTelegramState } from './storage.ts';
@@ -61,7 +62,9 @@ function sameSecret(given: string | undefined, expected: string): boolean {
 export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   const { telegram, core, logger } = deps;
   const flowDeps: TelegramDeps = { core, logger };
-  const installed = deps.features ?? defaultFeatures;
+  // The staff group's desk goes first when configured: it takes only that chat's updates and passes the rest on.
+  const staffDesk = telegram.staffChatId === undefined ? [] : [staffDeskFeature({ staffChatId: telegram.staffChatId, groupPerMinute: telegram.groupPerMinute })];
+  const installed = [...staffDesk, ...(deps.features ?? defaultFeatures)];
 
   const bot = new Bot<BotContext>(telegram.token, {
     // Conversations build their Api from these options, so they reach the same (fake or self-hosted) server.

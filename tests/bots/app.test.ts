@@ -7,6 +7,10 @@ import { buildApp, type App } from '../../bots/app.ts';
 import { loadConfig } from '../../bots/config.ts';
 import { createLogger } from '../../bots/logger.ts';
 import { systemClock } from '../../core/clock.ts';
+import { writeLetter } from '../../core/letters/index.ts';
+import { aLink, anAccount, aSubscriber } from '../support/builders.ts';
+
+const STAFF_CHAT_ID = -1002003004005;
 
 // Both bots in one process, as production runs them: one HTTP server, both webhooks, one database.
 
@@ -20,6 +24,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   tg = await FakeTelegram.start();
   viber = await startFakeViber({ authToken: 'viber-app-test-token' });
+  tg.group({ id: STAFF_CHAT_ID, title: 'Водоканал — працівники', isForum: false });
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   const config = loadConfig({
@@ -31,6 +36,7 @@ beforeAll(async () => {
     VIBER_AUTH_TOKEN: viber.authToken,
     VIBER_API_URL: viber.apiUrl,
     VIBER_WEBHOOK_URL: `${base}/hooks/viber`,
+    TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT_ID),
   });
   app = buildApp({ config, db, clock: systemClock, logger: createLogger('silent') });
   await app.start();
@@ -66,6 +72,22 @@ describe('the app with both bots', () => {
     expect(welcome.status).toBe(200);
     const subscribers = await db.models.Subscriber.findAll({ order: [['id', 'ASC']] });
     expect(subscribers.map((s) => s.channel)).toContain('telegram');
+  });
+
+  it('forwards the letter of a Viber subscriber to the Telegram staff group through the outbox', async () => {
+    const account = await anAccount(db, { number: '4400123', address: 'вул. Соборна, 7' });
+    const subscriber = await aSubscriber(db, { channel: 'viber', channelUserId: 'viber-olena', name: 'Олена' });
+    await aLink(db, subscriber, account);
+    const stored = await writeLetter(app.core, {
+      subscriberId: subscriber.id,
+      accountId: account.id,
+      category: 'question',
+      text: 'Коли буде вода на Соборній?',
+      attachments: [],
+    });
+    expect(stored.kind).toBe('stored');
+    const card = await tg.waitForSent(STAFF_CHAT_ID, /Коли буде вода на Соборній\?/, { timeout: 10_000 });
+    expect(card.text).toContain('4400123');
   });
 
   it('refuses a Telegram call without the secret and a Viber call without the signature', async () => {

@@ -41,4 +41,17 @@ describe('shared rate limiter', () => {
     expect(await limiter.reserve('chat:2', limit)).toBe(0);
     expect(await limiter.reserve('chat:1', limit)).toBeGreaterThan(0);
   });
+
+  it('takes a free token at once and refuses, changing nothing, when none is free', async () => {
+    const limiter = new SharedRateLimiter(db.sequelize);
+    const limit = { perSecond: 0.5, burst: 2 };
+    expect(await limiter.tryTake('group:1', limit)).toEqual({ taken: true });
+    expect(await limiter.tryTake('group:1', limit)).toEqual({ taken: true });
+    const refused = await limiter.tryTake('group:1', limit);
+    expect(refused.taken).toBe(false);
+    // At 0.5 a second the next token is about two seconds away, and a refusal does not push it further.
+    const again = await limiter.tryTake('group:1', limit);
+    expect(again.taken === false && again.waitMs).toBeGreaterThan(1500);
+    expect(again.taken === false && again.waitMs).toBeLessThanOrEqual(2000);
+  });
 });
