@@ -31,6 +31,13 @@ export interface LetterCard {
   closedBy: string | null;
 }
 
+const reminderOutcomes: Record<string, string> = {
+  completed: 'усім, кому треба',
+  'quiet-hours': 'зупинено на тихі години',
+  stopped: 'зупинено',
+  error: 'помилка',
+};
+
 export const staff = {
   channel: (channel: Channel) => channelNames[channel],
 
@@ -136,6 +143,17 @@ export const staff = {
       ...a.linkedSubscribers.map(
         (s) => `• ${s.name || 'без імені'} · ${channelNames[s.channel]} · ${s.phoneMasked ?? 'телефон не підтверджено'} · ${linkMethods[s.linkedVia] ?? s.linkedVia}`,
       ),
+    ].join('\n'),
+
+  noReminderRuns: 'Нагадування ще не надсилалися.',
+  reminderRun: (
+    r: { slot: string; period: string; startedAt: string; finishedAt: string | null; outcome: string | null; due: number; sent: number; failed: number; blocked: number; skipped: number; alreadyDone: number },
+    timeZone: string,
+  ) =>
+    [
+      `Останнє розсилання нагадувань (${r.slot}, за ${r.period.slice(0, 7)}):`,
+      `почато ${moment(r.startedAt, timeZone)}, ${r.finishedAt ? `завершено ${moment(r.finishedAt, timeZone)}` : 'ще триває або перервано'}${r.outcome ? ` (${reminderOutcomes[r.outcome] ?? r.outcome})` : ''}`,
+      `Мали отримати: ${r.due}. Надіслано: ${r.sent}. Не вдалося: ${r.failed}. Заблокували бота: ${r.blocked}. Пропущено: ${r.skipped}. Уже нагадано раніше: ${r.alreadyDone}.`,
     ].join('\n'),
 
   lettersUsage: 'Формат: /letter НОМЕР',

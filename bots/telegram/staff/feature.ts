@@ -4,6 +4,7 @@ import { findAccountForStaff } from '../../../core/accounts/index.ts';
 import type { CoreDeps } from '../../../core/accounts/types.ts';
 import { addNote, answerLetter, closeLetter, getLetterForStaff, openLetters, type AnswerLetterOutcome } from '../../../core/letters/index.ts';
 import { applyStaffCorrection } from '../../../core/readings/index.ts';
+import { lastReminderRun } from '../../../core/reminders/runs.ts';
 import type { Attachment } from '../../../models/models.ts';
 import { staff } from '../../texts/staff.ts';
 import type { BotContext, TelegramDeps } from '../context.ts';
@@ -20,7 +21,7 @@ export interface StaffDeskFeatureOptions {
 
 /**
  * The staff group's side of the bot: answers (a message in a subscriber's topic, or a reply to a letter's
- * message), /note, the letter card buttons, and /account, /letters, /letter N. Updates from any other chat pass
+ * message), /note, the letter card buttons, and /account, /letters, /letter N, /reminders. Updates from any other chat pass
  * by untouched, so nothing here answers a private chat or another group.
  */
 export function staffDeskFeature(options: StaffDeskFeatureOptions): TelegramFeature {
@@ -103,6 +104,11 @@ export function staffDeskComposer(deps: TelegramDeps, options: StaffDeskFeatureO
     if (open.length === 0) return say(ctx, staff.noOpenLetters);
     const tz = core.settings.timeZone;
     await say(ctx, [staff.openLettersHeader(open.length), ...open.map((l) => staff.openLetterLine(l, tz))].join('\n'));
+  });
+
+  desk.command('reminders', async (ctx) => {
+    const run = await lastReminderRun(core.db);
+    await say(ctx, run ? staff.reminderRun(run, core.settings.timeZone) : staff.noReminderRuns);
   });
 
   desk.command('letter', async (ctx) => {

@@ -225,6 +225,22 @@ describe('the staff desk in a forum group', () => {
     expect(one.text).toContain('Нотатка (Ірина Коваль)');
   });
 
+  it('shows the last reminders run on /reminders', async () => {
+    const staffMember = h.group.member(h.tg.user(operator), 'administrator');
+    staffMember.command('/reminders');
+    await h.tg.waitForSent(STAFF, 'Нагадування ще не надсилалися.');
+
+    await db.sequelize.query(
+      `INSERT INTO reminder_runs (slot, period, started_at, finished_at, outcome, due, sent, failed, blocked, skipped, already_done)
+       VALUES ('2026-11-20T10:00', '2026-11-01', '2026-11-20T08:00:00Z', '2026-11-20T08:05:00Z', 'completed', 10, 9, 0, 1, 0, 0),
+              ('2026-11-21T10:00', '2026-11-01', '2026-11-21T08:00:00Z', '2026-11-21T08:02:00Z', 'completed', 4, 2, 1, 1, 0, 0)`,
+    );
+    staffMember.command('/reminders');
+    const report = await h.tg.waitForSent(STAFF, /Останнє розсилання нагадувань/);
+    expect(report.text).toContain('2026-11-21T10:00');
+    expect(report.text).toContain('Мали отримати: 4. Надіслано: 2. Не вдалося: 1. Заблокували бота: 1.');
+  });
+
   it('ignores staff commands and replies from anywhere but the staff group', async () => {
     const stranger = h.tg.user({ id: 5999, first_name: 'Хтось' });
     stranger.command(`/account ${olena.account.number}`);
