@@ -167,6 +167,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (e.VIBER_AUTH_TOKEN && !e.VIBER_WEBHOOK_URL) {
     problems.push('VIBER_WEBHOOK_URL: required when VIBER_AUTH_TOKEN is set (Viber only delivers to a webhook)');
   }
+  if (e.NODE_ENV === 'production' && !e.TELEGRAM_BOT_TOKEN && !e.VIBER_AUTH_TOKEN) {
+    problems.push('TELEGRAM_BOT_TOKEN or VIBER_AUTH_TOKEN: required when NODE_ENV=production (without them the local playground starts, with demo data)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {

@@ -3,6 +3,7 @@ import { createLogger } from './logger.ts';
 import { openDatabase } from '../models/open-database.ts';
 import { systemClock } from '../core/clock.ts';
 import { buildApp } from './app.ts';
+import { startPlayground } from './playground/index.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -19,9 +20,25 @@ async function main(): Promise<void> {
   const db = await openDatabase({ url: config.database.url, embeddedDir: config.database.embeddedDir, poolMax: config.database.poolMax });
   logger.info({ embedded: db.embedded }, 'database ready');
 
-  const app = buildApp({ config, db, clock: systemClock, logger });
+  // No token at all: the local playground, where the same bots talk to a stand-in of the Telegram Bot API.
+  const playground =
+    !config.telegram && !config.viber
+      ? await startPlayground({ db, clock: systemClock, logger: logger.child({ part: 'playground' }), timeZone: config.core.timeZone })
+      : undefined;
+  const app = buildApp({
+    config,
+    db,
+    clock: systemClock,
+    logger,
+    ...(playground ? { telegramFallback: playground.telegram, mountExtra: (http) => playground.mount(http) } : {}),
+  });
   const { port } = await app.start();
   logger.info({ port, host: config.http.host }, `listening on http://${config.http.host}:${port}`);
+  if (playground) {
+    const address = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}/`;
+    logger.info({ playground: address }, 'local playground: no tokens are set, so the bots talk to a stand-in of Telegram');
+    process.stdout.write(`\n  Local playground (test environment, nothing goes to real Telegram): ${address}\n\n`);
+  }
 
   let stopping: Promise<void> | undefined;
   const shutdown = (signal: string) => {
@@ -34,6 +51,7 @@ async function main(): Promise<void> {
       forced.unref();
       try {
         await app.stop();
+        await playground?.stop();
         await db.close();
       } finally {
         clearTimeout(forced);

@@ -45,4 +45,9 @@ describe('configuration', () => {
     expect(config.reminders.quietHours).toBeNull();
     expect(config.core.readings.refuseAfterVerificationDue).toBe(false);
   });
+
+  it('refuses to start the playground in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TELEGRAM_BOT_TOKEN or VIBER_AUTH_TOKEN/);
+    expect(loadConfig({ NODE_ENV: 'production', TELEGRAM_BOT_TOKEN: '1:abc' }).telegram?.token).toBe('1:abc');
+  });
 });

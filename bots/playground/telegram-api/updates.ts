@@ -64,7 +64,10 @@ export class UpdateQueue {
     private readonly onChange: () => void,
     /** Runs a method the bot put in its webhook answer (a "webhook reply"). */
     private readonly onWebhookReply: (method: string, params: Params) => void,
-  ) {}
+    firstUpdateId?: number,
+  ) {
+    if (firstUpdateId !== undefined) this.nextId = firstUpdateId;
+  }
 
   enqueue(update: Omit<Update, 'update_id'> & { update_id?: number }): Update {
     const full = { ...update, update_id: update.update_id ?? this.nextId++ } as Update;

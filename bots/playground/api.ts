@@ -1,0 +1,233 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { DemoAccount } from '../../core/billing/demo-data.ts';
+import type { Logger } from '../logger.ts';
+import { noteInUkrainian, type SubscriberSeed } from './people.ts';
+import type { FakeGroup, FakeMember, FakeTelegram, FakeUser } from './telegram-api/index.ts';
+import { chatView, personName } from './views.ts';
+
+// The page's JSON API. Every "send" plays a person in the stand-in: it queues the same update Telegram would,
+// and the bot takes it by long polling like in production.
+
+export interface PlaygroundWorld {
+  tg: FakeTelegram;
+  staffGroup: FakeGroup;
+  subscribers: Map<number, { user: FakeUser; phone: string }>;
+  staff: Map<number, { member: FakeMember; role: string }>;
+  demoAccounts: readonly DemoAccount[];
+  addSubscriber(seed: Omit<SubscriberSeed, 'id'>): { user: FakeUser; phone: string };
+}
+
+export const BANNER = 'Локальне тестове середовище — повідомлення не йдуть у справжній Telegram';
+
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+class BadInput extends Error {}
+
+const hryvnias = (kop: number) => `${kop < 0 ? '-' : ''}${Math.floor(Math.abs(kop) / 100)},${String(Math.abs(kop) % 100).padStart(2, '0')}`;
+
+function int(value: unknown, what: string): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) throw new BadInput(`${what}: потрібне ціле число`);
+  return n;
+}
+
+function optionalInt(value: unknown, what: string): number | undefined {
+  return value === undefined || value === null || value === '' ? undefined : int(value, what);
+}
+
+function text(value: unknown, what: string, max = 4096): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new BadInput(`${what}: порожньо`);
+  if (value.length > max) throw new BadInput(`${what}: задовго (до ${max} символів)`);
+  return value;
+}
+
+function imageFromDataUrl(value: unknown): Buffer | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const match = typeof value === 'string' ? /^data:image\/(jpeg|png|webp|gif);base64,([A-Za-z0-9+/=]+)$/.exec(value) : null;
+  if (!match) throw new BadInput('фото: очікується зображення JPEG, PNG, WebP або GIF');
+  const bytes = Buffer.from(match[2]!, 'base64');
+  if (bytes.length === 0 || bytes.length > MAX_PHOTO_BYTES) throw new BadInput('фото: завелике (до 10 МБ)');
+  return bytes;
+}
+
+function contentType(bytes: Buffer): string {
+  if (bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))) return 'image/jpeg';
+  if (bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))) return 'image/png';
+  if (bytes.subarray(0, 3).toString('latin1') === 'GIF') return 'image/gif';
+  if (bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  return 'application/octet-stream';
+}
+
+export function createPlaygroundApi(world: PlaygroundWorld, logger: Logger): Router {
+  const { tg, staffGroup } = world;
+  const api = express.Router();
+  api.use(express.json({ limit: '15mb' }));
+  api.use((_req, res, next) => {
+    res.set('cache-control', 'no-store');
+    next();
+  });
+
+  /** The person writing into the chat: the subscriber in their own chat, or a staff member in the staff group. */
+  function speaker(chatId: number, as: unknown): FakeUser | FakeMember {
+    const id = int(as, 'as');
+    if (chatId === staffGroup.id) {
+      const member = world.staff.get(id);
+      if (!member) throw new BadInput(`у групі працівників немає учасника ${id}`);
+      return member.member;
+    }
+    const subscriber = world.subscribers.get(chatId);
+    if (!subscriber) throw new BadInput(`немає абонента з чатом ${chatId}`);
+    if (id !== chatId) throw new BadInput('у приватному чаті пише лише сам абонент');
+    return subscriber.user;
+  }
+
+  function post(options: { threadId?: number | undefined; replyTo?: number | undefined }) {
+    return {
+      ...(options.threadId !== undefined ? { threadId: options.threadId } : {}),
+      ...(options.replyTo !== undefined ? { replyTo: options.replyTo } : {}),
+    };
+  }
+
+  const handle =
+    (work: (req: Request, res: Response) => unknown) =>
+    (req: Request, res: Response, next: NextFunction): void => {
+      try {
+        const result = work(req, res);
+        if (result !== undefined && !res.headersSent) res.json(result);
+      } catch (error) {
+        // The stand-in refuses what Telegram would not allow (no such button, closed topic…): the tester sees why.
+        if (error instanceof BadInput || (error instanceof Error && error.message.startsWith('fake-telegram:'))) {
+          res.status(400).json({ error: error.message.replace(/^fake-telegram:\s*/, '') });
+          return;
+        }
+        next(error);
+      }
+    };
+
+  api.get(
+    '/state',
+    handle(() => ({
+      banner: BANNER,
+      bot: { name: tg.state.bot.first_name, username: tg.state.bot.username },
+      subscribers: [...world.subscribers.values()].map(({ user, phone }) => ({ id: user.id, name: personName(user.user), phone })),
+      staff: {
+        chatId: staffGroup.id,
+        title: 'title' in staffGroup.chat ? staffGroup.chat.title : '',
+        members: [...world.staff.values()].map(({ member, role }) => ({ id: member.id, name: personName(member.user), role })),
+      },
+      demoAccounts: world.demoAccounts.map((a) => ({
+        number: a.number,
+        holder: `${a.surname} ${a.givenNames}`,
+        address: a.address,
+        phone: a.phone,
+        surnameStart: a.surnameStart,
+        lastPayments: a.lastPayments.map((p) => ({ paidOn: p.paidOn, amount: hryvnias(p.amountKop) })),
+        note: noteInUkrainian(a.note),
+      })),
+    })),
+  );
+
+  api.post(
+    '/subscribers',
+    handle((req) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const firstName = text(body.firstName, "ім'я", 64).trim();
+      const lastName = typeof body.lastName === 'string' && body.lastName.trim() !== '' ? body.lastName.trim().slice(0, 64) : undefined;
+      const phone = typeof body.phone === 'string' && body.phone.trim() !== '' ? body.phone.replace(/[\s()-]/g, '') : '';
+      const { user, phone: offered } = world.addSubscriber({ firstName, ...(lastName ? { lastName } : {}), phone });
+      return { id: user.id, name: personName(user.user), phone: offered };
+    }),
+  );
+
+  api.get(
+    '/chats/:chatId',
+    handle((req, res) => {
+      const chatId = int(req.params.chatId, 'chatId');
+      const record = tg.state.chats.get(chatId);
+      if (!record || (chatId !== staffGroup.id && !world.subscribers.has(chatId))) throw new BadInput(`немає чату ${chatId}`);
+      const view = chatView(record, tg.state.callbacks.values());
+      if (req.query.version === view.version) {
+        res.status(204).end();
+        return undefined;
+      }
+      return view;
+    }),
+  );
+
+  api.post(
+    '/chats/:chatId/text',
+    handle((req) => {
+      const chatId = int(req.params.chatId, 'chatId');
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const who = speaker(chatId, body.as);
+      const update = who.sendText(text(body.text, 'текст'), post({ threadId: optionalInt(body.threadId, 'threadId'), replyTo: optionalInt(body.replyTo, 'replyTo') }));
+      return { updateId: update.update_id, messageId: update.message?.message_id };
+    }),
+  );
+
+  api.post(
+    '/chats/:chatId/press',
+    handle((req) => {
+      const chatId = int(req.params.chatId, 'chatId');
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const who = speaker(chatId, body.as);
+      const update = who.pressButton(int(body.messageId, 'messageId'), text(body.data, 'кнопка', 64));
+      return { updateId: update.update_id };
+    }),
+  );
+
+  api.post(
+    '/chats/:chatId/contact',
+    handle((req) => {
+      const chatId = int(req.params.chatId, 'chatId');
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const who = speaker(chatId, body.as);
+      const phone = text(body.phone, 'телефон', 32).replace(/[\s()-]/g, '');
+      // The request_contact button always shares the person's own card: user_id is theirs.
+      const update = who.shareContact({ phone_number: phone });
+      const subscriber = world.subscribers.get(who.id);
+      if (subscriber) subscriber.phone = phone;
+      logger.debug({ chatId }, 'playground: contact shared');
+      return { updateId: update.update_id, messageId: update.message?.message_id };
+    }),
+  );
+
+  api.post(
+    '/chats/:chatId/photo',
+    handle((req) => {
+      const chatId = int(req.params.chatId, 'chatId');
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const who = speaker(chatId, body.as);
+      const bytes = imageFromDataUrl(body.dataUrl);
+      const caption = typeof body.caption === 'string' && body.caption.trim() !== '' ? text(body.caption, 'підпис', 1024) : undefined;
+      const update = who.sendPhoto({
+        ...(bytes ? { bytes } : {}),
+        ...(caption !== undefined ? { caption } : {}),
+        ...post({ threadId: optionalInt(body.threadId, 'threadId'), replyTo: optionalInt(body.replyTo, 'replyTo') }),
+      });
+      return { updateId: update.update_id, messageId: update.message?.message_id };
+    }),
+  );
+
+  api.get(
+    '/files/:fileId',
+    handle((req, res) => {
+      const bytes = tg.fileBytes(String(req.params.fileId));
+      if (!bytes) {
+        res.status(404).json({ error: 'немає такого файлу' });
+        return undefined;
+      }
+      const type = contentType(bytes);
+      res.set('content-type', type);
+      res.set('cache-control', 'private, max-age=3600');
+      if (type === 'application/octet-stream') res.set('content-disposition', 'attachment');
+      res.end(bytes);
+      return undefined;
+    }),
+  );
+
+  api.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: 'немає такого методу' });
+  });
+  return api;
+}
