@@ -1,0 +1,123 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import express, { type RequestHandler } from 'express';
+import { Bot, webhookCallback } from 'grammy';
+import { createHttpApp } from '../../bots/server.ts';
+import { createLogger, type Logger } from '../../bots/logger.ts';
+import { createTelegramBot } from '../../bots/telegram/bot.ts';
+import type { CoreDeps } from '../../core/accounts/types.ts';
+
+export const WEBHOOK_PATH = '/telegram/webhook';
+export const WEBHOOK_SECRET = 'bench-webhook-secret_0123456789';
+
+export interface RunningBot {
+  name: string;
+  webhookUrl: string;
+  secret: string;
+  /** Warn-and-above log lines the bot wrote (the first few kept), and how many there were. */
+  logs: { count: number; first: string[] };
+  stop(): Promise<void>;
+}
+
+/** Sees each webhook request once answered, with its parsed update (for the per-step profile). */
+export type Observe = (update: unknown, startedAt: number) => void;
+
+/** Keeps warn+ lines out of the bench output, counted, with the first few for the report. */
+function quietLogger(): { logger: Logger; logs: RunningBot['logs'] } {
+  const logs = { count: 0, first: [] as string[] };
+  const logger = createLogger(
+    'warn',
+    new Writable({
+      write(chunk, _encoding, done) {
+        logs.count++;
+        if (logs.first.length < 5) logs.first.push(String(chunk).slice(0, 400));
+        done();
+      },
+    }),
+  );
+  return { logger, logs };
+}
+
+/** The project's own Express app (bots/server.ts) on a loopback port, its webhook route pointing at `route()`. */
+async function listen(route: () => RequestHandler, logger: Logger, observe?: Observe): Promise<{ url: string; close(): Promise<void> }> {
+  const handler: RequestHandler = (req, res, next) => {
+    if (observe) {
+      const startedAt = performance.now();
+      res.on('finish', () => observe(req.body, startedAt));
+    }
+    route()(req, res, next);
+  };
+  const app = createHttpApp({ webhooks: [{ path: WEBHOOK_PATH, handler }], checkDatabase: async () => true }, logger);
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${WEBHOOK_PATH}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/**
+ * The cabinet's Telegram bot exactly as bots/main.ts builds it, in webhook mode. `globalPerSecond` is the
+ * bot's own send throttle (TELEGRAM_GLOBAL_PER_SECOND).
+ */
+export async function startCabinetBot(options: {
+  token: string;
+  apiRoot: string;
+  core: CoreDeps;
+  globalPerSecond: number;
+  observe?: Observe;
+}): Promise<RunningBot> {
+  const { logger, logs } = quietLogger();
+  let handler: RequestHandler = (_req, res) => void res.status(503).end();
+  const http = await listen(() => handler, logger, options.observe);
+  const app = createTelegramBot({
+    telegram: {
+      token: options.token,
+      apiRoot: options.apiRoot,
+      webhook: { url: http.url, path: WEBHOOK_PATH, secret: WEBHOOK_SECRET },
+      staffChatId: undefined,
+      globalPerSecond: options.globalPerSecond,
+      groupPerMinute: 20,
+    },
+    core: options.core,
+    logger,
+  });
+  // start() registers the commands and sets the webhook on the fake, which has nothing queued to deliver.
+  await app.start();
+  handler = app.webhookHandler;
+  return {
+    name: 'cabinet',
+    webhookUrl: http.url,
+    secret: WEBHOOK_SECRET,
+    logs,
+    async stop() {
+      await app.stop();
+      await http.close();
+    },
+  };
+}
+
+/** The baseline: a bare grammY bot that echoes text and answers callback queries, behind the same Express app. */
+export async function startEchoBot(options: { token: string; apiRoot: string }): Promise<RunningBot> {
+  const { logger, logs } = quietLogger();
+  const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot } });
+  bot.on('message', (ctx) => ctx.reply(ctx.message.text ?? ''));
+  bot.on('callback_query', (ctx) => ctx.answerCallbackQuery());
+  await bot.init();
+  const parseJson = express.json({ limit: '1mb' });
+  const handleUpdate = webhookCallback(bot, 'express', { secretToken: WEBHOOK_SECRET });
+  const handler: RequestHandler = (req, res, next) =>
+    parseJson(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      handleUpdate(req, res).catch(next);
+    });
+  const http = await listen(() => handler, logger);
+  await bot.api.setWebhook(http.url, { secret_token: WEBHOOK_SECRET });
+  return { name: 'bare grammY echo', webhookUrl: http.url, secret: WEBHOOK_SECRET, logs, stop: () => http.close() };
+}

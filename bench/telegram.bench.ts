@@ -1,0 +1,328 @@
+// The Telegram bot's reading flow in webhook mode, on real PostgreSQL, against the fake Bot API, beside a bare
+// grammY echo bot measured in the same run (same Express app, same fake, same load):
+//   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/telegram.bench.ts
+// Each simulated subscriber sends /readings, then the value (last reading + 3), then presses "send"; their
+// updates go one after another, different subscribers in parallel, POSTed straight to the webhook route with
+// the secret header (the fake never delivers them itself), so latency is the HTTP round trip of handling.
+// Per round, echo and cabinet back to back:
+//   open loop at BENCH_RATE updates/s (sent on schedule whatever the answers): p50, p99;
+//   closed loop, BENCH_CONCURRENCY subscribers in flight: sustained updates/s, p50, p99.
+// Rounds interleave the two bots so a neighbour's load hits both alike; the summary takes each figure's median.
+// Targets: the cabinet keeps ≥ 1/3 of the echo bot's throughput, and its p99 at 200 updates/s is under 50 ms.
+// Then a profile: flows one at a time, with the database statements and Bot API calls of each step.
+// A measurement: it exits 0 whether or not the targets are met (1 only when it could not measure).
+import { availableParallelism, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { QueryTypes } from 'sequelize';
+import { systemClock } from '../core/clock.ts';
+import { defaultCoreSettings } from '../core/settings.ts';
+import type { CoreDeps } from '../core/accounts/types.ts';
+import type { Database } from '../models/database.ts';
+import { startCabinetBot, startEchoBot, type Observe, type RunningBot } from './support/bots.ts';
+import { cpuMsBetween, machineBusyMs, ownCpuMs, processTicks, startCpuProfile } from './support/cpu.ts';
+import { STEPS, type PhaseResult, type PhaseSpec, type Step } from './support/protocol.ts';
+import { meterQueries } from './support/query-meter.ts';
+import { createScratchDatabase, seedReadingSubscribers } from './support/scratch-db.ts';
+import { ms } from './support/stats.ts';
+import { startWorld, type World } from './support/world-client.ts';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SUBSCRIBERS = env('BENCH_SUBSCRIBERS', 15_000);
+const ROUNDS = env('BENCH_ROUNDS', 3);
+const CONCURRENCY = env('BENCH_CONCURRENCY', 32);
+const WARMUP_MS = env('BENCH_WARMUP_S', 3) * 1000;
+const CLOSED_MS = env('BENCH_CLOSED_S', 10) * 1000;
+const RATE = env('BENCH_RATE', 200);
+const OPEN_MS = env('BENCH_OPEN_S', 10) * 1000;
+const PROFILE_FLOWS = env('BENCH_PROFILE_FLOWS', 50);
+const POOL_MAX = env('BENCH_POOL_MAX', 10);
+const SETTLE_MS = 1500;
+// The bot spaces its sends to TELEGRAM_GLOBAL_PER_SECOND (30 in production). At 200 updates/s that throttle,
+// not the handling, would set every figure, so the bench lifts it unless told otherwise.
+const GLOBAL_PER_SECOND = env('BENCH_TG_GLOBAL_PER_SECOND', 1_000_000);
+// Diagnosis only: BENCH_SYNCHRONOUS_COMMIT=off shows how much of the latency is waiting for WAL flushes.
+const SYNCHRONOUS_COMMIT = process.env.BENCH_SYNCHRONOUS_COMMIT === 'off' ? 'off' : 'on';
+/** Where to write a V8 CPU profile of this process over the cabinet's first closed loop (open it in Chrome DevTools). */
+const CPU_PROFILE = process.env.BENCH_CPU_PROFILE;
+const FIRST_USER = 900_000_000;
+const LAST_READING = 100;
+const TARGET_THROUGHPUT_RATIO = 1 / 3;
+const TARGET_P99_MS = 50;
+
+interface Measured {
+  phase: PhaseResult;
+  round: number;
+  /** Share of one core over the phase; `other` is every other process on the machine (neighbours' load). */
+  cpu: { bot: number; world: number; postgres: number | null; other: number | null };
+  /** The bot process's longest event-loop stall over the phase, ms. */
+  botLoopMaxMs: number;
+}
+
+interface Contender {
+  name: string;
+  world: World;
+  bot: RunningBot;
+  cabinet: boolean;
+}
+
+async function backendPids(db: Database): Promise<number[]> {
+  const rows = await db.sequelize.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()', { type: QueryTypes.SELECT });
+  return rows.map((r) => r.pid);
+}
+
+async function measure(db: Database, who: Contender, round: number, spec: Omit<PhaseSpec, 'webhookUrl' | 'secret' | 'expectConfirmButton' | 'value' | 'reuseUsers'>): Promise<Measured> {
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const pidsBefore = await backendPids(db);
+  const pgBefore = processTicks(pidsBefore);
+  const machineBefore = machineBusyMs();
+  const botBefore = ownCpuMs();
+  const phase = await who.world.run({
+    ...spec,
+    webhookUrl: who.bot.webhookUrl,
+    secret: who.bot.secret,
+    expectConfirmButton: who.cabinet,
+    value: LAST_READING + 3,
+    // The echo bot answers anyone any number of times; the cabinet takes one reading per meter a day.
+    reuseUsers: !who.cabinet,
+  });
+  const botMs = ownCpuMs() - botBefore;
+  const machineAfter = machineBusyMs();
+  const pids = [...new Set([...pidsBefore, ...(await backendPids(db))])];
+  const pgAfter = processTicks(pids);
+  loop.disable();
+  const pgMs = pgAfter.size === 0 ? null : cpuMsBetween(pgBefore, pgAfter);
+  const share = (cpuMs: number) => cpuMs / phase.elapsedMs;
+  const machineMs = machineBefore === null || machineAfter === null ? null : machineAfter - machineBefore;
+  return {
+    phase,
+    round,
+    botLoopMaxMs: loop.max / 1e6,
+    cpu: {
+      bot: share(botMs),
+      world: share(phase.worldCpuMs),
+      postgres: pgMs === null ? null : share(pgMs),
+      other: machineMs === null ? null : Math.max(0, share(machineMs - botMs - phase.worldCpuMs - (pgMs ?? 0))),
+    },
+  };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const pct = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);
+const pad = (text: string, width: number) => text.padEnd(width);
+/** Right-aligned, and never touching the column before it even when wider than planned. */
+const lpad = (text: string, width: number) => ` ${text}`.padStart(width);
+
+function row(bot: string, m: Measured): string {
+  const p = m.phase;
+  return [
+    pad(bot, 18),
+    pad(`${m.round} ${p.label}`, 24),
+    lpad(p.updatesPerSecond.toFixed(0), 9),
+    lpad(ms(p.latency.p50), 10),
+    lpad(ms(p.latency.p99), 10),
+    lpad(ms(p.latency.max), 10),
+    lpad(String(p.errors), 7),
+    `   cpu bot ${pct(m.cpu.bot)} world ${pct(m.cpu.world)} pg ${pct(m.cpu.postgres)} other ${pct(m.cpu.other)}; stall bot ${ms(m.botLoopMaxMs, 0)} world ${ms(p.worldLoopMaxMs, 0)}`,
+    p.usersExhausted ? '  (ran out of subscribers: raise BENCH_SUBSCRIBERS)' : '',
+  ].join('');
+}
+
+interface StepProfile {
+  updates: number;
+  botMs: number;
+  queries: number;
+  dbMs: number;
+  statements: string[];
+}
+
+function stepOf(update: unknown): Step {
+  const u = update as { callback_query?: unknown; message?: { text?: string } };
+  if (u.callback_query) return 'confirm';
+  return u.message?.text?.startsWith('/') ? 'command' : 'value';
+}
+
+/** Flows one at a time on a second cabinet instance whose database statements are counted per step. */
+async function profileCabinet(scratch: { open: (o: { poolMax: number }) => Database }, world: World, core: CoreDeps) {
+  const profileDb = scratch.open({ poolMax: POOL_MAX });
+  const meter = meterQueries(profileDb);
+  const steps = Object.fromEntries(STEPS.map((s) => [s, { updates: 0, botMs: 0, queries: 0, dbMs: 0, statements: [] }])) as unknown as Record<Step, StepProfile>;
+  let seen = { count: 0, ms: 0 };
+  const observe: Observe = (update, startedAt) => {
+    const step = steps[stepOf(update)];
+    step.updates++;
+    step.botMs += performance.now() - startedAt;
+    step.queries += meter.count - seen.count;
+    step.dbMs += meter.ms - seen.ms;
+    if (step.statements.length === 0) step.statements = meter.statements.slice(seen.count);
+    seen = { count: meter.count, ms: meter.ms };
+  };
+  const bot = await startCabinetBot({ token: world.token, apiRoot: world.apiRoot, core: { ...core, db: profileDb }, globalPerSecond: GLOBAL_PER_SECOND, observe });
+  try {
+    seen = { count: meter.count, ms: meter.ms };
+    const phase = await world.run({
+      label: 'profile',
+      mode: 'profile',
+      flows: PROFILE_FLOWS,
+      webhookUrl: bot.webhookUrl,
+      secret: bot.secret,
+      expectConfirmButton: true,
+      value: LAST_READING + 3,
+      reuseUsers: false,
+    });
+    return { phase, steps };
+  } finally {
+    await bot.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const scratch = await createScratchDatabase(SERVER_URL, 'cabinet_bench_tg', { synchronousCommit: SYNCHRONOUS_COMMIT });
+  console.log(`scratch database ${scratch.name}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on this machine before starting`);
+  const stops: Array<() => Promise<void>> = [];
+  // Interrupted (Ctrl-C, a closed pipe on stdout): still stop the children and drop the scratch database.
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error('stopping failed:', error));
+      await scratch.drop();
+      console.log(`\ndropped ${scratch.name}`);
+    })());
+  const onSignal = () => void cleanUp().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.stdout.on('error', () => onSignal());
+  try {
+    const db = scratch.open({ poolMax: POOL_MAX });
+    await seedReadingSubscribers(db, { count: SUBSCRIBERS, firstUserId: FIRST_USER, lastReading: LAST_READING });
+    console.log(
+      `${SUBSCRIBERS} consented subscribers, one account and one meter each; ${ROUNDS} rounds of: open loop ${RATE} updates/s for ${OPEN_MS / 1000} s, ` +
+        `closed loop ${CONCURRENCY} subscribers in flight for ${CLOSED_MS / 1000} s; pool ${POOL_MAX}; synchronous_commit ${SYNCHRONOUS_COMMIT}; ` +
+        `bot send throttle ${GLOBAL_PER_SECOND >= 1_000_000 ? 'lifted' : `${GLOBAL_PER_SECOND}/s`}\n`,
+    );
+    const core: CoreDeps = { db, clock: systemClock, settings: defaultCoreSettings };
+
+    // Each bot has a world of its own (a fresh fake); both stay up, idle while the other is measured.
+    const echoWorld = await startWorld({ firstUserId: FIRST_USER, users: SUBSCRIBERS });
+    stops.push(() => echoWorld.stop());
+    const echoBot = await startEchoBot({ token: echoWorld.token, apiRoot: echoWorld.apiRoot });
+    stops.push(() => echoBot.stop());
+    const cabinetWorld = await startWorld({ firstUserId: FIRST_USER, users: SUBSCRIBERS });
+    stops.push(() => cabinetWorld.stop());
+    const cabinetBot = await startCabinetBot({ token: cabinetWorld.token, apiRoot: cabinetWorld.apiRoot, core, globalPerSecond: GLOBAL_PER_SECOND });
+    stops.push(() => cabinetBot.stop());
+    const echo: Contender = { name: 'bare grammY echo', world: echoWorld, bot: echoBot, cabinet: false };
+    const cabinet: Contender = { name: 'cabinet', world: cabinetWorld, bot: cabinetBot, cabinet: true };
+
+    let cabinetFlows = 0;
+    for (const who of [echo, cabinet]) {
+      const warm = await measure(db, who, 0, { label: 'warm-up', mode: 'closed', concurrency: CONCURRENCY, durationMs: WARMUP_MS });
+      if (who.cabinet) cabinetFlows += warm.phase.flowsCompleted;
+    }
+    const results: Record<'echo' | 'cabinet', { open: Measured[]; closed: Measured[] }> = {
+      echo: { open: [], closed: [] },
+      cabinet: { open: [], closed: [] },
+    };
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const kind of ['open', 'closed'] as const) {
+        for (const who of [echo, cabinet]) {
+          await sleep(SETTLE_MS);
+          const profiler = CPU_PROFILE && who.cabinet && kind === 'closed' && round === 1 ? await startCpuProfile() : undefined;
+          const m =
+            kind === 'open'
+              ? await measure(db, who, round, { label: `open, ${RATE}/s`, mode: 'open', rate: RATE, durationMs: OPEN_MS })
+              : await measure(db, who, round, { label: `closed, ${CONCURRENCY} in flight`, mode: 'closed', concurrency: CONCURRENCY, durationMs: CLOSED_MS });
+          if (profiler) await profiler.stopTo(CPU_PROFILE!);
+          results[who.cabinet ? 'cabinet' : 'echo'][kind].push(m);
+          if (who.cabinet) cabinetFlows += m.phase.flowsCompleted;
+        }
+      }
+    }
+    const cabinetLogs = cabinetBot.logs;
+    const profile = await profileCabinet(scratch, cabinetWorld, core);
+    cabinetFlows += profile.phase.flowsCompleted;
+    const [counted] = await db.sequelize.query<{ readings: number }>('SELECT count(*)::int AS readings FROM readings', { type: QueryTypes.SELECT });
+
+    console.log(`${pad('bot', 18)}${pad('round phase', 24)}${lpad('updates/s', 9)}${lpad('p50', 10)}${lpad('p99', 10)}${lpad('max', 10)}${lpad('errors', 7)}`);
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const kind of ['open', 'closed'] as const) {
+        console.log(row(echo.name, results.echo[kind][round - 1]!));
+        console.log(row(cabinet.name, results.cabinet[kind][round - 1]!));
+      }
+    }
+    const all = [...results.echo.open, ...results.echo.closed, ...results.cabinet.open, ...results.cabinet.closed];
+    for (const m of all) if (m.phase.errors > 0) console.log(`  errors in ${m.phase.label} (round ${m.round}): ${m.phase.errorSamples.join(' | ')}`);
+    if (cabinetLogs.count > 0) console.log(`  the cabinet logged ${cabinetLogs.count} warnings/errors, first: ${cabinetLogs.first[0]}`);
+    const stepMedian = (list: Measured[], step: Step, q: 'p50' | 'p99') => ms(median(list.map((m) => m.phase.byStep[step][q])));
+    for (const kind of ['open', 'closed'] as const) {
+      console.log(`  cabinet per step, ${kind} (medians): ${STEPS.map((s) => `${s} p50 ${stepMedian(results.cabinet[kind], s, 'p50')} p99 ${stepMedian(results.cabinet[kind], s, 'p99')}`).join('; ')}`);
+    }
+    const receiptsOk = counted?.readings === cabinetFlows;
+    console.log(`  readings stored ${counted?.readings ?? 0} = cabinet flows completed ${cabinetFlows}: ${receiptsOk ? 'yes' : 'NO'}`);
+    if (CPU_PROFILE) console.log(`  CPU profile of the cabinet's first closed loop: ${CPU_PROFILE}`);
+
+    console.log(`\nprofile: ${profile.phase.flowsCompleted} flows one at a time, averages per update (errors ${profile.phase.errors})`);
+    console.log(`${pad('  step', 11)}${lpad('round trip', 12)}${lpad('in bot', 10)}${lpad('queries', 9)}${lpad('db time', 10)}   Bot API calls`);
+    for (const name of STEPS) {
+      const s = profile.steps[name];
+      const n = Math.max(1, s.updates);
+      const calls = Object.entries(profile.phase.apiCallsByStep?.[name] ?? {})
+        .map(([method, count]) => `${method}×${count.toFixed(1)}`)
+        .join(', ');
+      console.log(`${pad(`  ${name}`, 11)}${lpad(ms(profile.phase.byStep[name].mean), 12)}${lpad(ms(s.botMs / n), 10)}${lpad((s.queries / n).toFixed(1), 9)}${lpad(ms(s.dbMs / n), 10)}   ${calls}`);
+    }
+    for (const name of STEPS) {
+      console.log(`  statements of one "${name}" update:`);
+      for (const sql of profile.steps[name].statements) console.log(`    ${sql}`);
+    }
+
+    const summary = (list: { open: Measured[]; closed: Measured[] }) => ({
+      throughput: median(list.closed.map((m) => m.phase.updatesPerSecond)),
+      closedP50: median(list.closed.map((m) => m.phase.latency.p50)),
+      closedP99: median(list.closed.map((m) => m.phase.latency.p99)),
+      openP50: median(list.open.map((m) => m.phase.latency.p50)),
+      openP99: median(list.open.map((m) => m.phase.latency.p99)),
+    });
+    const e = summary(results.echo);
+    const c = summary(results.cabinet);
+    console.log(`\nsummary, medians of ${ROUNDS} rounds`);
+    console.log(`${pad('bot', 18)}${lpad('updates/s', 10)}${lpad('p50', 10)}${lpad('p99', 10)}   |${lpad(`p50 at ${RATE}/s`, 14)}${lpad(`p99 at ${RATE}/s`, 14)}`);
+    for (const [name, s] of [
+      [echo.name, e],
+      [cabinet.name, c],
+    ] as const) {
+      console.log(`${pad(name, 18)}${lpad(s.throughput.toFixed(0), 10)}${lpad(ms(s.closedP50), 10)}${lpad(ms(s.closedP99), 10)}   |${lpad(ms(s.openP50), 14)}${lpad(ms(s.openP99), 14)}`);
+    }
+    const ratios = results.cabinet.closed.map((m, i) => m.phase.updatesPerSecond / results.echo.closed[i]!.phase.updatesPerSecond);
+    const ratio = median(ratios);
+    const valid = receiptsOk && [...results.cabinet.open, ...results.cabinet.closed].every((m) => m.phase.errors === 0);
+    console.log('\ntargets:');
+    console.log(
+      `  throughput cabinet / echo: ${ratio.toFixed(3)} (median of the rounds' ratios ${ratios.map((r) => r.toFixed(3)).join(', ')}; target ≥ ${TARGET_THROUGHPUT_RATIO.toFixed(2)}) ${ratio >= TARGET_THROUGHPUT_RATIO && valid ? 'PASS' : 'FAIL'}`,
+    );
+    console.log(
+      `  cabinet p99 at ${RATE}/s: ${ms(c.openP99)} (rounds ${results.cabinet.open.map((m) => ms(m.phase.latency.p99, 0)).join(', ')}; ${(c.openP99 / e.openP99).toFixed(1)}× the echo bot's ${ms(e.openP99)}; target < ${TARGET_P99_MS} ms) ${c.openP99 < TARGET_P99_MS && valid ? 'PASS' : 'FAIL'}`,
+    );
+    if (!valid) console.log('  (FAIL: the cabinet answered some updates wrongly, see errors above)');
+    const busy = all.map((m) => m.cpu.other ?? 0);
+    if (Math.max(...busy) > 0.25) {
+      console.log(`  note: other processes used up to ${pct(Math.max(...busy))} of a core during some phases (${availableParallelism()} cores here, load average ${loadavg()[0]!.toFixed(1)} now); figures are noisy`);
+    }
+  } finally {
+    await cleanUp();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
