@@ -2,16 +2,13 @@
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:import
 // Target: our import of 100k accounts, 150k meters and 1.2M payments within 3× the time of `\copy`.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
-import pg from 'pg';
-import { createDatabase } from '../models/database.ts';
-import { migrateToLatest } from '../migrations/migrator.ts';
+import { createScratchDatabase } from './support/scratch-db.ts';
 import { importBillingFiles } from '../core/billing/import-files.ts';
 import { importBillingFile } from '../core/billing/import-file.ts';
 
@@ -22,22 +19,6 @@ const TARGET_RATIO = 3;
 
 const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const run = promisify(execFile);
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function writeLines(file: string, header: string, count: number, line: (i: number) => string): Promise<void> {
   const out = createWriteStream(file);
@@ -87,14 +68,12 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 
 async function main(): Promise<void> {
   const folder = await mkdtemp(path.join(tmpdir(), 'cabinet-bench-'));
-  const name = `cabinet_bench_${randomBytes(4).toString('hex')}`;
-  const url = withDatabase(serverUrl, name);
-  await admin(`CREATE DATABASE ${name}`);
-  const db = createDatabase({ url, poolMax: 2 });
+  const scratch = await createScratchDatabase(serverUrl, 'cabinet_bench');
+  const url = scratch.url;
+  const db = scratch.open({ poolMax: 2 });
   try {
     console.log(`generating ${ACCOUNTS} accounts, ${METERS} meters, ${ACCOUNTS * PAYMENTS_PER_ACCOUNT} payments in ${folder}`);
     const files = await generate(folder);
-    await migrateToLatest(db.sequelize, { lock: true });
     await db.sequelize.query(`
       CREATE TABLE copy_accounts (account text, surname text, given_names text, address text, balance text, phone text);
       CREATE TABLE copy_meters (account text, meter text, service text, place text, last_reading text, last_reading_date text, verification_due text, digits text);
@@ -148,8 +127,7 @@ async function main(): Promise<void> {
     console.log(`re-import (no-op):  ${(again.ms / 1000).toFixed(2)} s, rows changed: ${changed}`);
     process.exitCode = ratio <= TARGET_RATIO ? 0 : 1;
   } finally {
-    await db.close();
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop();
     await rm(folder, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { createDatabase, type Database, type DatabaseOptions } from '../../models/database.ts';
 import { migrateToLatest } from '../../migrations/migrator.ts';
+import { adminQuery as admin, databaseUrl as withDatabase } from '../../models/server-admin.ts';
 
 /** A database of its own on the bench server, created and migrated here, dropped by `drop` (also after a failure). */
 export interface ScratchDatabase {
@@ -9,22 +9,6 @@ export interface ScratchDatabase {
   url: string;
   open(options?: Omit<DatabaseOptions, 'url'>): Database;
   drop(): Promise<void>;
-}
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 export async function createScratchDatabase(

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { inject } from 'vitest';
 import { createDatabase, type Database } from '../../models/database.ts';
 import { startEmbeddedPostgres } from '../../models/embedded-postgres.ts';
-import { adminQuery, withDatabase } from './global-setup.ts';
+import { adminQuery, databaseUrl } from '../../models/server-admin.ts';
 
 export interface TestDatabase extends Database {
   /** Where this copy lives, for a second app instance or a child process to connect to. */
@@ -23,7 +23,7 @@ export async function createTestDatabase(options: { poolMax?: number } = {}): Pr
   if (source.kind === 'server') {
     const name = `cabinet_test_${randomBytes(6).toString('hex')}`;
     await adminQuery(source.url, `CREATE DATABASE ${name} TEMPLATE ${source.template}`);
-    const url = withDatabase(source.url, name);
+    const url = databaseUrl(source.url, name);
     const database = createDatabase({ url, poolMax });
     return {
       ...database,

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createDatabase } from '../../models/database.ts';
 import { startEmbeddedPostgres } from '../../models/embedded-postgres.ts';
 import { migrateToLatest } from '../../migrations/migrator.ts';
+import { adminQuery, databaseUrl } from '../../models/server-admin.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,7 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (serverUrl) {
     const template = `cabinet_template_${randomBytes(4).toString('hex')}`;
     await adminQuery(serverUrl, `CREATE DATABASE ${template}`);
-    const database = createDatabase({ url: withDatabase(serverUrl, template), poolMax: 4 });
+    const database = createDatabase({ url: databaseUrl(serverUrl, template), poolMax: 4 });
     await migrateToLatest(database.sequelize, { lock: true });
     await database.close();
     project.provide('testDatabase', { kind: 'server', url: serverUrl, template });
@@ -41,20 +41,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     await rm(folder, { recursive: true, force: true });
   };
-}
-
-export function withDatabase(serverUrl: string, name: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-export async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
