@@ -54,8 +54,8 @@ export class Meter extends Model<InferAttributes<Meter>, InferCreationAttributes
   declare digits: number;
 }
 
+/** Its key is the whole row: billing gives no payment id, and an amount paid on a day is one payment. */
 export class Payment extends Model<InferAttributes<Payment>, InferCreationAttributes<Payment>> {
-  declare id: CreationOptional<number>;
   declare accountId: number;
   declare paidOn: string;
   declare amountKop: number;
@@ -220,7 +220,9 @@ export function initModels(sequelize: Sequelize): Models {
       id: id(), accountId: int(), serial: text(), service: text(), place: withDefault(text(), ''), lastReading: int(),
       lastReadingDate: day(true), verificationDue: day(true), digits: int(),
     }),
-    Payment: bind(Payment, 'payments', { id: id(), accountId: int(), paidOn: day(), amountKop: int() }),
+    Payment: bind(Payment, 'payments', {
+      accountId: { ...int(), primaryKey: true }, paidOn: { ...day(), primaryKey: true }, amountKop: { ...int(), primaryKey: true },
+    }),
     Charge: bind(Charge, 'charges', {
       id: id(), accountId: int(), period: day(), service: text(), volumeM3: { type: DataTypes.DECIMAL(12, 3) }, amountKop: int(),
     }),

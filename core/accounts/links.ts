@@ -101,7 +101,7 @@ export async function accountView(
     );
     const payments = await deps.db.sequelize.query<{ paid_on: string; amount_kop: number }>(
       `SELECT paid_on, amount_kop FROM payments WHERE account_id = :accountId
-        ORDER BY paid_on DESC, id DESC LIMIT ${PAYMENTS_SHOWN}`,
+        ORDER BY paid_on DESC, amount_kop DESC LIMIT ${PAYMENTS_SHOWN}`,
       select,
     );
     const readings = await deps.db.sequelize.query<{ serial: string; value: number; local_date: string; channel: string; kind: 'subscriber' | 'staff-correction' }>(

@@ -73,7 +73,7 @@ export async function proveOwnership(deps: CoreDeps, request: ProofRequest): Pro
     let expected: string[];
     if (request.method === 'payment') {
       const payments = await deps.db.sequelize.query<{ amount_kop: number }>(
-        `SELECT amount_kop FROM payments WHERE account_id = :accountId ORDER BY paid_on DESC, id DESC LIMIT ${PAYMENTS_ACCEPTED}`,
+        `SELECT amount_kop FROM payments WHERE account_id = :accountId ORDER BY paid_on DESC, amount_kop DESC LIMIT ${PAYMENTS_ACCEPTED}`,
         { replacements: { accountId: account?.id ?? -1 }, type: QueryTypes.SELECT, transaction },
       );
       expected = payments.map((p) => String(p.amount_kop));

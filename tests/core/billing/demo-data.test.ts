@@ -14,7 +14,8 @@ afterAll(async () => {
 
 const select = <T extends object>(sql: string) => db.sequelize.query<T>(sql, { type: QueryTypes.SELECT });
 async function snapshot() {
-  return Promise.all(['accounts', 'meters', 'payments', 'charges'].map((table) => select(`SELECT * FROM ${table} ORDER BY id`)));
+  const order: Record<string, string> = { accounts: 'id', meters: 'id', payments: 'account_id, paid_on, amount_kop', charges: 'id' };
+  return Promise.all(Object.entries(order).map(([table, by]) => select(`SELECT * FROM ${table} ORDER BY ${by}`)));
 }
 
 describe('loadDemoData', () => {

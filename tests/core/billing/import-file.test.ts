@@ -33,7 +33,7 @@ async function snapshot() {
   return {
     accounts: await select('SELECT * FROM accounts ORDER BY id'),
     meters: await select('SELECT * FROM meters ORDER BY id'),
-    payments: await select('SELECT * FROM payments ORDER BY id'),
+    payments: await select('SELECT * FROM payments ORDER BY account_id, paid_on, amount_kop'),
     charges: await select('SELECT * FROM charges ORDER BY id'),
   };
 }
