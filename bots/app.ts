@@ -29,6 +29,8 @@ export interface AppDeps {
    * Production passes nothing.
    */
   telegramFallback?: NonNullable<Config['telegram']>;
+  /** The Viber settings to use when none are configured: the playground's stand-in of Viber. Production passes nothing. */
+  viberFallback?: NonNullable<Config['viber']>;
   /** Extra HTTP routes (the playground page). */
   mountExtra?: (app: Express) => void;
 }
@@ -55,7 +57,8 @@ export function buildApp(deps: AppDeps): App {
 
   const telegramConfig = config.telegram ?? deps.telegramFallback;
   const telegram = telegramConfig ? createTelegramBot({ telegram: telegramConfig, core, logger: logger.child({ bot: 'telegram' }) }) : undefined;
-  const viber = config.viber ? createViberBot({ viber: config.viber, core, logger }) : undefined;
+  const viberConfig = config.viber ?? deps.viberFallback;
+  const viber = viberConfig ? createViberBot({ viber: viberConfig, core, logger }) : undefined;
 
   const notifiers: Partial<Record<Channel, SubscriberNotifier & ReminderNotifier>> = {
     ...(telegram ? { telegram: telegram.notifier } : {}),

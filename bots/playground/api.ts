@@ -3,10 +3,12 @@ import type { DemoAccount } from '../../core/billing/demo-data.ts';
 import type { Logger } from '../logger.ts';
 import { noteInUkrainian, type SubscriberSeed } from './people.ts';
 import type { FakeGroup, FakeMember, FakeTelegram, FakeUser } from './telegram-api/index.ts';
+import { BadInput, contentType, imageFromDataUrl, int, optionalInt, phone as phoneOf, text } from './input.ts';
 import { chatView, personName } from './views.ts';
+import { createViberRoutes, type ViberWorld } from './viber-routes.ts';
 
 // The page's JSON API. Every "send" plays a person in the stand-in: it queues the same update Telegram would,
-// and the bot takes it by long polling like in production.
+// and the bot takes it by long polling like in production. Viber subscribers have their own routes (/viber/*).
 
 export interface PlaygroundWorld {
   tg: FakeTelegram;
@@ -15,48 +17,13 @@ export interface PlaygroundWorld {
   staff: Map<number, { member: FakeMember; role: string }>;
   demoAccounts: readonly DemoAccount[];
   addSubscriber(seed: Omit<SubscriberSeed, 'id'>): { user: FakeUser; phone: string };
+  /** The Viber side: its stand-in and the people who write to the Viber bot. */
+  viber: ViberWorld;
 }
 
-export const BANNER = 'Локальне тестове середовище — повідомлення не йдуть у справжній Telegram';
-
-const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
-
-class BadInput extends Error {}
+export const BANNER = 'Локальне тестове середовище — повідомлення не йдуть у справжній Telegram чи Viber';
 
 const hryvnias = (kop: number) => `${kop < 0 ? '-' : ''}${Math.floor(Math.abs(kop) / 100)},${String(Math.abs(kop) % 100).padStart(2, '0')}`;
-
-function int(value: unknown, what: string): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n)) throw new BadInput(`${what}: потрібне ціле число`);
-  return n;
-}
-
-function optionalInt(value: unknown, what: string): number | undefined {
-  return value === undefined || value === null || value === '' ? undefined : int(value, what);
-}
-
-function text(value: unknown, what: string, max = 4096): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new BadInput(`${what}: порожньо`);
-  if (value.length > max) throw new BadInput(`${what}: задовго (до ${max} символів)`);
-  return value;
-}
-
-function imageFromDataUrl(value: unknown): Buffer | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const match = typeof value === 'string' ? /^data:image\/(jpeg|png|webp|gif);base64,([A-Za-z0-9+/=]+)$/.exec(value) : null;
-  if (!match) throw new BadInput('фото: очікується зображення JPEG, PNG, WebP або GIF');
-  const bytes = Buffer.from(match[2]!, 'base64');
-  if (bytes.length === 0 || bytes.length > MAX_PHOTO_BYTES) throw new BadInput('фото: завелике (до 10 МБ)');
-  return bytes;
-}
-
-function contentType(bytes: Buffer): string {
-  if (bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))) return 'image/jpeg';
-  if (bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))) return 'image/png';
-  if (bytes.subarray(0, 3).toString('latin1') === 'GIF') return 'image/gif';
-  if (bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
-  return 'application/octet-stream';
-}
 
 export function createPlaygroundApi(world: PlaygroundWorld, logger: Logger): Router {
   const { tg, staffGroup } = world;
@@ -110,6 +77,10 @@ export function createPlaygroundApi(world: PlaygroundWorld, logger: Logger): Rou
       banner: BANNER,
       bot: { name: tg.state.bot.first_name, username: tg.state.bot.username },
       subscribers: [...world.subscribers.values()].map(({ user, phone }) => ({ id: user.id, name: personName(user.user), phone })),
+      viber: {
+        label: 'Viber (локальна імітація)',
+        subscribers: [...world.viber.people.values()].map(({ user, name, phone }) => ({ id: user.id, name, phone })),
+      },
       staff: {
         chatId: staffGroup.id,
         title: 'title' in staffGroup.chat ? staffGroup.chat.title : '',
@@ -182,7 +153,7 @@ export function createPlaygroundApi(world: PlaygroundWorld, logger: Logger): Rou
       const chatId = int(req.params.chatId, 'chatId');
       const body = (req.body ?? {}) as Record<string, unknown>;
       const who = speaker(chatId, body.as);
-      const phone = text(body.phone, 'телефон', 32).replace(/[\s()-]/g, '');
+      const phone = phoneOf(body.phone);
       // The request_contact button always shares the person's own card: user_id is theirs.
       const update = who.shareContact({ phone_number: phone });
       const subscriber = world.subscribers.get(who.id);
@@ -225,6 +196,8 @@ export function createPlaygroundApi(world: PlaygroundWorld, logger: Logger): Rou
       return undefined;
     }),
   );
+
+  api.use('/viber', createViberRoutes(world.viber, logger));
 
   api.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'немає такого методу' });

@@ -15,16 +15,23 @@ import {
   staffSeeds,
   subscriberSeeds,
   UNKNOWN_PHONE,
+  PLAYGROUND_VIBER_TOKEN,
+  VIBER_WEBHOOK_PATH,
+  viberAddedId,
+  viberSubscriberSeeds,
   type SubscriberSeed,
 } from './people.ts';
 import { FakeTelegram } from './telegram-api/index.ts';
+import { startFakeViber, type FakeViber } from './viber-api/index.ts';
+import type { ViberPerson, ViberWorld } from './viber-routes.ts';
 
-// The local playground: with no bot token configured, the same bot code as production talks to a local stand-in
-// of the Telegram Bot API (telegram-api/, also the tests' fake), and a page in the browser plays the people —
-// subscribers in their private chats and staff in the staff group with topics.
+// The local playground: with no bot token configured, the same bot code as production talks to local stand-ins
+// of the Telegram Bot API (telegram-api/) and of Viber's REST API (viber-api/) — also the tests' fakes — and a
+// page in the browser plays the people: subscribers in their private chats on either channel, and staff in the
+// Telegram staff group with topics (the staff desk is Telegram whichever channel a letter came from).
 
 export { BANNER } from './api.ts';
-export { STAFF_CHAT_ID, STAFF_CHAT_TITLE, PLAYGROUND_TOKEN } from './people.ts';
+export { STAFF_CHAT_ID, STAFF_CHAT_TITLE, PLAYGROUND_TOKEN, PLAYGROUND_VIBER_TOKEN, VIBER_WEBHOOK_PATH } from './people.ts';
 
 export interface PlaygroundDeps {
   db: Database;
@@ -41,10 +48,17 @@ export interface Playground {
   telegram: NonNullable<Config['telegram']>;
   /** The stand-in itself (tests read what the bot sent from it). */
   standIn: FakeTelegram;
+  /** The stand-in of Viber (tests read what the Viber bot sent from it). */
+  viberStandIn: FakeViber;
+  /**
+   * Give this to createViberBot (or buildApp's viberFallback): the stand-in's address, and the webhook at `appUrl`
+   * (where the app listens, e.g. http://127.0.0.1:3000), which the stand-in posts the subscribers' callbacks to.
+   */
+  viberFor(appUrl: string): NonNullable<Config['viber']>;
   demoAccounts: readonly DemoAccount[];
   /** Adds `/` (the page), `/playground/*` (its assets) and `/playground/api/*` (its JSON API). */
   mount(app: Express): void;
-  /** Stops the stand-in: pending long polls are answered empty, connections closed. Idempotent. */
+  /** Stops the stand-ins: pending long polls are answered empty, connections closed. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -56,6 +70,12 @@ async function nextUpdateId(db: Database): Promise<number | undefined> {
     type: QueryTypes.SELECT,
   });
   return row?.last ? Number(row.last) + 1 : undefined;
+}
+
+/** Viber subscribers the database already knows: they reappear in the switcher (with the seeds' ids kept). */
+async function knownViberSubscribers(db: Database): Promise<{ id: string; name: string; phone: string | null }[]> {
+  const rows = await db.models.Subscriber.findAll({ where: { channel: 'viber' }, attributes: ['channelUserId', 'name', 'phone'], raw: true });
+  return rows.map((r) => ({ id: r.channelUserId, name: r.name, phone: r.phone })).filter((r) => r.id.startsWith('pgViber'));
 }
 
 /** Telegram subscribers the database already knows (from an earlier run): they reappear in the switcher. */
@@ -70,7 +90,31 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
   const { db, clock, logger } = deps;
   const demoAccounts = deps.demoAccounts ?? (await loadDemoData(db, clock, deps.timeZone));
   const firstUpdateId = await nextUpdateId(db);
-  const tg = await FakeTelegram.start({ token: PLAYGROUND_TOKEN, clock, ...(firstUpdateId !== undefined ? { firstUpdateId } : {}) });
+  // Tokens run on from the start time (a thousand a millisecond at most): a restart never reuses one the bot has
+  // seen, and they stay above 2^53 as Viber's do.
+  const viber = await startFakeViber({ authToken: PLAYGROUND_VIBER_TOKEN, firstToken: 5_000_000_000_000_000_000n + BigInt(Date.now()) * 1000n });
+  const tg = await FakeTelegram.start({
+    token: PLAYGROUND_TOKEN,
+    clock,
+    ...(firstUpdateId !== undefined ? { firstUpdateId } : {}),
+    // A Viber subscriber's picture reaches the staff group as its URL, which Telegram downloads: here, from the
+    // stand-in of Viber, so staff see the very picture.
+    urlContent: (url) => viber.media(url)?.bytes,
+  });
+  const viberWorld: ViberWorld = {
+    viber,
+    people: new Map(),
+    add(seed) {
+      let n = viberWorld.people.size + 1;
+      while (viberWorld.people.has(viberAddedId(n))) n += 1;
+      return addViber({ id: viberAddedId(n), name: seed.name, phone: seed.phone || UNKNOWN_PHONE });
+    },
+  };
+  const addViber = (seed: { id: string; name: string; phone: string }): ViberPerson => {
+    const entry = { user: viber.user({ id: seed.id, name: seed.name }), name: seed.name, phone: seed.phone };
+    viberWorld.people.set(seed.id, entry);
+    return entry;
+  };
 
   const staffGroup = tg.group({ id: STAFF_CHAT_ID, title: STAFF_CHAT_TITLE, isForum: true });
   const world: PlaygroundWorld = {
@@ -79,6 +123,7 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
     subscribers: new Map(),
     staff: new Map(),
     demoAccounts,
+    viber: viberWorld,
     addSubscriber(seed) {
       const taken = [...world.subscribers.keys()];
       const id = Math.max(FIRST_ADDED_ID - 1, ...taken) + 1;
@@ -97,6 +142,10 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
     const [firstName = 'Абонент', ...rest] = known.name.split(' ').filter(Boolean);
     add({ id: known.id, firstName, ...(rest.length ? { lastName: rest.join(' ') } : {}), phone: known.phone ?? UNKNOWN_PHONE });
   }
+  for (const seed of viberSubscriberSeeds(demoAccounts)) addViber(seed);
+  for (const known of await knownViberSubscribers(db)) {
+    if (!viberWorld.people.has(known.id)) addViber({ id: known.id, name: known.name, phone: known.phone ?? UNKNOWN_PHONE });
+  }
   for (const seed of staffSeeds) {
     const user = tg.user({ id: seed.id, first_name: seed.firstName, last_name: seed.lastName });
     world.staff.set(seed.id, { member: staffGroup.member(user, seed.role), role: seed.role });
@@ -104,7 +153,10 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
 
   const api = createPlaygroundApi(world, logger);
   let stopping: Promise<void> | undefined;
-  logger.info({ apiRoot: tg.apiRoot, staffChatId: STAFF_CHAT_ID }, 'playground: local stand-in of the Telegram Bot API started');
+  logger.info(
+    { apiRoot: tg.apiRoot, viberApiUrl: viber.apiUrl, staffChatId: STAFF_CHAT_ID },
+    'playground: local stand-ins of the Telegram Bot API and of the Viber REST API started',
+  );
 
   return {
     telegram: {
@@ -117,6 +169,17 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
       groupPerMinute: 1000,
     },
     standIn: tg,
+    viberStandIn: viber,
+    viberFor(appUrl) {
+      return {
+        authToken: PLAYGROUND_VIBER_TOKEN,
+        apiUrl: viber.apiUrl,
+        name: 'Водоканал',
+        avatar: undefined,
+        webhook: { url: `${appUrl.replace(/\/+$/, '')}${VIBER_WEBHOOK_PATH}`, path: VIBER_WEBHOOK_PATH },
+        remindersEnabled: true,
+      };
+    },
     demoAccounts,
     mount(app) {
       app.get('/', (_req, res) => {
@@ -127,7 +190,7 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
       app.use('/playground', express.static(PUBLIC_DIR, { index: false, fallthrough: true }));
     },
     stop() {
-      stopping ??= tg.stop();
+      stopping ??= Promise.all([tg.stop(), viber.close()]).then(() => undefined);
       return stopping;
     },
   };

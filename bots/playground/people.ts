@@ -36,6 +36,30 @@ export function subscriberSeeds(demo: readonly DemoAccount[]): SubscriberSeed[] 
   ];
 }
 
+export interface ViberSubscriberSeed {
+  /** Viber ids are opaque strings (base64-like); these are made up and never collide with a real one. */
+  id: string;
+  /** Viber gives one name, as the person wrote it in their profile. */
+  name: string;
+  phone: string;
+}
+
+/** The Viber stand-in's subscribers: a phone billing knows, and one it does not (linking by number and proof). */
+export function viberSubscriberSeeds(demo: readonly DemoAccount[]): ViberSubscriberSeed[] {
+  const withPhone = demo.find((a) => a.phone !== null);
+  return [
+    { id: 'pgViberHalyna000000001==', name: 'Галина Мельник', phone: withPhone?.phone ?? UNKNOWN_PHONE },
+    { id: 'pgViberPetro0000000002==', name: 'Петро Кравець', phone: UNKNOWN_PHONE },
+  ];
+}
+
+/** Viber subscribers added from the page get ids of this shape. */
+export const viberAddedId = (n: number): string => `pgViberNew${String(n).padStart(12, '0')}==`;
+
+/** The Viber stand-in's auth token: the bot signs nothing with it that leaves the machine. */
+export const PLAYGROUND_VIBER_TOKEN = 'playground-viber';
+export const VIBER_WEBHOOK_PATH = '/viber/webhook';
+
 export const staffSeeds: readonly StaffSeed[] = [
   { id: 200_000_001, firstName: 'Ірина', lastName: 'Коваль', role: 'administrator' },
   { id: 200_000_002, firstName: 'Павло', lastName: 'Руденко', role: 'member' },

@@ -1,12 +1,16 @@
-// The playground page: plays subscribers and staff against the real bots through the local stand-in of Telegram.
-// Plain JS, no framework, no external asset. Talks only to /playground/api on this server.
+// The playground page: plays subscribers and staff against the real bots through the local stand-ins of Telegram
+// and Viber. Plain JS, no framework, no external asset. Talks only to /playground/api on this server.
+// A subscriber is on one channel (Telegram or Viber); staff always work in the Telegram staff group.
 
 const API = '/playground/api';
 const POLL_MS = 500;
 
 const state = {
   info: null,
+  channel: localStorage.getItem('playground.channel') === 'viber' ? 'viber' : 'telegram',
   subscriberId: null,
+  /** The subscriber last open on each channel, so switching channels comes back to them. */
+  subscriberOf: { telegram: null, viber: null },
   staffMemberId: null,
   sub: { view: null, version: '', hiddenKeyboard: null, keyboardOpen: true },
   staff: { view: null, version: '', topic: null, autoTopic: true, replyTo: null, seenSeq: new Map() },
@@ -116,13 +120,15 @@ function bubble(message, options) {
   if (message.topicCreated !== undefined) {
     return el('div', { class: 'service', dataset: { seq: message.seq } }, `Створено тему «${message.topicCreated}»`);
   }
+  if (message.service !== undefined) return el('div', { class: 'service', dataset: { seq: message.seq } }, message.service);
   const mine = options.isMine(message);
   const body = el('div', { class: 'bubble-body' });
   if (options.showAuthor && message.from && !mine) body.append(el('div', { class: 'author' }, message.byBot ? `${message.from.name} (бот)` : message.from.name));
   if (message.forwardedFrom) body.append(el('div', { class: 'forwarded' }, `Переслано від ${message.forwardedFrom}`));
   if (message.replyTo) body.append(el('div', { class: 'reply-quote' }, el('b', {}, message.replyTo.name || ''), ' ', message.replyTo.snippet));
-  if (message.photo) {
-    body.append(el('img', { class: 'photo', src: `${API}/files/${encodeURIComponent(message.photo)}`, alt: message.caption || 'Фото', loading: 'lazy' }));
+  if (message.photo || message.photoUrl) {
+    const src = message.photoUrl || `${API}/files/${encodeURIComponent(message.photo)}`;
+    body.append(el('img', { class: 'photo', src, alt: message.caption || 'Фото', loading: 'lazy' }));
   }
   if (message.document) {
     body.append(el('a', { class: 'document', href: `${API}/files/${encodeURIComponent(message.document.fileId)}`, download: message.document.name }, `📄 ${message.document.name}`));
@@ -201,13 +207,61 @@ function showNotices(view) {
 
 // ── the subscriber's phone ───────────────────────────────────────────────────
 
+const isViber = () => state.channel === 'viber';
+
+function subscribersOfChannel() {
+  if (!state.info) return [];
+  return isViber() ? state.info.viber.subscribers : state.info.subscribers;
+}
+
 function currentSubscriber() {
-  return state.info?.subscribers.find((s) => s.id === state.subscriberId);
+  return subscribersOfChannel().find((s) => s.id === state.subscriberId);
+}
+
+/** Where the current subscriber's chat lives in the API. */
+function chatPath() {
+  return isViber() ? `/viber/chats/${encodeURIComponent(state.subscriberId)}` : `/chats/${state.subscriberId}`;
 }
 
 function drawSubscriberSwitcher() {
   const select = $('subscriber-select');
-  select.replaceChildren(...state.info.subscribers.map((s) => el('option', { value: s.id, selected: s.id === state.subscriberId }, s.name)));
+  select.replaceChildren(...subscribersOfChannel().map((s) => el('option', { value: String(s.id), selected: s.id === state.subscriberId }, s.name)));
+}
+
+function drawChannel() {
+  const viber = isViber();
+  for (const button of document.querySelectorAll('.channel')) {
+    const active = button.dataset.channel === state.channel;
+    button.classList.toggle('active', active);
+    button.setAttribute('aria-pressed', String(active));
+  }
+  $('pane-subscriber').classList.toggle('viber', viber);
+  $('channel-label').textContent = viber ? state.info?.viber?.label || 'Viber (локальна імітація)' : 'Telegram (локальна імітація)';
+  $('phone-hint').textContent = viber
+    ? 'У Viber кнопка «Надіслати мій номер» надсилає боту ваш власний номер. Тут його можна обрати.'
+    : 'У Telegram ця кнопка надсилає боту ваш власний номер. Тут його можна обрати.';
+  $('new-last-name').hidden = viber;
+  $('new-first-name').placeholder = viber ? "Ім'я та прізвище (як у профілі Viber)" : "Ім'я";
+}
+
+function setChannel(channel) {
+  if (channel === state.channel) return;
+  state.subscriberOf[state.channel] = state.subscriberId;
+  state.channel = channel;
+  localStorage.setItem('playground.channel', channel);
+  drawChannel();
+  const list = subscribersOfChannel();
+  const remembered = state.subscriberOf[channel] ?? savedSubscriber(channel);
+  const id = list.some((s) => s.id === remembered) ? remembered : list[0]?.id ?? null;
+  state.subscriberId = id;
+  drawSubscriberSwitcher();
+  switchSubscriber(id);
+}
+
+function savedSubscriber(channel) {
+  const saved = localStorage.getItem(`playground.subscriber.${channel}`) ?? (channel === 'telegram' ? localStorage.getItem('playground.subscriber') : null);
+  if (saved === null) return null;
+  return channel === 'telegram' ? Number(saved) : saved;
 }
 
 function drawKeyboard(view) {
@@ -238,6 +292,8 @@ function drawKeyboard(view) {
               onclick: () => {
                 if (keyboard.oneTime) state.sub.hiddenKeyboard = keyboard.fromSeq;
                 if (button.contact) openPhoneDialog();
+                // A Viber reply button sends its ActionBody; a Telegram keyboard button sends its text.
+                else if (button.actionBody !== undefined) act(pressViberButton(button.actionBody));
                 else act(sendSubscriberText(button.text));
                 drawKeyboard(view);
               },
@@ -253,10 +309,11 @@ function drawKeyboard(view) {
 function drawSubscriberChat(forceScroll = false) {
   const view = state.sub.view;
   if (!view) return;
+  const viber = view.channel === 'viber';
   drawMessages($('sub-messages'), view.messages, {
     isMine: (m) => !m.byBot,
     showAuthor: false,
-    empty: 'Тут ще порожньо. Напишіть /start або натисніть «Почати».',
+    empty: viber ? 'Відкриваємо чат із ботом…' : 'Тут ще порожньо. Напишіть /start або натисніть «Почати».',
     forceScroll,
     onPress: (message, button) => act(call('POST', `/chats/${view.chatId}/press`, { as: state.subscriberId, messageId: message.id, data: button.data })),
   });
@@ -264,21 +321,34 @@ function drawSubscriberChat(forceScroll = false) {
   if (stuck($('sub-messages'))) toBottom($('sub-messages'));
   const empty = view.messages.length === 0;
   $('sub-input').dataset.empty = empty ? 'yes' : 'no';
-  if (empty && !$('sub-start')) {
+  if (viber) {
+    // Opening a Viber chat sends conversation_started; the bot answers with its welcome message.
+    if (!view.opened && state.sub.opening !== view.chatId) {
+      state.sub.opening = view.chatId;
+      act(call('POST', `${chatPath()}/open`).then(() => pollSubscriber(true)));
+    }
+  } else if (empty && !$('sub-start')) {
     $('sub-messages').append(el('button', { type: 'button', class: 'start-button', id: 'sub-start', onclick: () => act(sendSubscriberText('/start')) }, 'Почати'));
   }
 }
 
 async function sendSubscriberText(text) {
-  await call('POST', `/chats/${state.subscriberId}/text`, { as: state.subscriberId, text });
+  if (isViber()) await call('POST', `${chatPath()}/text`, { text });
+  else await call('POST', `${chatPath()}/text`, { as: state.subscriberId, text });
+  await pollSubscriber(true);
+}
+
+async function pressViberButton(actionBody) {
+  await call('POST', `${chatPath()}/press`, { actionBody });
   await pollSubscriber(true);
 }
 
 async function pollSubscriber(forceScroll = false) {
   const id = state.subscriberId;
+  const channel = state.channel;
   if (id === null) return;
-  const view = await call('GET', `/chats/${id}?version=${encodeURIComponent(state.sub.version)}`);
-  if (id !== state.subscriberId || !view) return;
+  const view = await call('GET', `${chatPath()}?version=${encodeURIComponent(state.sub.version)}`);
+  if (id !== state.subscriberId || channel !== state.channel || !view) return;
   state.sub.view = view;
   state.sub.version = view.version;
   drawSubscriberChat(forceScroll);
@@ -287,9 +357,12 @@ async function pollSubscriber(forceScroll = false) {
 
 function switchSubscriber(id) {
   state.subscriberId = id;
-  state.sub = { view: null, version: '', hiddenKeyboard: null, keyboardOpen: true };
-  $('sub-messages').replaceChildren(el('div', { class: 'empty' }, 'Завантаження…'));
-  localStorage.setItem('playground.subscriber', String(id));
+  state.sub = { view: null, version: '', hiddenKeyboard: null, keyboardOpen: true, opening: null };
+  $('sub-messages').replaceChildren(el('div', { class: 'empty' }, id === null ? 'Немає абонентів на цьому каналі.' : 'Завантаження…'));
+  $('sub-keyboard').hidden = true;
+  $('contact-bar').hidden = true;
+  if (id === null) return;
+  localStorage.setItem(`playground.subscriber.${state.channel}`, String(id));
   act(pollSubscriber(true));
 }
 
@@ -380,7 +453,8 @@ async function sendPhoto(target, dataUrl) {
     const input = $('sub-input');
     const caption = input.value.trim();
     input.value = '';
-    await call('POST', `/chats/${state.subscriberId}/photo`, { as: state.subscriberId, dataUrl, ...(caption ? { caption } : {}) });
+    if (isViber()) await call('POST', `${chatPath()}/picture`, { dataUrl, ...(caption ? { caption } : {}) });
+    else await call('POST', `${chatPath()}/photo`, { as: state.subscriberId, dataUrl, ...(caption ? { caption } : {}) });
     await pollSubscriber(true);
   } else {
     const input = $('staff-input');
@@ -550,9 +624,11 @@ async function loadInfo() {
   $('banner').textContent = state.info.banner;
   $('bot-name').textContent = state.info.bot.name;
   if (state.subscriberId === null) {
-    const saved = Number(localStorage.getItem('playground.subscriber'));
-    state.subscriberId = state.info.subscribers.some((s) => s.id === saved) ? saved : state.info.subscribers[0]?.id ?? null;
+    const saved = savedSubscriber(state.channel);
+    const list = subscribersOfChannel();
+    state.subscriberId = list.some((s) => s.id === saved) ? saved : list[0]?.id ?? null;
   }
+  drawChannel();
   if (state.staffMemberId === null) state.staffMemberId = state.info.staff.members[0]?.id ?? null;
   drawSubscriberSwitcher();
   $('staff-select').replaceChildren(
@@ -567,7 +643,8 @@ function wire() {
   keepPinned($('sub-messages'));
   keepPinned($('staff-messages'));
   for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => showPane(tab.dataset.pane));
-  $('subscriber-select').addEventListener('change', (e) => switchSubscriber(Number(e.target.value)));
+  $('subscriber-select').addEventListener('change', (e) => switchSubscriber(isViber() ? e.target.value : Number(e.target.value)));
+  for (const button of document.querySelectorAll('.channel')) button.addEventListener('click', () => setChannel(button.dataset.channel));
   $('staff-select').addEventListener('change', (e) => {
     state.staffMemberId = Number(e.target.value);
     drawStaff();
@@ -581,11 +658,13 @@ function wire() {
     e.preventDefault();
     act(
       (async () => {
-        const created = await call('POST', '/subscribers', {
-          firstName: $('new-first-name').value,
-          lastName: $('new-last-name').value,
-          phone: $('new-phone').value,
-        });
+        const created = isViber()
+          ? await call('POST', '/viber/subscribers', { name: $('new-first-name').value, phone: $('new-phone').value })
+          : await call('POST', '/subscribers', {
+              firstName: $('new-first-name').value,
+              lastName: $('new-last-name').value,
+              phone: $('new-phone').value,
+            });
         $('new-subscriber').reset();
         $('new-subscriber').hidden = true;
         await loadInfo();
@@ -621,7 +700,7 @@ function wire() {
     const keyboard = state.sub.view?.keyboard;
     if (keyboard?.oneTime) state.sub.hiddenKeyboard = keyboard.fromSeq;
     act(
-      call('POST', `/chats/${state.subscriberId}/contact`, { as: state.subscriberId, phone }).then(async () => {
+      call('POST', `${chatPath()}/contact`, isViber() ? { phone } : { as: state.subscriberId, phone }).then(async () => {
         const subscriber = currentSubscriber();
         if (subscriber) subscriber.phone = phone;
         await pollSubscriber(true);

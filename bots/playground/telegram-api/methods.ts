@@ -26,7 +26,7 @@ const num = (value: unknown) => (typeof value === 'number' ? value : typeof valu
 const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 /** The Bot API methods the fake implements, as synchronous functions of decoded params. */
-export function createMethods(state: FakeState): Record<string, MethodHandler> {
+export function createMethods(state: FakeState, options: { urlContent?: (url: string) => Buffer | undefined } = {}): Record<string, MethodHandler> {
   const chatOf = (params: Params, key = 'chat_id'): ChatRecord => {
     const raw = params[key];
     if (raw === undefined || raw === '') throw badRequest(`${key} is empty`);
@@ -107,7 +107,7 @@ export function createMethods(state: FakeState): Record<string, MethodHandler> {
   const fileFrom = (value: unknown, kind: Parameters<FakeState['addFile']>[1], extension: string): FileRecord => {
     if (isUpload(value)) return state.addFile(value.bytes, kind, extension);
     const id = str(value);
-    if (id && /^https?:\/\//.test(id)) return state.addFile(Buffer.alloc(0), kind, extension);
+    if (id && /^https?:\/\//.test(id)) return state.addFile(options.urlContent?.(id) ?? Buffer.alloc(0), kind, extension);
     const known = id ? state.files.get(id) : undefined;
     if (!known) throw badRequest('wrong file identifier/HTTP URL specified');
     return known;

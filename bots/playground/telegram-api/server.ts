@@ -22,6 +22,11 @@ export interface FakeTelegramOptions {
    * stand-in started again over the same database must go on above the ids that database has already seen.
    */
   firstUpdateId?: number;
+  /**
+   * What an http(s) URL sent as a file holds (Telegram downloads it). The playground answers for the pictures its
+   * stand-in of Viber keeps; without it, or when it answers undefined, the file is empty.
+   */
+  urlContent?: (url: string) => Buffer | undefined;
 }
 
 export interface WaitOptions {
@@ -59,7 +64,7 @@ export class FakeTelegram {
       (method, params) => void this.call(method, params, AbortSignal.timeout(60_000), 'webhook-reply'),
       options.firstUpdateId,
     );
-    this.methods = createMethods(this.state);
+    this.methods = createMethods(this.state, options.urlContent ? { urlContent: options.urlContent } : {});
     for (const name of [...Object.keys(this.methods), ...QUEUE_METHODS]) this.canonical.set(name.toLowerCase(), name);
   }
 

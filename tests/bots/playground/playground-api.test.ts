@@ -1,11 +1,17 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
 import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../../bots/server.ts';
 import { createLogger } from '../../../bots/logger.ts';
 import { startPlayground, STAFF_CHAT_ID, BANNER, type Playground } from '../../../bots/playground/index.ts';
 import type { ChatView, MessageView } from '../../../bots/playground/views.ts';
+import type { ViberChatView, ViberMessageView } from '../../../bots/playground/viber-views.ts';
+import { createViberBot, type ViberBot } from '../../../bots/viber/bot.ts';
+import { viberTexts } from '../../../bots/viber/texts-viber.ts';
+import { linking } from '../../../bots/texts/linking.ts';
+import { menu } from '../../../bots/texts/menu.ts';
 import { createTelegramBot, type TelegramBot } from '../../../bots/telegram/bot.ts';
 import { onboarding } from '../../../bots/texts/onboarding.ts';
 import { FixedClock } from '../../../core/clock.ts';
@@ -23,6 +29,13 @@ let clock: FixedClock;
 let core: CoreDeps;
 let playground: Playground;
 let bot: TelegramBot;
+let viberBot: ViberBot | undefined;
+/** The current playground's page and API: a test that starts the playground again swaps them. */
+let pageRoutes: Express;
+function mountPlayground(): void {
+  pageRoutes = express();
+  playground.mount(pageRoutes);
+}
 let server: Server;
 let base: string;
 
@@ -31,6 +44,7 @@ interface StateAnswer {
   subscribers: { id: number; name: string; phone: string }[];
   staff: { chatId: number; title: string; members: { id: number; name: string; role: string }[] };
   demoAccounts: { number: string; surnameStart: string; lastPayments: { paidOn: string; amount: string }[]; phone: string | null; note: string }[];
+  viber: { label: string; subscribers: { id: string; name: string; phone: string }[] };
 }
 
 async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: T }> {
@@ -56,6 +70,26 @@ async function waitForMessage(chatId: number, match: (m: MessageView) => boolean
   throw new Error(`no matching message in chat ${chatId}; got:\n${last?.messages.map((m) => m.text ?? m.caption ?? '?').join('\n')}`);
 }
 
+/** The same for a Viber chat: polls until a message after `afterSeq` matches. */
+async function waitForViber(
+  userId: string,
+  match: (m: ViberMessageView) => boolean,
+  afterSeq = 0,
+  timeoutMs = 10_000,
+): Promise<{ view: ViberChatView; message: ViberMessageView }> {
+  const until = Date.now() + timeoutMs;
+  let last: ViberChatView | undefined;
+  while (Date.now() < until) {
+    const { status, body } = await api<ViberChatView>('GET', `/viber/chats/${encodeURIComponent(userId)}`);
+    expect(status).toBe(200);
+    last = body;
+    const message = body.messages.find((m) => m.seq > afterSeq && match(m));
+    if (message) return { view: body, message };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no matching message in Viber chat ${userId}; got:\n${last?.messages.map((m) => m.text ?? m.service ?? m.other ?? '?').join('\n')}`);
+}
+
 async function startBot(): Promise<TelegramBot> {
   const started = createTelegramBot({ telegram: playground.telegram, core, logger });
   await started.start();
@@ -67,16 +101,23 @@ beforeAll(async () => {
   clock = new FixedClock(new Date('2026-11-25T09:00:00Z'));
   core = { db, clock, settings: defaultCoreSettings };
   playground = await startPlayground({ db, clock, logger });
+  mountPlayground();
   bot = await startBot();
-  const http = createHttpApp({ webhooks: [], checkDatabase: async () => true, extra: (app) => playground.mount(app) }, logger);
+  // The Viber bot is mounted as the app mounts it; it is created once the port (its webhook URL) is known.
+  const viberWebhook = { path: playground.viberFor('http://x').webhook!.path, handler: ((req, res, next) =>
+    viberBot ? viberBot.webhookHandler(req, res, next) : void res.status(503).end()) satisfies ViberBot['webhookHandler'] };
+  const http = createHttpApp({ webhooks: [viberWebhook], checkDatabase: async () => true, extra: (app) => app.use((req, res, next) => pageRoutes(req, res, next)) }, logger);
   server = await new Promise<Server>((resolve) => {
     const listening = http.listen(0, '127.0.0.1', () => resolve(listening));
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  viberBot = createViberBot({ viber: playground.viberFor(base), core, logger });
+  await viberBot.start();
 });
 
 afterAll(async () => {
   await bot?.stop();
+  await viberBot?.stop();
   await playground?.stop();
   if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   await db?.destroy();
@@ -197,6 +238,114 @@ describe('the playground API', () => {
     expect(view.messages.find((m) => m.id === posted.body.messageId)).toMatchObject({ text: 'Доброго ранку, колеги', from: { id: staff.id } });
   });
 
+  it('hands the Viber bot a config pointing at the local stand-in of Viber, with the webhook on the app', async () => {
+    const config = playground.viberFor(base);
+    expect(config).toMatchObject({ authToken: 'playground-viber', webhook: { url: `${base}/viber/webhook`, path: '/viber/webhook' } });
+    expect(config.apiUrl).toBe(playground.viberStandIn.apiUrl);
+    // The bot registered its webhook there at start, as with Viber.
+    expect(playground.viberStandIn.webhookUrl).toBe(`${base}/viber/webhook`);
+    const { body } = await api<StateAnswer>('GET', '/state');
+    expect(body.viber.label).toBe('Viber (локальна імітація)');
+    expect(body.viber.subscribers.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a Viber subscriber opens the chat, agrees, shares the phone billing knows and gets the account and the main menu', async () => {
+    const { body: info } = await api<StateAnswer>('GET', '/state');
+    const halyna = info.viber.subscribers[0]!;
+    const path = `/viber/chats/${encodeURIComponent(halyna.id)}`;
+    const fresh = await api<ViberChatView>('GET', path);
+    expect(fresh.body).toMatchObject({ channel: 'viber', opened: false, messages: [], keyboard: null });
+
+    // Opening the chat: conversation_started, answered in the webhook's HTTP answer with the welcome message.
+    expect((await api('POST', `${path}/open`)).status).toBe(200);
+    const { view: welcomed, message: welcome } = await waitForViber(halyna.id, (m) => m.byBot && (m.text ?? '').startsWith(onboarding.greeting(halyna.name)));
+    expect(welcome.text).toContain(viberTexts.welcomeHint);
+    expect(welcomed.opened).toBe(true);
+    expect(welcomed.messages[0]).toMatchObject({ service: 'Абонент відкрив чат із ботом' });
+    expect(welcomed.keyboard?.rows).toEqual([[{ text: viberTexts.startButton, actionBody: viberTexts.startButton }]]);
+    expect(playground.viberStandIn.sent(halyna.id).map((m) => m.via)).toEqual(['welcome']);
+
+    expect((await api('POST', `${path}/press`, { actionBody: viberTexts.startButton })).status).toBe(200);
+    const { view: asked, message: agreement } = await waitForViber(halyna.id, (m) => m.byBot && m.text === onboarding.agreement, welcome.seq);
+    expect(asked.messages.find((m) => !m.byBot && m.seq > welcome.seq)).toMatchObject({ text: viberTexts.startButton, from: { name: halyna.name } });
+    expect(asked.keyboard?.rows.flat().map((b) => b.actionBody)).toEqual([onboarding.consentButton]);
+
+    await api('POST', `${path}/press`, { actionBody: onboarding.consentButton });
+    const { view: phoneAsked, message: askPhone } = await waitForViber(halyna.id, (m) => m.byBot && (m.text ?? '').includes(onboarding.askPhone), agreement.seq);
+    expect(phoneAsked.asksContact).toBe(true);
+    expect(phoneAsked.keyboard?.rows.flat()).toEqual([
+      { text: onboarding.sharePhoneButton, actionBody: 'share-phone', contact: true },
+      { text: onboarding.laterButton, actionBody: onboarding.laterButton },
+    ]);
+
+    const known = playground.demoAccounts.find((a) => a.phone === halyna.phone)!;
+    expect(known).toBeDefined();
+    expect((await api('POST', `${path}/contact`, { phone: halyna.phone })).status).toBe(200);
+    const { view: offered, message: offers } = await waitForViber(halyna.id, (m) => m.byBot && (m.text ?? '').startsWith(onboarding.phoneSaved), askPhone.seq);
+    expect(offered.messages.find((m) => m.contact)?.contact).toEqual({ phone: halyna.phone, name: halyna.name, own: true });
+    const offer = linking.offerButton(known.number, known.address);
+    expect(offered.keyboard?.rows.flat().map((b) => b.text)).toContain(offer);
+
+    await api('POST', `${path}/press`, { actionBody: offer });
+    const { view: menuShown } = await waitForViber(halyna.id, (m) => m.byBot && (m.text ?? '').startsWith(linking.linked(known.number, known.address)), offers.seq);
+    expect(menuShown.keyboard?.rows.flat().map((b) => b.text)).toEqual(expect.arrayContaining([menu.readings, menu.letter, menu.settings]));
+    expect(menuShown.asksContact).toBe(false);
+
+    const subscriber = await db.models.Subscriber.findOne({ where: { channel: 'viber', channelUserId: halyna.id } });
+    expect(subscriber?.phone).toBe(halyna.phone);
+    expect(subscriber?.consentedAt).toBeTruthy();
+  });
+
+  it('a Viber subscriber sends a picture the page can show, served from the stand-in of Viber', async () => {
+    const { body: info } = await api<StateAnswer>('GET', '/state');
+    const petro = info.viber.subscribers[1]!;
+    const path = `/viber/chats/${encodeURIComponent(petro.id)}`;
+    await api('POST', `${path}/open`);
+    const { message: welcome } = await waitForViber(petro.id, (m) => m.byBot);
+    const dataUrl = `data:image/jpeg;base64,${TINY_JPEG.toString('base64')}`;
+    const sent = await api<{ media: string }>('POST', `${path}/picture`, { dataUrl, caption: 'Лічильник' });
+    expect(sent.status).toBe(200);
+    // The bot gets Viber's kind of media URL: one on the stand-in, which serves the bytes like Viber's storage.
+    expect(sent.body.media.startsWith(playground.viberStandIn.mediaBase)).toBe(true);
+    const direct = await fetch(sent.body.media);
+    expect(Buffer.from(await direct.arrayBuffer()).equals(TINY_JPEG)).toBe(true);
+
+    const { view } = await waitForViber(petro.id, (m) => m.byBot, welcome.seq);
+    const picture = view.messages.find((m) => !m.byBot && m.photoUrl)!;
+    expect(picture).toMatchObject({ caption: 'Лічильник' });
+    const shown = await fetch(`${base}${picture.photoUrl}`);
+    expect(shown.status).toBe(200);
+    expect(shown.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await shown.arrayBuffer()).equals(TINY_JPEG)).toBe(true);
+    // Petro has not agreed yet: the bot asks for the agreement whatever he sends.
+    expect(view.messages.filter((m) => m.byBot).at(-1)?.text).toContain(onboarding.agreement);
+  });
+
+  it('refuses, with a reason, what a Viber subscriber could not do', async () => {
+    const { body: info } = await api<StateAnswer>('GET', '/state');
+    const petro = info.viber.subscribers[1]!;
+    const path = `/viber/chats/${encodeURIComponent(petro.id)}`;
+    const noButton = await api<{ error: string }>('POST', `${path}/press`, { actionBody: menu.readings });
+    expect(noButton.status).toBe(400);
+    expect(noButton.body.error).toMatch(/no button/);
+    const noSharePhone = await api<{ error: string }>('POST', `${path}/contact`, { phone: '380501234567' });
+    expect(noSharePhone.status).toBe(400);
+    const unknown = await api<{ error: string }>('GET', '/viber/chats/nobody');
+    expect(unknown.status).toBe(400);
+    const missing = await fetch(`${base}/playground/api/viber/media/nothing.jpg`);
+    expect(missing.status).toBe(404);
+  });
+
+  it('adds a Viber subscriber who can open the chat at once', async () => {
+    const created = await api<{ id: string; name: string; phone: string }>('POST', '/viber/subscribers', { name: 'Ірина Лис', phone: '+380 50 111 22 33' });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ name: 'Ірина Лис', phone: '+380501112233' });
+    const { body: info } = await api<StateAnswer>('GET', '/state');
+    expect(info.viber.subscribers.map((s) => s.id)).toContain(created.body.id);
+    await api('POST', `/viber/chats/${encodeURIComponent(created.body.id)}/open`);
+    await waitForViber(created.body.id, (m) => m.byBot && (m.text ?? '').startsWith(onboarding.greeting('Ірина Лис')));
+  });
+
   it('serves the page and its assets from this server only, with the banner', async () => {
     const page = await fetch(`${base}/`);
     expect(page.status).toBe(200);
@@ -225,5 +374,23 @@ describe('the playground API', () => {
     expect(update.update_id).toBeGreaterThan(Number(row!.last));
     // Had the id been one the bot already processed, it would be skipped as a duplicate and nothing would come.
     await playground.standIn.waitForSent(Number(oksanaId), onboarding.welcomeBack('Оксана'), { timeout: 10_000 });
+  });
+
+  it('answers a Viber subscriber after a restart: the new stand-in hands out message tokens the bot has not seen', async () => {
+    await viberBot?.stop();
+    await playground.stop();
+    playground = await startPlayground({ db, clock, logger });
+    mountPlayground();
+    viberBot = createViberBot({ viber: playground.viberFor(base), core, logger });
+    await viberBot.start();
+    const { body: info } = await api<StateAnswer>('GET', '/state');
+    // Halyna agreed before the restart; the stand-in's memory is new, the database is not.
+    const halyna = info.viber.subscribers[0]!;
+    const path = `/viber/chats/${encodeURIComponent(halyna.id)}`;
+    expect((await api<ViberChatView>('GET', path)).body.opened).toBe(false);
+    await api('POST', `${path}/open`);
+    const { message: welcome } = await waitForViber(halyna.id, (m) => m.byBot);
+    await api('POST', `${path}/press`, { actionBody: viberTexts.startButton });
+    await waitForViber(halyna.id, (m) => m.byBot && m.text === onboarding.welcomeBack(halyna.name), welcome.seq);
   });
 });

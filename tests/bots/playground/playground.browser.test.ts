@@ -13,10 +13,12 @@ import { onboarding } from '../../../bots/texts/onboarding.ts';
 import { readings } from '../../../bots/texts/readings.ts';
 import { loadDemoData, type DemoAccount } from '../../../core/billing/demo-data.ts';
 import { systemClock } from '../../../core/clock.ts';
+import { viberTexts } from '../../../bots/viber/texts-viber.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { freePort } from '../../support/free-port.ts';
 
 // A newcomer tries the cabinet in a real browser (Debian's chromium, headless): the page, the real bots over the
-// local stand-in of Telegram, the outbox and the staff desk, all as `npm start` wires them with no token.
+// local stand-ins of Telegram and Viber, the outbox and the staff desk, all as `npm start` wires them with no token.
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts/playground';
@@ -49,10 +51,20 @@ beforeAll(async () => {
   const logger = createLogger('silent');
   demo = await loadDemoData(db, systemClock);
   playground = await startPlayground({ db, clock: systemClock, logger, demoAccounts: demo });
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'silent' });
-  app = buildApp({ config, db, clock: systemClock, logger, telegramFallback: playground.telegram, mountExtra: (http) => playground.mount(http) });
-  const { port } = await app.start();
+  // The stand-in of Viber calls the app's webhook, so the app's address is known before it listens (as in main.ts).
+  const port = await freePort();
   base = `http://127.0.0.1:${port}`;
+  const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+  app = buildApp({
+    config,
+    db,
+    clock: systemClock,
+    logger,
+    telegramFallback: playground.telegram,
+    viberFallback: playground.viberFor(base),
+    mountExtra: (http) => playground.mount(http),
+  });
+  await app.start();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 120_000);
 
@@ -78,6 +90,10 @@ async function botSays(page: Page, text: string): Promise<void> {
 
 async function pressInline(page: Page, label: string): Promise<void> {
   await page.locator('#sub-messages .inline-button', { hasText: label }).last().click({ timeout: STEP_MS });
+}
+
+async function pressKey(page: Page, label: string): Promise<void> {
+  await page.locator('#sub-keyboard .kb-button', { hasText: label }).first().click({ timeout: STEP_MS });
 }
 
 async function type(page: Page, text: string): Promise<void> {
@@ -184,6 +200,82 @@ describe('the playground in a browser', () => {
     const broken = await page.evaluate<number>(`[...document.querySelectorAll('img.photo')].filter((img) => img.complete && img.naturalWidth === 0).length`);
     expect(await page.evaluate<number>(`document.querySelectorAll('img.photo').length`)).toBe(2);
     expect(broken).toBe(0);
+    expect(outside).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 180_000);
+
+  it('a Viber subscriber opens the chat, agrees, links the account by phone, writes a letter with a photo and gets the staff answer', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'uk-UA' });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+    const outside: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(base) && !request.url().startsWith('data:')) outside.push(request.url());
+    });
+    const known = demo.find((a) => a.phone !== null)!;
+
+    await page.goto(base);
+    await page.click('#channel-viber');
+    await expect(page.locator('#channel-label').textContent()).resolves.toBe('Viber (локальна імітація)');
+    await page.selectOption('#subscriber-select', { label: 'Галина Мельник' });
+    // Opening the chat is Viber's conversation_started: the welcome message comes with its one button.
+    await botSays(page, onboarding.greeting('Галина Мельник'));
+    await page.locator('#sub-messages .service', { hasText: 'відкрив чат' }).waitFor({ timeout: STEP_MS });
+    await shot(page, '11-viber-welcome');
+
+    await pressKey(page, viberTexts.startButton);
+    await botSays(page, 'Щоб користуватися кабінетом, потрібна ваша згода');
+    await pressKey(page, onboarding.consentButton);
+    await botSays(page, onboarding.askPhone);
+    await pressKey(page, onboarding.sharePhoneButton);
+    await page.locator('#phone-dialog').waitFor({ state: 'visible' });
+    await expect(page.inputValue('#phone-input')).resolves.toBe(known.phone);
+    await page.click('#phone-confirm');
+    await botSays(page, onboarding.phoneSaved);
+    await pressKey(page, linking.offerButton(known.number, known.address));
+    await botSays(page, `Рахунок № ${known.number} додано`);
+    await page.locator('#sub-keyboard .kb-button', { hasText: menu.readings }).waitFor({ state: 'visible', timeout: STEP_MS });
+    await shot(page, '12-viber-menu');
+
+    await pressKey(page, menu.letter);
+    await botSays(page, letters.chooseCategory);
+    await pressKey(page, letters.categories.question);
+    await botSays(page, 'Напишіть, будь ласка, ваш лист');
+    const question = 'Добрий день! Чому в рахунку два лічильники, а не три?';
+    await type(page, question);
+    await botSays(page, 'Можете додати фото');
+    await page.click('#sub-attach');
+    await page.click('#attach-menu [data-photo="sample"]');
+    await botSays(page, 'Фото додано (1 з');
+    await page.locator('#sub-messages .bubble.mine img.photo').waitFor({ timeout: STEP_MS });
+    await pressKey(page, letters.doneButton);
+    await botSays(page, 'Перевірте, будь ласка, ваш лист');
+    await pressKey(page, letters.sendButton);
+    await botSays(page, 'прийнято. Відповідь надійде сюди');
+    await shot(page, '13-viber-letter-sent');
+
+    // The staff desk is Telegram: the Viber letter lands in the same staff group, with the very picture.
+    const topic = page.locator('#staff-topics .topic', { hasText: 'Галина' });
+    await topic.waitFor({ state: 'visible', timeout: STEP_MS });
+    await topic.click();
+    await page.locator('#staff-messages .bubble', { hasText: question }).first().waitFor({ timeout: STEP_MS });
+    await page.locator('#staff-messages .bubble', { hasText: 'Viber' }).first().waitFor({ timeout: STEP_MS });
+    await page.locator('#staff-messages img.photo').first().waitFor({ timeout: STEP_MS });
+    const answer = 'У вашому рахунку два лічильники: кухня і ванна.';
+    await page.fill('#staff-input', answer);
+    await page.click('#staff-send');
+    await botSays(page, answer);
+    await shot(page, '14-viber-answer-arrived');
+
+    // The subscriber's picture and staff's copy of it: real bytes, both from this server.
+    const photos = await page.evaluate<{ total: number; broken: number }>(
+      `(() => { const all = [...document.querySelectorAll('img.photo')]; return { total: all.length, broken: all.filter((img) => img.complete && img.naturalWidth === 0).length }; })()`,
+    );
+    expect(photos).toEqual({ total: 2, broken: 0 });
     expect(outside).toEqual([]);
     expect(pageErrors).toEqual([]);
     await context.close();
