@@ -215,6 +215,23 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
     }
   }
 
+  // One subscriber's callbacks are handled in the order they arrived here, from the first query on: otherwise
+  // the second of two quick messages could win the race to the database and be answered first.
+  const arrivals = new Map<string, Promise<void>>();
+  function inArrivalOrder(event: ViberCallback, work: () => Promise<void>): Promise<void> {
+    const userId =
+      event.event === 'message' ? event.sender.id : event.event === 'subscribed' ? event.user.id : event.event === 'unsubscribed' ? event.user_id : undefined;
+    if (userId === undefined) return work();
+    const previous = arrivals.get(userId) ?? Promise.resolve();
+    const turn = previous.then(work, work);
+    const settled = turn.catch(() => undefined);
+    arrivals.set(userId, settled);
+    void settled.then(() => {
+      if (arrivals.get(userId) === settled) arrivals.delete(userId);
+    });
+    return turn;
+  }
+
   function welcome(event: ViberCallbackOf<'conversation_started'>): object {
     return {
       sender,
@@ -229,7 +246,7 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
     logger,
     welcome,
     onEvent(event) {
-      const work = handle(event)
+      const work = inArrivalOrder(event, () => handle(event))
         .catch(async (error) => {
           if (error instanceof ViberApiError && error.unreachable) {
             const id = event.event === 'message' ? event.sender.id : event.event === 'subscribed' ? event.user.id : undefined;
