@@ -24,7 +24,7 @@ export class UnknownSubscriberError extends Error {
   }
 }
 
-interface SubscriberRow {
+export interface SubscriberRow {
   id: number;
   channel: Channel;
   channel_user_id: string;
@@ -63,26 +63,52 @@ function fromModel(subscriber: Subscriber): SubscriberView {
 
 const COLUMNS = 'id, channel, channel_user_id, name, phone, consented_at, reminders_enabled, blocked_at';
 
+/** Who wrote, as touchSubscriber takes it. */
+export interface SubscriberContact {
+  channel: Channel;
+  channelUserId: string;
+  name: string;
+}
+
+/**
+ * The upsert behind touchSubscriber, for a channel that folds it into a statement of its own (the Telegram bot
+ * records the update id in the same round trip): with `onlyWhenRowsIn`, the name of a CTE, it touches only if
+ * that CTE yields a row. Named replacements come from touchReplacements; the RETURNING columns go to
+ * subscriberFromRow. One text for both paths, so the rules (name kept when blank, blocked mark cleared) cannot
+ * drift apart.
+ */
+export function touchSubscriberSql(options: { onlyWhenRowsIn?: string } = {}): string {
+  const source = options.onlyWhenRowsIn
+    ? `SELECT :touchChannel, :touchUserId, :touchName, CAST(:touchNow AS timestamptz), CAST(:touchNow AS timestamptz) FROM ${options.onlyWhenRowsIn} LIMIT 1`
+    : `VALUES (:touchChannel, :touchUserId, :touchName, CAST(:touchNow AS timestamptz), CAST(:touchNow AS timestamptz))`;
+  return `INSERT INTO subscribers (channel, channel_user_id, name, last_inbound_at, created_at)
+     ${source}
+     ON CONFLICT (channel, channel_user_id) DO UPDATE
+       SET name = CASE WHEN EXCLUDED.name <> '' THEN EXCLUDED.name ELSE subscribers.name END,
+           last_inbound_at = EXCLUDED.last_inbound_at,
+           blocked_at = NULL
+     RETURNING ${COLUMNS}`;
+}
+
+export function touchReplacements(deps: Pick<CoreDeps, 'clock'>, contact: SubscriberContact): Record<string, unknown> {
+  return { touchChannel: contact.channel, touchUserId: contact.channelUserId, touchName: contact.name.trim(), touchNow: deps.clock.now() };
+}
+
+/** A row of touchSubscriberSql's RETURNING (or of any query selecting the same columns) as bots see it. */
+export function subscriberFromRow(row: SubscriberRow): SubscriberView {
+  return fromRow(row);
+}
+
 /**
  * Called on every message a subscriber sends: creates them on first contact, keeps their display name fresh,
  * and un-blocks them (writing to the bot again means they unblocked it). Two instances handling the first two
  * messages at once meet on the unique (channel, channel_user_id) and end with one row.
  */
-export async function touchSubscriber(
-  deps: CoreDeps,
-  contact: { channel: Channel; channelUserId: string; name: string },
-): Promise<SubscriberView> {
-  const now = deps.clock.now();
-  const [row] = await deps.db.sequelize.query<SubscriberRow>(
-    `INSERT INTO subscribers (channel, channel_user_id, name, last_inbound_at, created_at)
-     VALUES (:channel, :channelUserId, :name, :now, :now)
-     ON CONFLICT (channel, channel_user_id) DO UPDATE
-       SET name = CASE WHEN EXCLUDED.name <> '' THEN EXCLUDED.name ELSE subscribers.name END,
-           last_inbound_at = EXCLUDED.last_inbound_at,
-           blocked_at = NULL
-     RETURNING ${COLUMNS}`,
-    { replacements: { ...contact, name: contact.name.trim(), now }, type: QueryTypes.SELECT },
-  );
+export async function touchSubscriber(deps: CoreDeps, contact: SubscriberContact): Promise<SubscriberView> {
+  const [row] = await deps.db.sequelize.query<SubscriberRow>(touchSubscriberSql(), {
+    replacements: touchReplacements(deps, contact),
+    type: QueryTypes.SELECT,
+  });
   return fromRow(row!);
 }
 

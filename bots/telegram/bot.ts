@@ -1,24 +1,25 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
-import { Bot, GrammyError, HttpError, session, webhookCallback, type Middleware } from 'grammy';
+import { Bot, GrammyError, HttpError, webhookCallback, type Middleware, type MiddlewareFn } from 'grammy';
 import { conversations, createConversation, type ConversationData, type VersionedState } from '@grammyjs/conversations';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { SubscriberNotifier } from '../notifier.ts';
 import type { CoreDeps } from '../../core/accounts/types.ts';
-import { markBlocked, touchSubscriber } from '../../core/subscribers.ts';
+import { markBlocked } from '../../core/subscribers.ts';
 import { common } from '../texts/common.ts';
 import { commands, menuLabels } from '../texts/menu.ts';
 import { apiGuards } from './api-guard.ts';
 import type { BotContext, FlowContext, SessionData, TelegramDeps } from './context.ts';
+import type { Database } from '../../models/database.ts';
 import { fallbackComposer } from './features/fallback.ts';
 import { features as defaultFeatures, type TelegramFeature } from './features/index.ts';
 import { consentGate } from './features/onboarding.ts';
 import { staffDeskFeature } from './staff/feature.ts';
 import { mainMenuKeyboard } from './keyboards/main-menu.ts';
 import { createTelegramNotifier, isBlockedError } from './notifier.ts';
-import { claimUpdate, PostgresStorage, pruneTelegramState } from './storage.ts';
+import { beginUpdate, deleteState, PrefetchedStateStorage, pruneTelegramState, writeState } from './storage.ts';
 
 /**
  * Bump when a flow changes shape (steps added, removed or reordered): replay state saved by the old code
@@ -59,6 +60,42 @@ function sameSecret(given: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * ctx.session: the chat's session as beginUpdate read it (an empty one when there is none), written back only
+ * when a handler changed it, and removed when one set it to undefined. Like grammY's session, nothing is written
+ * when the handling fails.
+ */
+function chatSession(db: Database): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    const key = ctx.chat === undefined ? undefined : SESSION_PREFIX + ctx.chat.id;
+    if (key === undefined) {
+      const outside = () => {
+        throw new Error('This update has no chat, so it has no session');
+      };
+      Object.defineProperty(ctx, 'session', { get: outside, set: outside, configurable: true });
+      return next();
+    }
+    const stored = ctx.prefetchedState.get(key) as SessionData | undefined;
+    const before = JSON.stringify(stored ?? {});
+    let value: SessionData | undefined = stored ?? {};
+    Object.defineProperty(ctx, 'session', {
+      get: () => value,
+      set: (next: SessionData | undefined) => {
+        value = next;
+      },
+      configurable: true,
+      enumerable: true,
+    });
+    await next();
+    if (value === undefined || value === null) {
+      if (stored !== undefined) await deleteState(db, key);
+      return;
+    }
+    const after = JSON.stringify(value);
+    if (after !== before) await writeState(db, key, after);
+  };
+}
+
 export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   const { telegram, core, logger } = deps;
   const flowDeps: TelegramDeps = { core, logger };
@@ -80,7 +117,22 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   // Updates of one chat one after another (the runner runs others concurrently); first, so nothing overtakes.
   bot.use(sequentialize((ctx) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
   bot.use(async (ctx, next) => {
-    if (!(await claimUpdate(core.db, ctx.update.update_id))) {
+    ctx.subscriber = null;
+    const from = ctx.from;
+    const person = ctx.chat?.type === 'private' && from && !from.is_bot ? from : undefined;
+    const kicked = person !== undefined && ctx.myChatMember?.new_chat_member.status === 'kicked';
+    const chatId = ctx.chatId;
+    // One round trip: the update id claimed, the subscriber touched (every update from a person refreshes them,
+    // and writing again clears a "blocked" mark), and the chat's session and flow state read.
+    const begun = await beginUpdate(core.db, {
+      updateId: ctx.update.update_id,
+      touch:
+        person && !kicked
+          ? { deps: core, contact: { channel: 'telegram', channelUserId: String(person.id), name: [person.first_name, person.last_name].filter(Boolean).join(' ') } }
+          : null,
+      stateKeys: [...(ctx.chat ? [SESSION_PREFIX + ctx.chat.id] : []), ...(chatId === undefined ? [] : [CONVERSATION_PREFIX + chatId])],
+    });
+    if (!begun.claimed) {
       logger.info({ updateId: ctx.update.update_id }, 'duplicate update skipped');
       return;
     }
@@ -91,41 +143,27 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
         conversationPrefix: CONVERSATION_PREFIX,
       }).catch((err: unknown) => logger.warn({ err }, 'pruning telegram state failed'));
     }
-    await next();
-  });
-  bot.use(async (ctx, next) => {
-    ctx.subscriber = null;
-    const from = ctx.from;
-    if (ctx.chat?.type === 'private' && from && !from.is_bot) {
-      const status = ctx.myChatMember?.new_chat_member.status;
-      if (status === 'kicked') {
-        await onBlocked(String(from.id));
+    ctx.prefetchedState = begun.state;
+    if (person) {
+      if (kicked) {
+        await onBlocked(String(person.id));
         return;
       }
-      // Every update from a person refreshes them, and writing again clears a "blocked" mark.
-      ctx.subscriber = await touchSubscriber(core, {
-        channel: 'telegram',
-        channelUserId: String(from.id),
-        name: [from.first_name, from.last_name].filter(Boolean).join(' '),
-      });
+      ctx.subscriber = begun.subscriber;
       if (ctx.myChatMember) return;
     }
     await next();
   });
-  bot.use(
-    session<SessionData, BotContext>({
-      initial: () => ({}),
-      storage: new PostgresStorage<SessionData>(core.db, SESSION_PREFIX),
-      getSessionKey: (ctx) => ctx.chat?.id.toString(),
-    }),
-  );
+  bot.use(chatSession(core.db));
   bot.use(
     conversations<BotContext, FlowContext>({
       storage: {
-        type: 'key',
+        type: 'context',
         version: FLOWS_VERSION,
-        prefix: CONVERSATION_PREFIX,
-        adapter: new PostgresStorage<VersionedState<ConversationData>>(core.db, ''),
+        adapter: new PrefetchedStateStorage<VersionedState<ConversationData>>(core.db, (ctx) => {
+          const chatId = (ctx as BotContext).chatId;
+          return chatId === undefined ? undefined : CONVERSATION_PREFIX + chatId;
+        }),
       },
       // Api instances inside flows are new each replay and do not inherit bot.api's transformers.
       plugins: [

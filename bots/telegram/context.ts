@@ -3,6 +3,7 @@ import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
 import type { CoreDeps } from '../../core/accounts/types.ts';
 import type { SubscriberView } from '../../core/subscribers.ts';
 import type { Logger } from '../logger.ts';
+import type { PrefetchedStateFlavor } from './storage.ts';
 
 /** What the bot remembers per chat between updates (in PostgreSQL, beside the conversations' state). */
 export interface SessionData {
@@ -19,7 +20,7 @@ export interface SubscriberFlavor {
 }
 
 /** The context of the outside middleware tree. */
-export type BotContext = ConversationFlavor<Context & SessionFlavor<SessionData> & SubscriberFlavor>;
+export type BotContext = ConversationFlavor<Context & SessionFlavor<SessionData> & SubscriberFlavor & PrefetchedStateFlavor>;
 
 /** Context objects inside conversations are rebuilt from the update on every replay: plain grammY contexts. */
 export type FlowContext = Context;

@@ -1,49 +1,115 @@
 import { QueryTypes } from 'sequelize';
-import type { StorageAdapter } from 'grammy';
 import type { Database } from '../../models/database.ts';
+import type { CoreDeps } from '../../core/accounts/types.ts';
+import {
+  subscriberFromRow,
+  touchReplacements,
+  touchSubscriberSql,
+  type SubscriberContact,
+  type SubscriberRow,
+  type SubscriberView,
+} from '../../core/subscribers.ts';
 
-/**
- * grammY's key/value storage on the project's database (table telegram_state, migration 04). Sessions and
- * the conversations' replay state both live here under their own prefixes, so a restarted process, or a
- * second instance, picks a chat up where the last one left it.
- */
-export class PostgresStorage<T> implements StorageAdapter<T> {
-  constructor(
-    private readonly db: Database,
-    private readonly prefix: string,
-  ) {}
-
-  async read(key: string): Promise<T | undefined> {
-    const [row] = await this.db.sequelize.query<{ value: T }>('SELECT value FROM telegram_state WHERE key = :key', {
-      replacements: { key: this.prefix + key },
-      type: QueryTypes.SELECT,
-    });
-    return row?.value;
-  }
-
-  async write(key: string, value: T): Promise<void> {
-    await this.db.sequelize.query(
-      `INSERT INTO telegram_state (key, value, updated_at) VALUES (:key, CAST(:value AS jsonb), now())
-       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
-      { replacements: { key: this.prefix + key, value: JSON.stringify(value) } },
-    );
-  }
-
-  async delete(key: string): Promise<void> {
-    await this.db.sequelize.query('DELETE FROM telegram_state WHERE key = :key', { replacements: { key: this.prefix + key } });
-  }
-}
+// The Telegram bot's state lives in table telegram_state (migration 04): sessions and the conversations' replay
+// state under their own key prefixes, so a restarted process, or a second instance, picks a chat up where the
+// last one left it.
 
 /**
  * Records an update as taken. True for the first delivery only: Telegram redelivers webhook updates it did
  * not see answered in time, and the primary key lets exactly one handler through, across instances too.
  */
 export async function claimUpdate(db: Database, updateId: number): Promise<boolean> {
-  const rows = await db.sequelize.query<{ update_id: string }>(
-    `INSERT INTO telegram_processed_updates (update_id) VALUES (:updateId) ON CONFLICT DO NOTHING RETURNING update_id`,
-    { replacements: { updateId }, type: QueryTypes.SELECT },
+  return (await beginUpdate(db, { updateId, touch: null, stateKeys: [] })).claimed;
+}
+
+export interface BegunUpdate {
+  /** False for a redelivery: another handler (here or on another instance) already took this update id. */
+  claimed: boolean;
+  /** The touched subscriber; null when not claimed or when nobody was to be touched. */
+  subscriber: SubscriberView | null;
+  /** telegram_state values by key, as they were when the update was claimed; missing keys have no row. */
+  state: Map<string, unknown>;
+}
+
+/**
+ * Everything an update needs before it is handled, in one round trip (each statement costs a socket write and
+ * a wait): claims the update id, touches the subscriber (core's own upsert, only when the claim succeeded, so a
+ * redelivery changes nothing), and reads the chat's session and conversation state. The claim still lets one
+ * handler through: a concurrent duplicate waits on the primary key and then inserts nothing.
+ */
+export async function beginUpdate(
+  db: Database,
+  request: { updateId: number; touch: { deps: Pick<CoreDeps, 'clock'>; contact: SubscriberContact } | null; stateKeys: readonly string[] },
+): Promise<BegunUpdate> {
+  const touch = request.touch;
+  const rows = await db.sequelize.query<SubscriberRow & { claimed: boolean; state: Record<string, unknown> | null }>(
+    `WITH claim AS (
+       INSERT INTO telegram_processed_updates (update_id) VALUES (:updateId) ON CONFLICT DO NOTHING RETURNING update_id
+     )${touch ? `, touched AS (${touchSubscriberSql({ onlyWhenRowsIn: 'claim' })})` : ''}
+     SELECT EXISTS (SELECT 1 FROM claim) AS claimed,
+            ${request.stateKeys.length > 0 ? '(SELECT jsonb_object_agg(key, value) FROM telegram_state WHERE key IN (:stateKeys))' : 'NULL::jsonb'} AS state
+            ${touch ? ', touched.*' : ''}
+       FROM (SELECT 1) AS one ${touch ? 'LEFT JOIN touched ON true' : ''}`,
+    {
+      replacements: { updateId: request.updateId, stateKeys: [...request.stateKeys], ...(touch ? touchReplacements(touch.deps, touch.contact) : {}) },
+      type: QueryTypes.SELECT,
+    },
   );
-  return rows.length > 0;
+  const row = rows[0]!;
+  return {
+    claimed: row.claimed,
+    subscriber: touch && row.id !== null && row.id !== undefined ? subscriberFromRow(row) : null,
+    state: new Map(Object.entries(row.state ?? {})),
+  };
+}
+
+/**
+ * The conversations plugin's storage, reading what beginUpdate fetched for this update (so no read of its own)
+ * and writing only when the state changed. Keys stay `prefix + chat id`, as with a key adapter.
+ */
+export class PrefetchedStateStorage<T> {
+  constructor(
+    private readonly db: Database,
+    private readonly keyOf: (ctx: PrefetchedStateFlavor) => string | undefined,
+  ) {}
+
+  read(ctx: PrefetchedStateFlavor): T | undefined {
+    const key = this.keyOf(ctx);
+    return key === undefined ? undefined : (ctx.prefetchedState.get(key) as T | undefined);
+  }
+
+  async write(ctx: PrefetchedStateFlavor, value: T): Promise<void> {
+    const key = this.keyOf(ctx);
+    if (key === undefined) return;
+    const json = JSON.stringify(value);
+    if (ctx.prefetchedState.has(key) && JSON.stringify(ctx.prefetchedState.get(key)) === json) return;
+    await writeState(this.db, key, json);
+    ctx.prefetchedState.set(key, JSON.parse(json) as unknown);
+  }
+
+  async delete(ctx: PrefetchedStateFlavor): Promise<void> {
+    const key = this.keyOf(ctx);
+    if (key === undefined) return;
+    await deleteState(this.db, key);
+    ctx.prefetchedState.delete(key);
+  }
+}
+
+/** What beginUpdate read from telegram_state for this update, by key. */
+export interface PrefetchedStateFlavor {
+  prefetchedState: Map<string, unknown>;
+}
+
+export async function writeState(db: Database, key: string, json: string): Promise<void> {
+  await db.sequelize.query(
+    `INSERT INTO telegram_state (key, value, updated_at) VALUES (:key, CAST(:value AS jsonb), now())
+     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
+    { replacements: { key, value: json } },
+  );
+}
+
+export async function deleteState(db: Database, key: string): Promise<void> {
+  await db.sequelize.query('DELETE FROM telegram_state WHERE key = :key', { replacements: { key } });
 }
 
 /**

@@ -1,9 +1,9 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { localDate, type LocalDate } from '../calendar.ts';
-import { lastKnownValues } from '../accounts/meter-state.ts';
+import { LAST_KNOWN_COLUMNS, LAST_KNOWN_JOIN, lastKnownFrom, type LastKnownColumns } from '../accounts/meter-state.ts';
 import type { AccountMeters, MeterChoice, ReadingsDeps } from './types.ts';
 
-interface Row {
+interface Row extends LastKnownColumns {
   account_id: number;
   number: string;
   address: string;
@@ -32,10 +32,12 @@ export async function linkedMeters(
     `SELECT a.id AS account_id, a.number, a.address,
             m.id AS meter_id, m.serial, m.service, m.place, m.digits, m.verification_due,
             EXISTS (SELECT 1 FROM readings r
-                     WHERE r.meter_id = m.id AND r.local_date = :today AND r.kind = 'subscriber') AS submitted_today
+                     WHERE r.meter_id = m.id AND r.local_date = :today AND r.kind = 'subscriber') AS submitted_today,
+            ${LAST_KNOWN_COLUMNS}
        FROM links l
        JOIN accounts a ON a.id = l.account_id
        ${options.meterId === undefined ? 'LEFT JOIN meters m ON m.account_id = a.id' : 'JOIN meters m ON m.account_id = a.id AND m.id = :meterId'}
+       ${LAST_KNOWN_JOIN}
       WHERE l.subscriber_id = :subscriberId
       ORDER BY a.number, m.serial, m.id`,
     {
@@ -44,8 +46,6 @@ export async function linkedMeters(
       ...transaction,
     },
   );
-  const meterIds = rows.flatMap((row) => (row.meter_id === null ? [] : [row.meter_id]));
-  const lastKnown = await lastKnownValues(db, meterIds, options.transaction);
 
   const accounts = new Map<number, AccountMeters>();
   for (const row of rows) {
@@ -55,15 +55,15 @@ export async function linkedMeters(
       accounts.set(row.account_id, account);
     }
     if (row.meter_id === null) continue;
-    const last = lastKnown.get(row.meter_id);
+    const last = lastKnownFrom(row);
     const meter: MeterChoice = {
       meterId: row.meter_id,
       serial: row.serial!,
       service: row.service!,
       place: row.place!,
       digits: row.digits!,
-      lastValue: last?.value ?? 0,
-      lastValueDate: last?.date ?? null,
+      lastValue: last.value,
+      lastValueDate: last.date,
       verificationDue: row.verification_due,
       submittedToday: row.submitted_today === true,
     };
