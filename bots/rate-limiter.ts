@@ -1,4 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { Coalescer } from '../core/reminders/coalescer.ts';
 
 export interface RateLimit {
   /** Tokens added per second. */
@@ -42,6 +43,31 @@ export class SharedRateLimiter {
   }
 
   /**
+   * Reserves the next `count` slots of `key` in one statement (one commit on the shared row however many): the
+   * ms from now until each comes, in order (0: now). The same bucket arithmetic as `count` calls of `reserve`.
+   */
+  async reserveMany(key: string, limit: RateLimit, count: number): Promise<number[]> {
+    if (!Number.isInteger(count) || count < 1) throw new Error('count must be a positive integer');
+    const [row] = await this.sequelize.query<{ tokens: number }>(
+      `INSERT INTO rate_buckets AS b (key, tokens, updated_at)
+         VALUES (:key, :burst::double precision - :count, clock_timestamp())
+       ON CONFLICT (key) DO UPDATE SET
+         tokens = LEAST(:burst::double precision,
+                        b.tokens + EXTRACT(EPOCH FROM clock_timestamp() - b.updated_at)::double precision * :perSecond) - :count,
+         updated_at = clock_timestamp()
+       RETURNING tokens`,
+      { replacements: { key, burst: limit.burst, perSecond: limit.perSecond, count }, type: QueryTypes.SELECT },
+    );
+    if (!row) throw new Error('rate bucket did not answer');
+    const after = Number(row.tokens);
+    // The i-th token leaves the bucket at after + (count - 1 - i): in debt, it comes when the refill pays that back.
+    return Array.from({ length: count }, (_, i) => {
+      const balance = after + (count - 1 - i);
+      return balance >= 0 ? 0 : Math.ceil((-balance / limit.perSecond) * 1000);
+    });
+  }
+
+  /**
    * Takes a token only if one is free now; a refusal changes nothing and says how long until one will be.
    * For work that can be put back (an outbox entry) rather than held waiting for minutes.
    */
@@ -70,3 +96,31 @@ export class SharedRateLimiter {
     return { taken: false, waitMs: Math.max(1, Math.ceil(((1 - Number(row.available)) / limit.perSecond) * 1000)) };
   }
 }
+
+/**
+ * `take` for many concurrent takers in one process (the reminder workers): the takers waiting at the same
+ * moment reserve their slots in one statement (`reserveMany`), so the shared row sees one commit per batch, not
+ * per message. Every slot reserved has a taker waiting for it, so none is wasted and the bucket's arithmetic,
+ * and with it the deployment-wide rate, is unchanged.
+ */
+export class BatchingRateLimiter {
+  private readonly byKey = new Map<string, Coalescer<RateLimit, number>>();
+
+  constructor(
+    private readonly limiter: SharedRateLimiter,
+    private readonly options: { maxBatch?: number; sleep?: (ms: number) => Promise<void> } = {},
+  ) {}
+
+  async take(key: string, limit: RateLimit): Promise<void> {
+    let coalescer = this.byKey.get(key);
+    if (!coalescer) {
+      // A batch is reserved under the limit its first taker gives; takers of one key pass the same one.
+      coalescer = new Coalescer<RateLimit, number>((limits) => this.limiter.reserveMany(key, limits[0]!, limits.length), this.options.maxBatch ?? 100);
+      this.byKey.set(key, coalescer);
+    }
+    const waitMs = await coalescer.submit(limit);
+    if (waitMs > 0) await (this.options.sleep ?? defaultSleep)(waitMs);
+  }
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

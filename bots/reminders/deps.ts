@@ -3,7 +3,7 @@ import { defaultReminderSettings, type ReminderDeps, type ReminderSettings } fro
 import type { Channel } from '../../models/models.ts';
 import type { Database } from '../../models/database.ts';
 import type { Config } from '../config.ts';
-import { SharedRateLimiter } from '../rate-limiter.ts';
+import { BatchingRateLimiter, SharedRateLimiter } from '../rate-limiter.ts';
 import { createReminderSender, reminderRateLimits, type ReminderNotifier } from './sender.ts';
 
 export function reminderSettingsFrom(config: Pick<Config, 'reminders' | 'core'>, overrides: Partial<ReminderSettings> = {}): ReminderSettings {
@@ -30,7 +30,7 @@ export function createReminderDeps(options: {
     settings: reminderSettingsFrom(options.config, options.overrides),
     sender: createReminderSender({
       notifiers: options.notifiers,
-      limiter: new SharedRateLimiter(options.db.sequelize),
+      limiter: new BatchingRateLimiter(new SharedRateLimiter(options.db.sequelize)),
       limits: reminderRateLimits(options.config),
     }),
   };

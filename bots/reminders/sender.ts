@@ -1,7 +1,7 @@
 import type { DueReminder, ReminderDelivery, ReminderSender } from '../../core/reminders/types.ts';
 import type { Channel } from '../../models/models.ts';
 import type { SubscriberNotifier } from '../notifier.ts';
-import type { RateLimit, SharedRateLimiter } from '../rate-limiter.ts';
+import type { RateLimit } from '../rate-limiter.ts';
 import { reminderMessage } from './message.ts';
 
 /** Bucket keys in rate_buckets: anything else that sends in bulk on a channel should draw from the same one. */
@@ -16,12 +16,16 @@ export const VIBER_SEND_PER_SECOND = 20;
 /**
  * Telegram allows about `globalPerSecond` messages a second in all. We aim slightly below it (95%): tokens are
  * spaced exactly, but network jitter bunches arrivals, and Telegram counts arrivals in a sliding second.
- * Burst 1, so a pass starts at the steady rate instead of a flood. Each reminder is one message into one chat,
- * so the one-a-second limit per chat holds by construction.
+ * A token bucket lets at most `burst + perSecond` through in any second, so half the headroom goes to the burst
+ * (25 at 1,000/s; 1 at 30/s, so a slow pass starts at the steady rate instead of a flood) and half stays for
+ * jitter. The burst matters at high rates: senders come back in bunches, and with a bucket of one every instant
+ * nobody asks is a token lost for good. Each reminder is one message into one chat, so the one-a-second limit
+ * per chat holds by construction.
  */
 export function reminderRateLimits(config: { telegram?: { globalPerSecond: number } | undefined }, headroom = 0.95): Record<Channel, RateLimit> {
+  const limit = config.telegram?.globalPerSecond ?? 30;
   return {
-    telegram: { perSecond: (config.telegram?.globalPerSecond ?? 30) * headroom, burst: 1 },
+    telegram: { perSecond: limit * headroom, burst: Math.max(1, Math.floor((limit * (1 - headroom)) / 2)) },
     viber: { perSecond: VIBER_SEND_PER_SECOND, burst: 1 },
   };
 }
@@ -31,7 +35,8 @@ export type ReminderNotifier = SubscriberNotifier & { readonly acceptsReminders?
 
 export interface ReminderSenderOptions {
   notifiers: Partial<Record<Channel, ReminderNotifier>>;
-  limiter: Pick<SharedRateLimiter, 'take'>;
+  /** A SharedRateLimiter, or a BatchingRateLimiter over one (many senders in one process). */
+  limiter: { take(key: string, limit: RateLimit): Promise<void> };
   limits: Record<Channel, RateLimit>;
   /** 429s waited out for one reminder before it is given up as failed (a later pass of the slot tries again). */
   maxRateLimitedWaits?: number;

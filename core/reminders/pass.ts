@@ -1,5 +1,6 @@
 import { localDate, localHour, periodOf } from '../calendar.ts';
-import { claimReminder, settleReminder, type Claim } from './claims.ts';
+import { claimReminders, settleReminders, type Claim, type SettleResult } from './claims.ts';
+import { Coalescer } from './coalescer.ts';
 import { DueFeed } from './due.ts';
 import { recordProgress, startRun } from './runs.ts';
 import { isQuietHour } from './slot.ts';
@@ -15,6 +16,8 @@ export interface ReminderPassOptions {
 }
 
 const PROGRESS_EVERY = 200;
+/** Most claims or settles in one statement: enough to cover the workers, small enough to keep each statement short. */
+const BATCH_MAX = 100;
 
 function errorText(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -46,6 +49,19 @@ export async function runReminderPass(deps: ReminderDeps, options: ReminderPassO
   let processed = 0;
   let progress: Promise<void> = Promise.resolve();
 
+  // Each worker still claims right before it sends and settles right after, as if alone; what workers ask for
+  // at the same moment goes to PostgreSQL as one statement (see coalescer.ts). So nothing is claimed ahead of
+  // its send, and a result waits for its commit only as long as one statement already in flight.
+  const claims = new Coalescer<number, Claim | null>(async (subscriberIds) => {
+    const taken = await claimReminders(db, { period, slot, subscriberIds }, { now: clock.now(), leaseMs: settings.leaseMs, maxAttempts: settings.maxAttempts });
+    const byId = new Map(taken.map((claim) => [claim.subscriberId, claim]));
+    return subscriberIds.map((id) => byId.get(id) ?? null);
+  }, BATCH_MAX);
+  const settles = new Coalescer<{ claim: Claim; result: SettleResult }, void>(async (batch) => {
+    await settleReminders(db, batch);
+    return batch.map(() => undefined);
+  }, BATCH_MAX);
+
   async function remind(due: DueReminder, claim: Claim): Promise<void> {
     let status: 'sent' | 'failed' | 'blocked' | 'skipped';
     let error: string | undefined;
@@ -60,7 +76,7 @@ export async function runReminderPass(deps: ReminderDeps, options: ReminderPassO
       error = errorText(thrown);
     }
     counts[status] += 1;
-    await settleReminder(db, claim, { status, at: clock.now(), ...(error ? { error } : {}) });
+    await settles.submit({ claim, result: { status, at: clock.now(), ...(error ? { error } : {}) } });
   }
 
   async function worker(feed: DueFeed): Promise<void> {
@@ -78,11 +94,7 @@ export async function runReminderPass(deps: ReminderDeps, options: ReminderPassO
       if (!next) return;
       counts.due += 1;
       const due: DueReminder = { ...next, period };
-      const claim = await claimReminder(
-        db,
-        { subscriberId: due.subscriberId, period, slot },
-        { now: clock.now(), leaseMs: settings.leaseMs, maxAttempts: settings.maxAttempts },
-      );
+      const claim = await claims.submit(due.subscriberId);
       if (!claim) counts.alreadyDone += 1;
       else await remind(due, claim);
       if (++processed % PROGRESS_EVERY === 0) {

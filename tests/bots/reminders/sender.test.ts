@@ -127,6 +127,15 @@ describe('the reminder sender', () => {
   });
 });
 
+describe('reminderRateLimits', () => {
+  it('keeps burst plus rate within the limit in any second, with a burst only where the rate is high', () => {
+    const fastLimit = reminderRateLimits({ telegram: { globalPerSecond: 1000 } }).telegram;
+    expect(fastLimit).toEqual({ perSecond: 950, burst: 25 });
+    expect(fastLimit.perSecond + fastLimit.burst).toBeLessThanOrEqual(1000);
+    expect(reminderRateLimits({ telegram: { globalPerSecond: 30 } }).telegram).toEqual({ perSecond: 28.5, burst: 1 });
+  });
+});
+
 describe('against the fake Telegram server', () => {
   let tg: FakeTelegram;
   beforeAll(async () => {
