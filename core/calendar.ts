@@ -1,24 +1,44 @@
 /** Calendar days as 'YYYY-MM-DD' text in the utility's time zone: "today" for once-a-day rules is Kyiv's, not the server's. */
 export type LocalDate = string;
 
+/** The wall clock of a zone at an instant, as two-digit texts ('2026', '11', '25', '09', '05', '00'). */
+export interface WallClock {
+  year: string;
+  month: string;
+  day: string;
+  hour: string;
+  minute: string;
+  second: string;
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
+export function wallClock(at: Date, timeZone: string): WallClock {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
     formatters.set(timeZone, formatter);
   }
-  return formatter;
+  const parts = Object.fromEntries(formatter.formatToParts(at).map((p) => [p.type, p.value]));
+  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
 }
 
 export function localDate(at: Date, timeZone: string): LocalDate {
-  return formatterFor(timeZone).format(at);
+  const c = wallClock(at, timeZone);
+  return `${c.year}-${c.month}-${c.day}`;
 }
 
 /** The hour (0-23) on the wall clock of that zone. */
 export function localHour(at: Date, timeZone: string): number {
-  const hour = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(at);
-  return Number(hour);
+  return Number(wallClock(at, timeZone).hour);
 }
 
 export function addDays(date: LocalDate, days: number): LocalDate {

@@ -1,4 +1,5 @@
 // How numbers, money and dates read in every message of both bots: one place, so they never disagree.
+import { wallClock } from '../../core/calendar.ts';
 
 /** 25050 → "250,50 грн"; 123456789 → "1 234 567,89 грн". Always the absolute value: the words say which way it goes. */
 export function money(kop: number): string {
@@ -25,18 +26,8 @@ export function period(localDate: string): string {
 
 /** An instant as the wall clock of the utility shows it: "25.11.2026 о 14:30". */
 export function moment(iso: string | Date, timeZone: string): string {
-  const at = typeof iso === 'string' ? new Date(iso) : iso;
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('day')}.${part('month')}.${part('year')} о ${part('hour')}:${part('minute')}`;
+  const c = wallClock(typeof iso === 'string' ? new Date(iso) : iso, timeZone);
+  return `${c.day}.${c.month}.${c.year} о ${c.hour}:${c.minute}`;
 }
 
 /** Ukrainian plural forms: plural(3, ['спроба', 'спроби', 'спроб']) → "спроби". */

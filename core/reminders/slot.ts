@@ -1,4 +1,4 @@
-import type { LocalDate } from '../calendar.ts';
+import { wallClock, type LocalDate } from '../calendar.ts';
 import type { QuietHours } from './types.ts';
 
 /*
@@ -10,28 +10,9 @@ import type { QuietHours } from './types.ts';
  * due subscriber gets one manual reminder, besides any scheduled slot of the same day.
  */
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function partsIn(at: Date, timeZone: string): Record<string, string> {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return Object.fromEntries(formatter.formatToParts(at).map((p) => [p.type, p.value]));
-}
-
 /** The slot of a scheduled firing at `firedAt` (the time the expression matched). */
 export function scheduledSlot(firedAt: Date, timeZone: string): string {
-  const p = partsIn(firedAt, timeZone);
+  const p = wallClock(firedAt, timeZone);
   const base = `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
   return p.second === '00' ? base : `${base}:${p.second}`;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { FakeTelegram } from '../support/fake-telegram/index.ts';
 import { startFakeViber, type FakeViber } from '../support/fake-viber/index.ts';
-import { freePort } from '../support/free-port.ts';
+import { freePort } from '../../bots/playground/free-port.ts';
 import { buildApp, type App } from '../../bots/app.ts';
 import { loadConfig } from '../../bots/config.ts';
 import { createLogger } from '../../bots/logger.ts';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   tg = await FakeTelegram.start();
   viber = await startFakeViber({ authToken: 'viber-app-test-token' });
   tg.group({ id: STAFF_CHAT_ID, title: 'Водоканал — працівники', isForum: false });
-  const port = await freePort();
+  const port = await freePort('127.0.0.1');
   base = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     PORT: String(port),

@@ -15,7 +15,7 @@ import { loadDemoData, type DemoAccount } from '../../../core/billing/demo-data.
 import { systemClock } from '../../../core/clock.ts';
 import { viberTexts } from '../../../bots/viber/texts-viber.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { freePort } from '../../support/free-port.ts';
+import { freePort } from '../../../bots/playground/free-port.ts';
 
 // A newcomer tries the cabinet in a real browser (Debian's chromium, headless): the page, the real bots over the
 // local stand-ins of Telegram and Viber, the outbox and the staff desk, all as `npm start` wires them with no token.
@@ -52,7 +52,7 @@ beforeAll(async () => {
   demo = await loadDemoData(db, systemClock);
   playground = await startPlayground({ db, clock: systemClock, logger, demoAccounts: demo });
   // The stand-in of Viber calls the app's webhook, so the app's address is known before it listens (as in main.ts).
-  const port = await freePort();
+  const port = await freePort('127.0.0.1');
   base = `http://127.0.0.1:${port}`;
   const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'silent' });
   app = buildApp({
