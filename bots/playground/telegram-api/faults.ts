@@ -86,7 +86,11 @@ export function faultToError(fault: Exclude<Fault, { code: 'drop' }>): TelegramA
 export class Faults {
   private rules: Rule[] = [];
   readonly blocked = new Set<number>();
-  private accepted: { at: number; chatId: number }[] = [];
+  /** Accepted sends of the last second (all chats), oldest first: a queue with a moving head, so each send costs O(1). */
+  private lastSecond = new SlidingWindow(1000);
+  /** Per chat: sends of the last second; per group: sends of the last minute. Small lists, pruned on use. */
+  private perChat = new Map<number, SlidingWindow>();
+  private perGroup = new Map<number, SlidingWindow>();
   private rejectedAt: number[] = [];
 
   constructor(private readonly limits: RateLimits | undefined) {}
@@ -115,24 +119,26 @@ export class Faults {
     const chatId = chatIdOf(params);
     if (chatId !== undefined && this.blocked.has(chatId)) throw new TelegramApiError(403, texts.blocked);
     if (this.limits) {
-      const windowStart = now - 1000;
-      this.accepted = this.accepted.filter((s) => s.at > now - 60_000);
-      const lastSecond = this.accepted.filter((s) => s.at > windowStart);
-      const check = (sends: { at: number }[], limit: number | undefined, windowMs: number) => {
-        if (limit === undefined || sends.length < limit) return;
-        const oldest = sends[sends.length - limit]!.at;
-        const retryAfter = Math.max(1, Math.ceil((oldest + windowMs - now) / 1000));
+      const check = (window: SlidingWindow | undefined, limit: number | undefined) => {
+        if (!window || limit === undefined) return;
+        const oldest = window.oldestOfLast(limit, now);
+        if (oldest === undefined) return;
+        const retryAfter = Math.max(1, Math.ceil((oldest + window.ms - now) / 1000));
         this.rejectedAt.push(now);
         throw tooManyRequests(retryAfter);
       };
-      check(lastSecond, this.limits.perSecond, 1000);
+      check(this.lastSecond, this.limits.perSecond);
       if (chatId !== undefined) {
-        check(lastSecond.filter((s) => s.chatId === chatId), this.limits.perChatPerSecond, 1000);
-        if (chatId < 0) check(this.accepted.filter((s) => s.chatId === chatId), this.limits.perGroupPerMinute, 60_000);
+        check(this.perChat.get(chatId), this.limits.perChatPerSecond);
+        if (chatId < 0) check(this.perGroup.get(chatId), this.limits.perGroupPerMinute);
+      }
+      this.lastSecond.add(now);
+      if (chatId !== undefined) {
+        windowOf(this.perChat, chatId, 1000).add(now);
+        if (chatId < 0) windowOf(this.perGroup, chatId, 60_000).add(now);
       }
     }
     this.history.push({ at: now, chatId: chatId ?? 0 });
-    this.accepted.push({ at: now, chatId: chatId ?? 0 });
   }
 
   /** Every accepted send, for stats (the limiter's own list is pruned). */
@@ -167,5 +173,42 @@ export class Faults {
       maxPerChatPerSecond: Math.max(0, ...[...byChat.values()].map(maxInWindow)),
       bySecond: [...buckets.values()].sort((a, b) => a.second - b.second),
     };
+  }
+}
+
+function windowOf(map: Map<number, SlidingWindow>, chatId: number, ms: number): SlidingWindow {
+  let window = map.get(chatId);
+  if (!window) {
+    window = new SlidingWindow(ms);
+    map.set(chatId, window);
+  }
+  return window;
+}
+
+/** Send times within the last `ms`, oldest first; times only grow, so pruning moves a head index forward. */
+class SlidingWindow {
+  private times: number[] = [];
+  private head = 0;
+
+  constructor(readonly ms: number) {}
+
+  add(at: number): void {
+    this.times.push(at);
+  }
+
+  /** When the window already holds `limit` sends: the oldest of the last `limit` (it decides the wait). */
+  oldestOfLast(limit: number, now: number): number | undefined {
+    this.prune(now);
+    const count = this.times.length - this.head;
+    return count >= limit ? this.times[this.times.length - limit] : undefined;
+  }
+
+  private prune(now: number): void {
+    while (this.head < this.times.length && this.times[this.head]! <= now - this.ms) this.head += 1;
+    // Drop the dead prefix now and then, so the array does not grow with every send ever made.
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
   }
 }
