@@ -14,14 +14,6 @@ import {
 // state under their own key prefixes, so a restarted process, or a second instance, picks a chat up where the
 // last one left it.
 
-/**
- * Records an update as taken. True for the first delivery only: Telegram redelivers webhook updates it did
- * not see answered in time, and the primary key lets exactly one handler through, across instances too.
- */
-export async function claimUpdate(db: Database, updateId: number): Promise<boolean> {
-  return (await beginUpdate(db, { updateId, touch: null, stateKeys: [] })).claimed;
-}
-
 export interface BegunUpdate {
   /** False for a redelivery: another handler (here or on another instance) already took this update id. */
   claimed: boolean;
