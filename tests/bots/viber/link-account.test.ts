@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
 import { FixedClock } from '../../../core/clock.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import { anAccount, aPayment } from '../../support/builders.ts';
-import { startFakeViber, type FakeViber } from '../../support/fake-viber/index.ts';
-import { startViberBotInstance, type RunningViberBot } from '../../support/fake-viber/bot-instance.ts';
+import type { FakeViber } from '../../support/fake-viber/index.ts';
+import { closeViberWorld, startViberWorld, type RunningViberBot } from '../../support/fake-viber/bot-instance.ts';
 import { common } from '../../../bots/texts/common.ts';
 import { linking } from '../../../bots/texts/linking.ts';
 import { menu } from '../../../bots/texts/menu.ts';
@@ -16,15 +16,9 @@ let instance: RunningViberBot;
 const clock = new FixedClock(new Date('2026-11-25T09:00:00Z'));
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  viber = await startFakeViber({ authToken: 'viber-test-token-4' });
-  instance = await startViberBotInstance({ db, clock, viber });
+  ({ db, viber, instance } = await startViberWorld({ authToken: 'viber-test-token-4', clock }));
 });
-afterAll(async () => {
-  await instance.close();
-  await viber.close();
-  await db.destroy();
-});
+afterAll(() => closeViberWorld({ db, viber, instance }));
 
 /** A subscriber past onboarding (consent given, phone put off), at the main menu. */
 async function atMenu(id: string) {

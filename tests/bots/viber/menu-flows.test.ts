@@ -3,11 +3,11 @@ import { QueryTypes } from 'sequelize';
 import { FixedClock } from '../../../core/clock.ts';
 import { addNote, answerLetter, LETTER_ATTACHMENTS_MAX, LETTER_TEXT_MAX, writeLetter } from '../../../core/letters/index.ts';
 import { defaultCoreSettings } from '../../../core/settings.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import { aCharge, anAccount, aPayment } from '../../support/builders.ts';
 import { aReading } from '../../support/readings-builders.ts';
-import { startFakeViber, type FakeViber } from '../../support/fake-viber/index.ts';
-import { startViberBotInstance, type RunningViberBot } from '../../support/fake-viber/bot-instance.ts';
+import type { FakeViber } from '../../support/fake-viber/index.ts';
+import { closeViberWorld, startViberWorld, type RunningViberBot } from '../../support/fake-viber/bot-instance.ts';
 import { accounts as accountTexts } from '../../../bots/texts/accounts.ts';
 import { common } from '../../../bots/texts/common.ts';
 import { letters } from '../../../bots/texts/letters.ts';
@@ -25,15 +25,9 @@ const clock = new FixedClock(new Date('2026-11-25T09:00:00Z'));
 const core = () => ({ db, clock, settings: defaultCoreSettings });
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  viber = await startFakeViber({ authToken: 'viber-test-token-menu' });
-  instance = await startViberBotInstance({ db, clock, viber });
+  ({ db, viber, instance } = await startViberWorld({ authToken: 'viber-test-token-menu', clock }));
 });
-afterAll(async () => {
-  await instance.close();
-  await viber.close();
-  await db.destroy();
-});
+afterAll(() => closeViberWorld({ db, viber, instance }));
 
 const chat = (id: string) => chatAtMenu(viber, () => instance, id);
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../../core/clock.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { startFakeViber, type FakeViber } from '../../support/fake-viber/index.ts';
-import { startViberBotInstance, type RunningViberBot } from '../../support/fake-viber/bot-instance.ts';
+import type { TestDatabase } from '../../support/database.ts';
+import type { FakeViber } from '../../support/fake-viber/index.ts';
+import { closeViberWorld, startViberWorld, type RunningViberBot } from '../../support/fake-viber/bot-instance.ts';
 import { startedMessageCounts } from '../../../bots/viber/billable-sender.ts';
 import { ViberApiError, ViberTransportError, createViberClient } from '../../../bots/viber/client.ts';
 import { menu } from '../../../bots/texts/menu.ts';
@@ -13,15 +13,9 @@ let instance: RunningViberBot;
 const clock = new FixedClock(new Date('2026-11-25T09:00:00Z'));
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  viber = await startFakeViber({ authToken: 'viber-test-token-3' });
-  instance = await startViberBotInstance({ db, clock, viber, remindersEnabled: false });
+  ({ db, viber, instance } = await startViberWorld({ authToken: 'viber-test-token-3', clock, remindersEnabled: false }));
 });
-afterAll(async () => {
-  await instance.close();
-  await viber.close();
-  await db.destroy();
-});
+afterAll(() => closeViberWorld({ db, viber, instance }));
 
 const recipient = (id: string) => ({ channel: 'viber' as const, channelUserId: id });
 const subscriberOf = (id: string) => db.models.Subscriber.findOne({ where: { channel: 'viber', channelUserId: id } });

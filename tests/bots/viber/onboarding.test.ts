@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../../core/clock.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import { anAccount } from '../../support/builders.ts';
-import { startFakeViber, type FakeViber, type SentMessage } from '../../support/fake-viber/index.ts';
-import { startViberBotInstance, type RunningViberBot } from '../../support/fake-viber/bot-instance.ts';
+import type { FakeViber, SentMessage } from '../../support/fake-viber/index.ts';
+import { closeViberWorld, startViberBotInstance, startViberWorld, type RunningViberBot } from '../../support/fake-viber/bot-instance.ts';
 import { common } from '../../../bots/texts/common.ts';
 import { linking } from '../../../bots/texts/linking.ts';
 import { menu } from '../../../bots/texts/menu.ts';
@@ -17,15 +17,9 @@ let instance: RunningViberBot;
 const clock = new FixedClock(new Date('2026-11-25T09:00:00Z'));
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  viber = await startFakeViber({ authToken: 'viber-test-token-2' });
-  instance = await startViberBotInstance({ db, clock, viber });
+  ({ db, viber, instance } = await startViberWorld({ authToken: 'viber-test-token-2', clock }));
 });
-afterAll(async () => {
-  await instance.close();
-  await viber.close();
-  await db.destroy();
-});
+afterAll(() => closeViberWorld({ db, viber, instance }));
 
 const labels = (m: SentMessage) => m.keyboard?.Buttons.map((b) => b.ActionBody) ?? [];
 const isMenu = (m: SentMessage) => labels(m).includes(menu.readings) && labels(m).includes(menu.help);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
 import { FixedClock } from '../../../core/clock.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { startFakeViber, type FakeViber } from '../../support/fake-viber/index.ts';
-import { startViberBotInstance, type RunningViberBot } from '../../support/fake-viber/bot-instance.ts';
+import type { TestDatabase } from '../../support/database.ts';
+import type { FakeViber } from '../../support/fake-viber/index.ts';
+import { closeViberWorld, startViberWorld, type RunningViberBot } from '../../support/fake-viber/bot-instance.ts';
 import { WEBHOOK_EVENTS } from '../../../bots/viber/bot.ts';
 import { onboarding } from '../../../bots/texts/onboarding.ts';
 
@@ -13,15 +13,9 @@ let instance: RunningViberBot;
 const clock = new FixedClock(new Date('2026-11-25T09:00:00Z'));
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  viber = await startFakeViber({ authToken: 'viber-test-token-1' });
-  instance = await startViberBotInstance({ db, clock, viber });
+  ({ db, viber, instance } = await startViberWorld({ authToken: 'viber-test-token-1', clock }));
 });
-afterAll(async () => {
-  await instance.close();
-  await viber.close();
-  await db.destroy();
-});
+afterAll(() => closeViberWorld({ db, viber, instance }));
 
 async function subscriberCount(channelUserId: string): Promise<number> {
   const [row] = await db.sequelize.query<{ n: number }>(

@@ -6,7 +6,8 @@ import type { Database } from '../../../models/database.ts';
 import { createLogger, type Logger } from '../../../bots/logger.ts';
 import { createHttpApp } from '../../../bots/server.ts';
 import { createViberBot, type ViberBot, type ViberBotDeps } from '../../../bots/viber/bot.ts';
-import type { FakeViber } from './index.ts';
+import { startFakeViber, type FakeViber } from './index.ts';
+import { createTestDatabase, type TestDatabase } from '../database.ts';
 
 export interface RunningViberBot {
   bot: ViberBot;
@@ -65,4 +66,30 @@ export async function startViberBotInstance(options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+export interface ViberWorld {
+  db: TestDatabase;
+  viber: FakeViber;
+  instance: RunningViberBot;
+}
+
+/** A test file's own database, fake Viber and one bot instance registered with it. */
+export async function startViberWorld(options: { authToken: string; clock: Clock; remindersEnabled?: boolean }): Promise<ViberWorld> {
+  const db = await createTestDatabase();
+  const viber = await startFakeViber({ authToken: options.authToken });
+  const instance = await startViberBotInstance({
+    db,
+    clock: options.clock,
+    viber,
+    ...(options.remindersEnabled === undefined ? {} : { remindersEnabled: options.remindersEnabled }),
+  });
+  return { db, viber, instance };
+}
+
+/** Closes what startViberWorld opened; pass the instance running now (a test may have restarted it). */
+export async function closeViberWorld(world: Partial<ViberWorld>): Promise<void> {
+  await world.instance?.close();
+  await world.viber?.close();
+  await world.db?.destroy();
 }
