@@ -101,6 +101,23 @@ async function type(page: Page, text: string): Promise<void> {
   await page.click('#sub-send');
 }
 
+/** The letter flow as a subscriber goes through it: a question with the sample meter photo, sent. */
+async function writeQuestionWithSamplePhoto(page: Page, question: string, press: (page: Page, label: string) => Promise<void>): Promise<void> {
+  await botSays(page, letters.chooseCategory);
+  await press(page, letters.categories.question);
+  await botSays(page, 'Напишіть, будь ласка, ваш лист');
+  await type(page, question);
+  await botSays(page, 'Можете додати фото');
+  await page.click('#sub-attach');
+  await page.click('#attach-menu [data-photo="sample"]');
+  await botSays(page, 'Фото додано (1 з');
+  await press(page, letters.doneButton);
+  await botSays(page, 'Перевірте, будь ласка, ваш лист');
+  await press(page, letters.sendButton);
+  await botSays(page, 'прийнято. Відповідь надійде сюди');
+}
+
+
 describe('the playground in a browser', () => {
   it('a newcomer agrees, shares the phone, links an account, submits a reading, writes a letter and gets the staff answer', async () => {
     const account = demo.find((a) => a.number === '990007') ?? demo.find((a) => a.phone === null)!;
@@ -164,20 +181,9 @@ describe('the playground in a browser', () => {
     expect(stored?.value).toBe(value);
 
     await page.locator('#sub-keyboard .kb-button', { hasText: menu.letter }).click();
-    await botSays(page, letters.chooseCategory);
-    await pressInline(page, letters.categories.question);
-    await botSays(page, 'Напишіть, будь ласка, ваш лист');
     const question = 'Доброго дня! Коли буде перерахунок за жовтень?';
-    await type(page, question);
-    await botSays(page, 'Можете додати фото');
-    await page.click('#sub-attach');
-    await page.click('#attach-menu [data-photo="sample"]');
-    await botSays(page, 'Фото додано (1 з');
+    await writeQuestionWithSamplePhoto(page, question, pressInline);
     await expect(page.locator('#sub-messages .bubble.mine img.photo').count()).resolves.toBe(1);
-    await pressInline(page, letters.doneButton);
-    await botSays(page, 'Перевірте, будь ласка, ваш лист');
-    await pressInline(page, letters.sendButton);
-    await botSays(page, 'прийнято. Відповідь надійде сюди');
     await shot(page, '05-letter-sent');
 
     // The staff pane: the letter arrives in Марія's own topic (card, then the photo) through the outbox.
@@ -242,20 +248,9 @@ describe('the playground in a browser', () => {
     await shot(page, '12-viber-menu');
 
     await pressKey(page, menu.letter);
-    await botSays(page, letters.chooseCategory);
-    await pressKey(page, letters.categories.question);
-    await botSays(page, 'Напишіть, будь ласка, ваш лист');
     const question = 'Добрий день! Чому в рахунку два лічильники, а не три?';
-    await type(page, question);
-    await botSays(page, 'Можете додати фото');
-    await page.click('#sub-attach');
-    await page.click('#attach-menu [data-photo="sample"]');
-    await botSays(page, 'Фото додано (1 з');
+    await writeQuestionWithSamplePhoto(page, question, pressKey);
     await page.locator('#sub-messages .bubble.mine img.photo').waitFor({ timeout: STEP_MS });
-    await pressKey(page, letters.doneButton);
-    await botSays(page, 'Перевірте, будь ласка, ваш лист');
-    await pressKey(page, letters.sendButton);
-    await botSays(page, 'прийнято. Відповідь надійде сюди');
     await shot(page, '13-viber-letter-sent');
 
     // The staff desk is Telegram: the Viber letter lands in the same staff group, with the very picture.
