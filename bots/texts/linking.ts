@@ -23,6 +23,9 @@ export const linking = {
   },
   linked: (number: string, address: string) => `Готово! Рахунок № ${number} додано.\nАдреса: ${address}`,
   alreadyLinked: (number: string, address: string) => `Рахунок № ${number} (${address}) уже є серед ваших рахунків.`,
+  /** Either way the account is the subscriber's now: by proof, by phone, or from before. */
+  linkedOutcome: (o: { kind: 'linked' | 'already-linked'; account: { number: string; address: string } }) =>
+    o.kind === 'linked' ? linking.linked(o.account.number, o.account.address) : linking.alreadyLinked(o.account.number, o.account.address),
   mismatch: (number: string, attemptsLeft: number) =>
     `Дані не збігаються з даними рахунку № ${number}. ` +
     (attemptsLeft > 0

@@ -1,5 +1,5 @@
 import type { Channel, LetterCategory, LetterStatus, ReadingCorrection } from '../../models/models.ts';
-import type { MeterSummary } from '../../core/accounts/types.ts';
+import type { StaffAccountView } from '../../core/accounts/types.ts';
 import { letters } from './letters.ts';
 import { day, money, moment } from './format.ts';
 
@@ -117,15 +117,7 @@ export const staff = {
 
   accountUsage: 'Формат: /account НОМЕР_РАХУНКУ',
   accountNotFound: (number: string) => `Рахунок «${cut(number, 30)}» не знайдено.`,
-  accountCard: (a: {
-    number: string;
-    holder: string;
-    address: string;
-    balanceKop: number;
-    phoneMasked: string | null;
-    meters: MeterSummary[];
-    linkedSubscribers: { channel: Channel; name: string; phoneMasked: string | null; linkedVia: string }[];
-  }) =>
+  accountCard: (a: StaffAccountView) =>
     [
       `🏠 Рахунок № ${a.number}`,
       `Власник: ${a.holder}`,

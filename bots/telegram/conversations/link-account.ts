@@ -52,10 +52,8 @@ export async function linkAccountSteps(deps: TelegramDeps, conversation: Flow, c
 
     switch (outcome.kind) {
       case 'linked':
-        await ctx.reply(linking.linked(outcome.account.number, outcome.account.address), { reply_markup: mainMenuKeyboard() });
-        return;
       case 'already-linked':
-        await ctx.reply(linking.alreadyLinked(outcome.account.number, outcome.account.address), { reply_markup: mainMenuKeyboard() });
+        await ctx.reply(linking.linkedOutcome(outcome), { reply_markup: mainMenuKeyboard() });
         return;
       case 'locked':
         await ctx.reply(linking.locked(outcome.until, timeZone), { reply_markup: mainMenuKeyboard() });

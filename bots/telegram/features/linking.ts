@@ -29,10 +29,8 @@ export const linkingFeature: TelegramFeature = {
       await ctx.answerCallbackQuery();
       switch (outcome.kind) {
         case 'linked':
-          await ctx.reply(linking.linked(outcome.account.number, outcome.account.address), { reply_markup: mainMenuKeyboard() });
-          return;
         case 'already-linked':
-          await ctx.reply(linking.alreadyLinked(outcome.account.number, outcome.account.address), { reply_markup: mainMenuKeyboard() });
+          await ctx.reply(linking.linkedOutcome(outcome), { reply_markup: mainMenuKeyboard() });
           return;
         case 'not-offered':
           await ctx.reply(linking.offerGone, { reply_markup: mainMenuKeyboard() });

@@ -56,9 +56,8 @@ export const linkAccountFlow: FlowHandler = async (turn, state, input) => {
     const outcome = await proveOwnership(turn.core, { subscriberId: turn.subscriber.id, accountNumber, method, answer: text });
     switch (outcome.kind) {
       case 'linked':
-        return turn.showMenu(linking.linked(outcome.account.number, outcome.account.address));
       case 'already-linked':
-        return turn.showMenu(linking.alreadyLinked(outcome.account.number, outcome.account.address));
+        return turn.showMenu(linking.linkedOutcome(outcome));
       case 'invalid-answer':
         await turn.say(linking.invalidAnswer[outcome.method], cancelKeyboard());
         return state;

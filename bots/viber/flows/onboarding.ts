@@ -92,10 +92,7 @@ async function offersStep(turn: Turn, data: OffersData, input: Inbound): Promise
   if (!chosen) return again(common.pressAButton);
   const outcome = await linkByPhone(turn.core, { subscriberId: turn.subscriber.id, accountId: chosen.accountId });
   if (outcome.kind === 'not-offered') return turn.showMenu(linking.offerGone);
-  const answer =
-    outcome.kind === 'linked'
-      ? linking.linked(outcome.account.number, outcome.account.address)
-      : linking.alreadyLinked(outcome.account.number, outcome.account.address);
+  const answer = linking.linkedOutcome(outcome);
   const left = offers.filter((o) => o.accountId !== chosen.accountId);
   if (left.length === 0) return turn.showMenu(answer);
   await turn.say(`${answer}\n\n${linking.offersFound(left.length)}`, choicesKeyboard(offerChoices(left)));

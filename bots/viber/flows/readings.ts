@@ -22,16 +22,8 @@ interface AccountOption {
   address: string;
 }
 
-/** A meter as shown: enough to name it and say what was last known, without asking core again. */
-interface MeterShown {
-  meterId: number;
-  serial: string;
-  service: string;
-  place: string;
-  lastValue: number;
-  lastValueDate: string | null;
-  submittedToday: boolean;
-}
+/** A meter as kept in the flow state: enough to name it and say what was last known, without asking core again. */
+type MeterShown = Pick<MeterChoice, 'meterId' | 'serial' | 'service' | 'place' | 'lastValue' | 'lastValueDate' | 'submittedToday'>;
 
 interface ReadingsData {
   /** At 'account'. */
