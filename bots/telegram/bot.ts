@@ -113,6 +113,19 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   const guards = apiGuards({ globalPerSecond: telegram.globalPerSecond, groupPerMinute: telegram.groupPerMinute, onBlocked });
   bot.api.config.use(...guards);
 
+  // Every update being handled, whichever way it came, so stop() waits for its replies and state writes to finish:
+  // the runner's stop() resolves once polling ends, while middleware may still be running.
+  const inFlight = new Set<Promise<unknown>>();
+  bot.use(async (_ctx, next) => {
+    const work = next();
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  });
+
   let handled = 0;
   // Updates of one chat one after another (the runner runs others concurrently); first, so nothing overtakes.
   bot.use(sequentialize((ctx) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
@@ -220,7 +233,6 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   const parseJson = express.json({ limit: '1mb' });
   let runner: RunnerHandle | undefined;
   let accepting = true;
-  const inFlight = new Set<Promise<unknown>>();
 
   const webhookHandler: RequestHandler = (req, res, next) => {
     if (!webhook || !sameSecret(req.header('X-Telegram-Bot-Api-Secret-Token'), webhook.secret)) {
@@ -234,9 +246,9 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     }
     parseJson(req, res, (parseError?: unknown) => {
       if (parseError) return next(parseError);
-      const work = handleWebhook(req, res).catch(next);
-      inFlight.add(work);
-      void work.finally(() => inFlight.delete(work));
+      // The body may arrive after stop() began; such an update is left to Telegram's retry like the ones above.
+      if (!accepting) return void res.status(503).json({ error: 'stopping' });
+      handleWebhook(req, res).catch(next);
     });
   };
 
@@ -262,7 +274,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
       const polling = runner;
       runner = undefined;
       if (polling?.isRunning()) await polling.stop();
-      await Promise.allSettled([...inFlight]);
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
 }

@@ -1,8 +1,13 @@
 import { TelegramApiError, tooManyRequests, texts } from './errors.ts';
 import type { Params } from './state.ts';
 
-/** What a matching call answers instead of its result. 'drop' closes the connection without an answer (a network error). */
+/**
+ * What a matching call answers instead of its result. 'drop' closes the connection without an answer (a network error).
+ * 'late' is not a failure: the call takes effect (and is recorded) at once, but its answer reaches the bot `ms` later,
+ * as over a slow network; a test sees the message sent while the bot is still waiting for the reply.
+ */
 export type Fault =
+  | { code: 'late'; ms: number }
   | { code: 429; retryAfter: number }
   | { code: 403; description?: string }
   | { code: 400; description: string }
@@ -69,7 +74,7 @@ export function chatIdOf(params: Params): number | undefined {
   return undefined;
 }
 
-export function faultToError(fault: Exclude<Fault, { code: 'drop' }>): TelegramApiError {
+export function faultToError(fault: Exclude<Fault, { code: 'drop' } | { code: 'late' }>): TelegramApiError {
   switch (fault.code) {
     case 429:
       return tooManyRequests(fault.retryAfter);

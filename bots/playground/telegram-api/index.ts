@@ -35,7 +35,8 @@
  *
  * Faults:
  *   tg.failNext('sendMessage', { code: 429, retryAfter: 1 } | { code: 403, description? } | { code: 500 }
- *     | { code: 400, description } | { code: 'drop' }, { times?, chatId? });
+ *     | { code: 400, description } | { code: 'drop' } | { code: 'late', ms }, { times?, chatId? });
+ *     — 'late' carries the call out at once but holds its answer back ms (the bot is still waiting for it);
  *   tg.blockedBy(userId) / tg.unblockedBy(userId);
  *   FakeTelegram.start({ limits: { perSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 20 } }); tg.stats();
  *   tg.override('someMethod', (params) => result)  — or throw new TelegramApiError(code, description).

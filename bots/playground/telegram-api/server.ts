@@ -358,7 +358,9 @@ export class FakeTelegram {
     }
     const aborted = new AbortController();
     res.on('close', () => aborted.abort());
-    const outcome = fault ? this.failed(method, params, faultToError(fault), 'http') : await this.call(method, params, aborted.signal, 'http');
+    const outcome =
+      fault && fault.code !== 'late' ? this.failed(method, params, faultToError(fault), 'http') : await this.call(method, params, aborted.signal, 'http');
+    if (fault?.code === 'late') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     this.reply(res, outcome.ok ? 200 : outcome.error_code, outcome);
   }
 

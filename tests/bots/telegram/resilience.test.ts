@@ -66,6 +66,9 @@ describe('surviving the real world', () => {
     await h.tg.waitForSent(user.chatId, linking.askNumber);
     user.sendText('610002');
     const proof = await h.tg.waitForSent(user.chatId, linking.chooseProof('610002'));
+    // The restart begins while the bot still waits for Telegram's answer to "cancelled", before it saved the
+    // flow's end: stopping must let that update finish, or the new instance would resume the cancelled flow.
+    h.tg.failNext('sendMessage', { code: 'late', ms: 300 }, { chatId: user.chatId });
     user.command('/cancel');
     await h.tg.waitForSent(user.chatId, common.cancelled);
     await h.restart();
