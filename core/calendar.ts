@@ -12,7 +12,14 @@ export interface WallClock {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+// Every update asks for "today" several times, and formatToParts is slow: the last answer per zone is kept
+// for the rest of its second (the wall clock shows whole seconds).
+const lastAnswers = new Map<string, { second: number; clock: WallClock }>();
+
 export function wallClock(at: Date, timeZone: string): WallClock {
+  const second = Math.floor(at.getTime() / 1000);
+  const last = lastAnswers.get(timeZone);
+  if (last && last.second === second) return { ...last.clock };
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-GB', {
@@ -28,7 +35,9 @@ export function wallClock(at: Date, timeZone: string): WallClock {
     formatters.set(timeZone, formatter);
   }
   const parts = Object.fromEntries(formatter.formatToParts(at).map((p) => [p.type, p.value]));
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
+  const clock = { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
+  lastAnswers.set(timeZone, { second, clock });
+  return { ...clock };
 }
 
 export function localDate(at: Date, timeZone: string): LocalDate {

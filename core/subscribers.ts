@@ -73,14 +73,15 @@ export interface SubscriberContact {
 /**
  * The upsert behind touchSubscriber, for a channel that folds it into a statement of its own (the Telegram bot
  * records the update id in the same round trip): with `onlyWhenRowsIn`, the name of a CTE, it touches only if
- * that CTE yields a row. Named replacements come from touchReplacements; the RETURNING columns go to
- * subscriberFromRow. One text for both paths, so the rules (name kept when blank, blocked mark cleared) cannot
- * drift apart.
+ * that CTE yields a row. Its four positional parameters start at `$firstParam` and take touchValues; the
+ * RETURNING columns go to subscriberFromRow. One text for both paths, so the rules (name kept when blank,
+ * blocked mark cleared) cannot drift apart.
  */
-export function touchSubscriberSql(options: { onlyWhenRowsIn?: string } = {}): string {
-  const source = options.onlyWhenRowsIn
-    ? `SELECT :touchChannel, :touchUserId, :touchName, CAST(:touchNow AS timestamptz), CAST(:touchNow AS timestamptz) FROM ${options.onlyWhenRowsIn} LIMIT 1`
-    : `VALUES (:touchChannel, :touchUserId, :touchName, CAST(:touchNow AS timestamptz), CAST(:touchNow AS timestamptz))`;
+export function touchSubscriberSql(options: { onlyWhenRowsIn?: string; firstParam?: number } = {}): string {
+  const at = options.firstParam ?? 1;
+  const [channel, userId, name, now] = [at, at + 1, at + 2, at + 3].map((n) => `$${n}`);
+  const values = `${channel}::text, ${userId}::text, ${name}::text, ${now}::timestamptz, ${now}::timestamptz`;
+  const source = options.onlyWhenRowsIn ? `SELECT ${values} FROM ${options.onlyWhenRowsIn} LIMIT 1` : `VALUES (${values})`;
   return `INSERT INTO subscribers (channel, channel_user_id, name, last_inbound_at, created_at)
      ${source}
      ON CONFLICT (channel, channel_user_id) DO UPDATE
@@ -90,8 +91,8 @@ export function touchSubscriberSql(options: { onlyWhenRowsIn?: string } = {}): s
      RETURNING ${COLUMNS}`;
 }
 
-export function touchReplacements(deps: Pick<CoreDeps, 'clock'>, contact: SubscriberContact): Record<string, unknown> {
-  return { touchChannel: contact.channel, touchUserId: contact.channelUserId, touchName: contact.name.trim(), touchNow: deps.clock.now() };
+export function touchValues(deps: Pick<CoreDeps, 'clock'>, contact: SubscriberContact): unknown[] {
+  return [contact.channel, contact.channelUserId, contact.name.trim(), deps.clock.now()];
 }
 
 /** A row of touchSubscriberSql's RETURNING (or of any query selecting the same columns) as bots see it. */
@@ -105,10 +106,7 @@ export function subscriberFromRow(row: SubscriberRow): SubscriberView {
  * messages at once meet on the unique (channel, channel_user_id) and end with one row.
  */
 export async function touchSubscriber(deps: CoreDeps, contact: SubscriberContact): Promise<SubscriberView> {
-  const [row] = await deps.db.sequelize.query<SubscriberRow>(touchSubscriberSql(), {
-    replacements: touchReplacements(deps, contact),
-    type: QueryTypes.SELECT,
-  });
+  const [row] = await deps.db.hot<SubscriberRow>(touchSubscriberSql(), touchValues(deps, contact));
   return fromRow(row!);
 }
 

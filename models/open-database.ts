@@ -25,7 +25,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
     dataDir: path.resolve(options.embeddedDir),
     maxConnections: options.poolMax,
   });
-  const database = createDatabase({ url: embedded.url, poolMax: options.poolMax });
+  const database = createDatabase({ url: embedded.url, poolMax: options.poolMax, namedStatements: false });
   await migrateToLatest(database.sequelize, { lock: false });
   return {
     ...database,

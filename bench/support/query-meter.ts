@@ -15,7 +15,7 @@ function shape(sql: unknown): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 110);
 }
 
-/** Wraps the instance's `sequelize.query`; meant for a database opened only for the profile. */
+/** Wraps the instance's `sequelize.query` and `hot`; meant for a database opened only for the profile. */
 export function meterQueries(db: Database): QueryMeter {
   const meter: QueryMeter = { count: 0, ms: 0, statements: [] };
   const sequelize = db.sequelize as unknown as { query: Query };
@@ -28,6 +28,17 @@ export function meterQueries(db: Database): QueryMeter {
       meter.count++;
       meter.ms += performance.now() - started;
       meter.statements.push(shape(sql));
+    }
+  };
+  const hot = db.hot.bind(db);
+  db.hot = async (text, values, options) => {
+    const started = performance.now();
+    try {
+      return await hot(text, values, options);
+    } finally {
+      meter.count++;
+      meter.ms += performance.now() - started;
+      meter.statements.push(`(prepared) ${shape(text)}`);
     }
   };
   return meter;

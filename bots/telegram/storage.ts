@@ -1,10 +1,9 @@
-import { QueryTypes } from 'sequelize';
 import type { Database } from '../../models/database.ts';
 import type { CoreDeps } from '../../core/accounts/types.ts';
 import {
   subscriberFromRow,
-  touchReplacements,
   touchSubscriberSql,
+  touchValues,
   type SubscriberContact,
   type SubscriberRow,
   type SubscriberView,
@@ -34,18 +33,16 @@ export async function beginUpdate(
   request: { updateId: number; touch: { deps: Pick<CoreDeps, 'clock'>; contact: SubscriberContact } | null; stateKeys: readonly string[] },
 ): Promise<BegunUpdate> {
   const touch = request.touch;
-  const rows = await db.sequelize.query<SubscriberRow & { claimed: boolean; state: Record<string, unknown> | null }>(
+  // $1 the update id, $2 the state keys, $3.. the touch: few texts, each prepared once per connection.
+  const rows = await db.hot<SubscriberRow & { claimed: boolean; state: Record<string, unknown> | null }>(
     `WITH claim AS (
-       INSERT INTO telegram_processed_updates (update_id) VALUES (:updateId) ON CONFLICT DO NOTHING RETURNING update_id
-     )${touch ? `, touched AS (${touchSubscriberSql({ onlyWhenRowsIn: 'claim' })})` : ''}
+       INSERT INTO telegram_processed_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING update_id
+     )${touch ? `, touched AS (${touchSubscriberSql({ onlyWhenRowsIn: 'claim', firstParam: 3 })})` : ''}
      SELECT EXISTS (SELECT 1 FROM claim) AS claimed,
-            ${request.stateKeys.length > 0 ? '(SELECT jsonb_object_agg(key, value) FROM telegram_state WHERE key IN (:stateKeys))' : 'NULL::jsonb'} AS state
+            (SELECT jsonb_object_agg(key, value) FROM telegram_state WHERE key = ANY($2::text[])) AS state
             ${touch ? ', touched.*' : ''}
        FROM (SELECT 1) AS one ${touch ? 'LEFT JOIN touched ON true' : ''}`,
-    {
-      replacements: { updateId: request.updateId, stateKeys: [...request.stateKeys], ...(touch ? touchReplacements(touch.deps, touch.contact) : {}) },
-      type: QueryTypes.SELECT,
-    },
+    [request.updateId, [...request.stateKeys], ...(touch ? touchValues(touch.deps, touch.contact) : [])],
   );
   const row = rows[0]!;
   return {
@@ -93,15 +90,15 @@ export interface PrefetchedStateFlavor {
 }
 
 export async function writeState(db: Database, key: string, json: string): Promise<void> {
-  await db.sequelize.query(
-    `INSERT INTO telegram_state (key, value, updated_at) VALUES (:key, CAST(:value AS jsonb), now())
+  await db.hot(
+    `INSERT INTO telegram_state (key, value, updated_at) VALUES ($1, $2::jsonb, now())
      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
-    { replacements: { key, value: json } },
+    [key, json],
   );
 }
 
 export async function deleteState(db: Database, key: string): Promise<void> {
-  await db.sequelize.query('DELETE FROM telegram_state WHERE key = :key', { replacements: { key } });
+  await db.hot('DELETE FROM telegram_state WHERE key = $1', [key]);
 }
 
 /**

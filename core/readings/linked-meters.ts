@@ -1,4 +1,4 @@
-import { QueryTypes, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import { localDate, type LocalDate } from '../calendar.ts';
 import { LAST_KNOWN_COLUMNS, LAST_KNOWN_JOIN, lastKnownFrom, type LastKnownColumns } from '../accounts/meter-state.ts';
 import type { AccountMeters, MeterChoice, ReadingsDeps } from './types.ts';
@@ -27,24 +27,20 @@ export async function linkedMeters(
 ): Promise<AccountMeters[]> {
   const { db, clock, settings } = deps;
   const today = localDate(clock.now(), settings.timeZone);
-  const transaction = options.transaction ? { transaction: options.transaction } : {};
-  const rows = await db.sequelize.query<Row>(
+  const rows = await db.hot<Row>(
     `SELECT a.id AS account_id, a.number, a.address,
             m.id AS meter_id, m.serial, m.service, m.place, m.digits, m.verification_due,
             EXISTS (SELECT 1 FROM readings r
-                     WHERE r.meter_id = m.id AND r.local_date = :today AND r.kind = 'subscriber') AS submitted_today,
+                     WHERE r.meter_id = m.id AND r.local_date = $2 AND r.kind = 'subscriber') AS submitted_today,
             ${LAST_KNOWN_COLUMNS}
        FROM links l
        JOIN accounts a ON a.id = l.account_id
-       ${options.meterId === undefined ? 'LEFT JOIN meters m ON m.account_id = a.id' : 'JOIN meters m ON m.account_id = a.id AND m.id = :meterId'}
+       ${options.meterId === undefined ? 'LEFT JOIN meters m ON m.account_id = a.id' : 'JOIN meters m ON m.account_id = a.id AND m.id = $3'}
        ${LAST_KNOWN_JOIN}
-      WHERE l.subscriber_id = :subscriberId
+      WHERE l.subscriber_id = $1
       ORDER BY a.number, m.serial, m.id`,
-    {
-      replacements: { subscriberId, today, meterId: options.meterId ?? null },
-      type: QueryTypes.SELECT,
-      ...transaction,
-    },
+    [subscriberId, today, ...(options.meterId === undefined ? [] : [options.meterId])],
+    options.transaction ? { transaction: options.transaction } : {},
   );
 
   const accounts = new Map<number, AccountMeters>();

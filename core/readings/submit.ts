@@ -1,4 +1,3 @@
-import { QueryTypes } from 'sequelize';
 import { addDays, daysBetween, localDate, type LocalDate } from '../calendar.ts';
 import { parseWholeNumber } from '../parse.ts';
 import { linkedMeters } from './linked-meters.ts';
@@ -40,6 +39,14 @@ export async function checkReadingOpen(
   const [account] = await linkedMeters(deps, input.subscriberId, { meterId: input.meterId });
   const meter = account?.meters[0];
   if (!meter) return { kind: 'not-linked' };
+  return readingOpenFor(deps, meter);
+}
+
+/**
+ * checkReadingOpen for a meter meterChoices has just read (nothing waited in between, e.g. the subscriber's
+ * only meter), without reading it again; submitReading checks everything once more anyway.
+ */
+export function readingOpenFor(deps: ReadingsDeps, meter: MeterChoice): ReadingOpenOutcome {
   return closedReason(deps, meter, today(deps)) ?? { kind: 'open', meter };
 }
 
@@ -52,68 +59,57 @@ export async function submitReading(deps: ReadingsDeps, input: SubmitReadingInpu
   const { db, clock, settings } = deps;
   const now = clock.now();
   const day = localDate(now, settings.timeZone);
-  return db.sequelize.transaction(async (transaction): Promise<SubmitReadingOutcome> => {
-    // Submissions for one meter take turns, so the later one reads the earlier one's reading in every check
-    // below (each statement sees what was committed when it started) and is told 'same-day', not 'lower'.
-    await db.sequelize.query(`SELECT id FROM meters WHERE id = :meterId FOR NO KEY UPDATE`, {
-      replacements: { meterId: input.meterId },
-      type: QueryTypes.SELECT,
-      transaction,
-    });
-    const [account] = await linkedMeters(deps, input.subscriberId, { meterId: input.meterId, transaction });
-    const meter = account?.meters[0];
-    if (!meter) return { kind: 'not-linked' };
-    const closed = closedReason(deps, meter, day);
-    if (closed) return closed;
+  // No transaction and no lock: the checks read, then one INSERT writes, and the partial unique index on
+  // (meter, day) is what lets only one submission a day through. A rival that commits between our read and our
+  // insert can only be another same-day submission (turned away by the index, told 'same-day' as below); had it
+  // committed before our read, 'same-day' is the first check. Either way the answer is the same as with a lock.
+  const [account] = await linkedMeters(deps, input.subscriberId, { meterId: input.meterId });
+  const meter = account?.meters[0];
+  if (!meter) return { kind: 'not-linked' };
+  const closed = closedReason(deps, meter, day);
+  if (closed) return closed;
 
-    const value = readValue(input.value);
-    if (value === null) return { kind: 'invalid-value' };
-    const maxValue = 10 ** meter.digits - 1;
-    if (value > maxValue) return { kind: 'over-capacity', maxValue };
-    const previousValue = meter.lastValue;
-    if (value < previousValue) {
-      return {
-        kind: 'lower',
-        lastValue: previousValue,
-        correction: { meterId: meter.meterId, meterSerial: meter.serial, lastValue: previousValue, requestedValue: value },
-      };
-    }
-    const consumption = value - previousValue;
-    if (!input.confirmed && meter.lastValueDate !== null) {
-      const days = Math.max(1, daysBetween(meter.lastValueDate, day));
-      const perDay = consumption / days;
-      if (perDay > settings.readings.jumpConfirmM3PerDay) {
-        return { kind: 'needs-confirmation', consumption, days, perDay: Math.round(perDay * 100) / 100 };
-      }
-    }
-
-    // The partial unique index has the last word over anything that got past the checks without the meter's
-    // lock (another code path, a hand-made row): the loser inserts nothing — no error, so the transaction
-    // stays usable — and is told to come back tomorrow.
-    const inserted = await db.sequelize.query<{ id: number }>(
-      `INSERT INTO readings (meter_id, value, local_date, submitted_at, subscriber_id, channel, kind)
-       VALUES (:meterId, :value, :day, :now, :subscriberId, :channel, 'subscriber')
-       ON CONFLICT (meter_id, local_date) WHERE kind = 'subscriber' DO NOTHING
-       RETURNING id`,
-      {
-        replacements: { meterId: meter.meterId, value, day, now, subscriberId: input.subscriberId, channel: input.channel },
-        type: QueryTypes.SELECT,
-        transaction,
-      },
-    );
-    const row = inserted[0];
-    if (!row) return { kind: 'same-day', retryOn: nextOpenDay(settings.readings.window, addDays(day, 1)) };
+  const value = readValue(input.value);
+  if (value === null) return { kind: 'invalid-value' };
+  const maxValue = 10 ** meter.digits - 1;
+  if (value > maxValue) return { kind: 'over-capacity', maxValue };
+  const previousValue = meter.lastValue;
+  if (value < previousValue) {
     return {
-      kind: 'accepted',
-      receipt: {
-        readingId: row.id,
-        meterSerial: meter.serial,
-        value,
-        localDate: day,
-        period: day.slice(0, 7),
-        consumption,
-        previousValue,
-      },
+      kind: 'lower',
+      lastValue: previousValue,
+      correction: { meterId: meter.meterId, meterSerial: meter.serial, lastValue: previousValue, requestedValue: value },
     };
-  });
+  }
+  const consumption = value - previousValue;
+  if (!input.confirmed && meter.lastValueDate !== null) {
+    const days = Math.max(1, daysBetween(meter.lastValueDate, day));
+    const perDay = consumption / days;
+    if (perDay > settings.readings.jumpConfirmM3PerDay) {
+      return { kind: 'needs-confirmation', consumption, days, perDay: Math.round(perDay * 100) / 100 };
+    }
+  }
+
+  // The loser of a race inserts nothing (no error) and is told to come back tomorrow.
+  const inserted = await db.hot<{ id: number }>(
+    `INSERT INTO readings (meter_id, value, local_date, submitted_at, subscriber_id, channel, kind)
+     VALUES ($1, $2, $3, $4, $5, $6, 'subscriber')
+     ON CONFLICT (meter_id, local_date) WHERE kind = 'subscriber' DO NOTHING
+     RETURNING id`,
+    [meter.meterId, value, day, now, input.subscriberId, input.channel],
+  );
+  const row = inserted[0];
+  if (!row) return { kind: 'same-day', retryOn: nextOpenDay(settings.readings.window, addDays(day, 1)) };
+  return {
+    kind: 'accepted',
+    receipt: {
+      readingId: row.id,
+      meterSerial: meter.serial,
+      value,
+      localDate: day,
+      period: day.slice(0, 7),
+      consumption,
+      previousValue,
+    },
+  };
 }

@@ -36,7 +36,7 @@ export async function createTestDatabase(options: { poolMax?: number } = {}): Pr
   }
   const dump = new Blob([await readFile(source.dump)]);
   const embedded = await startEmbeddedPostgres({ maxConnections: poolMax + 2, loadDataDir: dump });
-  const database = createDatabase({ url: embedded.url, poolMax });
+  const database = createDatabase({ url: embedded.url, poolMax, namedStatements: false });
   return {
     ...database,
     url: embedded.url,

@@ -31,7 +31,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const folder = await mkdtemp(path.join(tmpdir(), 'cabinet-test-'));
   const embedded = await startEmbeddedPostgres({ maxConnections: 4 });
-  const database = createDatabase({ url: embedded.url, poolMax: 4 });
+  const database = createDatabase({ url: embedded.url, poolMax: 4, namedStatements: false });
   await migrateToLatest(database.sequelize, { lock: false });
   await database.close();
   const dump = path.join(folder, 'template.tar.gz');

@@ -1,4 +1,4 @@
-import { checkReadingOpen, meterChoices, submitReading } from '../../../core/readings/index.ts';
+import { checkReadingOpen, meterChoices, readingOpenFor, submitReading } from '../../../core/readings/index.ts';
 import type { AccountMeters, MeterChoice, ReadingClosed, SubmitReadingOutcome } from '../../../core/readings/index.ts';
 import { writeLetter } from '../../../core/letters/index.ts';
 import { parseWholeNumber } from '../../../core/parse.ts';
@@ -35,7 +35,12 @@ export function closedText(closed: ReadingClosed): string {
   }
 }
 
-async function chooseMeter(conversation: Flow, ctx: FlowContext, choices: AccountMeters[]): Promise<{ account: AccountMeters; meter: MeterChoice }> {
+/** The meter to read; `asked` when the subscriber had to pick it (so what was read before may be out of date). */
+async function chooseMeter(
+  conversation: Flow,
+  ctx: FlowContext,
+  choices: AccountMeters[],
+): Promise<{ account: AccountMeters; meter: MeterChoice; asked: boolean }> {
   const withMeters = choices.filter((a) => a.meters.length > 0);
   let account = withMeters[0]!;
   if (withMeters.length > 1) {
@@ -47,13 +52,13 @@ async function chooseMeter(conversation: Flow, ctx: FlowContext, choices: Accoun
     });
     account = withMeters.find((a) => pressed.callbackQuery.data === cb.readingAccount(a.accountId))!;
   }
-  if (account.meters.length === 1) return { account, meter: account.meters[0]! };
+  if (account.meters.length === 1) return { account, meter: account.meters[0]!, asked: withMeters.length > 1 };
   await ctx.reply(readings.chooseMeter(account.number, account.meters), { reply_markup: readingMetersKeyboard(account.meters) });
   const pressed = await waitForButton(conversation, {
     ownButton: OWN_BUTTON,
     accepts: (data) => account.meters.some((m) => data === cb.readingMeter(m.meterId)),
   });
-  return { account, meter: account.meters.find((m) => pressed.callbackQuery.data === cb.readingMeter(m.meterId))! };
+  return { account, meter: account.meters.find((m) => pressed.callbackQuery.data === cb.readingMeter(m.meterId))!, asked: true };
 }
 
 /**
@@ -74,9 +79,12 @@ export function submitReadingConversation(deps: TelegramDeps) {
       await ctx.reply(readings.noMeters, { reply_markup: mainMenuKeyboard() });
       return;
     }
-    const { account, meter: chosen } = await chooseMeter(conversation, ctx, choices);
+    const { account, meter: chosen, asked } = await chooseMeter(conversation, ctx, choices);
 
-    const open = await conversation.external(() => checkReadingOpen(core, { subscriberId, meterId: chosen.meterId }));
+    // Through `external` either way: the answer depends on today's date, and a replay must take the same path.
+    const open = await conversation.external(() =>
+      asked ? checkReadingOpen(core, { subscriberId, meterId: chosen.meterId }) : readingOpenFor(core, chosen),
+    );
     if (open.kind !== 'open') {
       await ctx.reply(closedText(open), { reply_markup: mainMenuKeyboard() });
       return;

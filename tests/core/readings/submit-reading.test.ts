@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../../core/clock.ts';
-import { checkReadingOpen, meterChoices, submitReading } from '../../../core/readings/index.ts';
+import { checkReadingOpen, meterChoices, readingOpenFor, submitReading } from '../../../core/readings/index.ts';
 import type { ReadingRules } from '../../../core/settings.ts';
 import { aMeter, anAccount, aSubscriber, aLink } from '../../support/builders.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -293,5 +293,11 @@ describe('choosing a meter', () => {
       expect.objectContaining({ meterId: bath.id, lastValue: 0, lastValueDate: null, verificationDue: null, submittedToday: false }),
     ]);
     expect(choices[0]!.accountId).toBe(first.id);
+
+    // A choice just read answers as checkReadingOpen does, without reading again.
+    const [kitchenChoice, bathChoice] = choices[0]!.meters;
+    expect(readingOpenFor(deps(clock), kitchenChoice!)).toEqual({ kind: 'same-day', retryOn: '2026-11-26' });
+    expect(readingOpenFor(deps(clock), bathChoice!)).toEqual({ kind: 'open', meter: bathChoice });
+    expect(readingOpenFor(deps(at('2030-01-01T10:00:00Z')), choices[1]!.meters[0]!)).toEqual({ kind: 'verification-overdue', due: '2027-05-01' });
   });
 });
