@@ -60,9 +60,10 @@ export async function submitReading(deps: ReadingsDeps, input: SubmitReadingInpu
   const now = clock.now();
   const day = localDate(now, settings.timeZone);
   // No transaction and no lock: the checks read, then one INSERT writes, and the partial unique index on
-  // (meter, day) is what lets only one submission a day through. A rival that commits between our read and our
-  // insert can only be another same-day submission (turned away by the index, told 'same-day' as below); had it
-  // committed before our read, 'same-day' is the first check. Either way the answer is the same as with a lock.
+  // (meter, day) is what lets only one submission a day through. A rival submission that commits between our
+  // read and our insert is turned away by the index ('same-day', below); had it committed before our read,
+  // 'same-day' is the first check — the answer a lock would give. A staff correction or a billing import landing
+  // in that same instant counts as coming after this reading, as it would a moment later.
   const [account] = await linkedMeters(deps, input.subscriberId, { meterId: input.meterId });
   const meter = account?.meters[0];
   if (!meter) return { kind: 'not-linked' };
