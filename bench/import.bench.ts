@@ -1,9 +1,10 @@
 // Billing import against PostgreSQL's own `\copy` of the same files, measured in the same run:
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:import
-// Target: our import of 100k accounts, 150k meters and 1.2M payments within 3× the time of `\copy`.
+// Target: our import of 100k accounts, 150k meters and 1.2M payments within 3× the time of `\copy`. The tables
+// start empty, so each file takes the importer's bulk path; the re-import after it takes the incremental one.
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -66,6 +67,40 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: Number(process.hrtime.bigint() - started) / 1e6, value };
 }
 
+/**
+ * What PostgreSQL alone spends on the bulk path: the rows our import wrote, already checked and converted, are
+ * copied out and loaded again with `\copy` into tables shaped like ours (ids kept up while loading, the other
+ * keys, unique indexes and foreign keys made afterwards), in one transaction. No parsing or checking in Node.
+ */
+async function databaseShare(url: string, folder: string): Promise<number> {
+  const rows = (table: string) => path.join(folder, `${table}.rows`);
+  const exports = {
+    accounts: 'SELECT id, number, surname, given_names, address, balance_kop, phone FROM accounts',
+    meters: 'SELECT id, account_id, serial, service, place, last_reading, last_reading_date, verification_due, digits FROM meters',
+    payments: 'SELECT account_id, paid_on, amount_kop FROM payments',
+  };
+  for (const [table, query] of Object.entries(exports)) await run('psql', [url, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy (${query}) TO '${rows(table)}'`]);
+  await run('psql', [url, '-v', 'ON_ERROR_STOP=1', '-c', `
+    CREATE TABLE floor_accounts (LIKE accounts INCLUDING DEFAULTS INCLUDING CONSTRAINTS, PRIMARY KEY (id));
+    CREATE TABLE floor_meters (LIKE meters INCLUDING DEFAULTS INCLUDING CONSTRAINTS, PRIMARY KEY (id));
+    CREATE TABLE floor_payments (LIKE payments INCLUDING DEFAULTS INCLUDING CONSTRAINTS);`]);
+  const load = [
+    'BEGIN;',
+    `\\copy floor_accounts (id, number, surname, given_names, address, balance_kop, phone) FROM '${rows('accounts')}'`,
+    'ALTER TABLE floor_accounts ADD UNIQUE (number); CREATE INDEX ON floor_accounts (phone) WHERE phone IS NOT NULL;',
+    `\\copy floor_meters (id, account_id, serial, service, place, last_reading, last_reading_date, verification_due, digits) FROM '${rows('meters')}'`,
+    'ALTER TABLE floor_meters ADD UNIQUE (account_id, serial), ADD FOREIGN KEY (account_id) REFERENCES floor_accounts (id);',
+    `\\copy floor_payments (account_id, paid_on, amount_kop) FROM '${rows('payments')}'`,
+    'ALTER TABLE floor_payments ADD PRIMARY KEY (account_id, paid_on, amount_kop), ADD FOREIGN KEY (account_id) REFERENCES floor_accounts (id);',
+    'COMMIT;',
+  ];
+  const script = path.join(folder, 'floor.sql');
+  await writeFile(script, `${load.join('\n')}\n`);
+  const { ms } = await timed(() => run('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', '-f', script]));
+  await run('psql', [url, '-c', 'DROP TABLE floor_payments, floor_meters, floor_accounts']);
+  return ms;
+}
+
 async function main(): Promise<void> {
   const folder = await mkdtemp(path.join(tmpdir(), 'cabinet-bench-'));
   const scratch = await createScratchDatabase(serverUrl, 'cabinet_bench');
@@ -84,29 +119,6 @@ async function main(): Promise<void> {
         await run('psql', [url, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy copy_${kind} FROM '${files[kind]}' WITH (FORMAT csv, HEADER true, DELIMITER ';')`]);
       }
     });
-    // What PostgreSQL itself needs to merge the copied rows into tables shaped like ours (same keys, unique
-    // indexes and foreign keys), with no parsing or checking at all: the floor under any importer.
-    await db.sequelize.query(`
-      CREATE TABLE floor_accounts (LIKE accounts INCLUDING ALL);
-      CREATE TABLE floor_meters (LIKE meters INCLUDING ALL, FOREIGN KEY (account_id) REFERENCES floor_accounts(id));
-      CREATE TABLE floor_payments (LIKE payments INCLUDING ALL, FOREIGN KEY (account_id) REFERENCES floor_accounts(id));`);
-    const floor = await timed(() =>
-      db.sequelize.transaction(async (transaction) => {
-        await db.sequelize.query(
-          `INSERT INTO floor_accounts (number, surname, given_names, address, balance_kop, phone)
-           SELECT account, surname, given_names, address, round(replace(balance, ',', '.')::numeric * 100)::int, nullif(phone, '') FROM copy_accounts;
-           INSERT INTO floor_meters (account_id, serial, service, place, last_reading, last_reading_date, verification_due, digits)
-           SELECT a.id, meter, service, place, last_reading::int, to_date(last_reading_date, 'DD.MM.YYYY'), nullif(verification_due, '')::date, digits::int
-             FROM copy_meters m JOIN floor_accounts a ON a.number = m.account;
-           INSERT INTO floor_payments (account_id, paid_on, amount_kop)
-           SELECT a.id, p.date::date, round(p.amount::numeric * 100)::int FROM copy_payments p JOIN floor_accounts a ON a.number = p.account
-           ON CONFLICT DO NOTHING;`,
-          { transaction },
-        );
-      }),
-    );
-    await db.sequelize.query('DROP TABLE floor_payments, floor_meters, floor_accounts');
-
     const perFile: string[] = [];
     const ours = await timed(async () => {
       for (const kind of ['accounts', 'meters', 'payments'] as const) {
@@ -116,13 +128,14 @@ async function main(): Promise<void> {
       }
     });
     console.log(perFile.join('\n'));
+    const floor = await databaseShare(url, folder);
     const again = await timed(() => importBillingFiles(db, [{ path: files.accounts }, { path: files.meters }, { path: files.payments }]));
     const changed = again.value.reduce((sum, { outcome }) => sum + (outcome.kind === 'imported' ? outcome.inserted + outcome.updated : NaN), 0);
 
     const ratio = ours.ms / copy.ms;
     console.log(`\\copy baseline:     ${(copy.ms / 1000).toFixed(2)} s`);
     console.log(`our import:         ${(ours.ms / 1000).toFixed(2)} s`);
-    console.log(`SQL-only merge of the copied rows into tables like ours: ${(floor.ms / 1000).toFixed(2)} s (${(floor.ms / copy.ms).toFixed(2)}x copy) — the floor set by keys, indexes and foreign keys`);
+    console.log(`the database's share: ${(floor / 1000).toFixed(2)} s (${(floor / copy.ms).toFixed(2)}x copy), reloading the rows we wrote the bulk way with \\copy`);
     console.log(`ratio (ours/copy):  ${ratio.toFixed(2)}  -> ${ratio <= TARGET_RATIO ? 'within' : 'NOT within'} ${TARGET_RATIO}x`);
     console.log(`re-import (no-op):  ${(again.ms / 1000).toFixed(2)} s, rows changed: ${changed}`);
     process.exitCode = ratio <= TARGET_RATIO ? 0 : 1;

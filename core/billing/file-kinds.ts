@@ -78,14 +78,52 @@ function cachedBillingDate(text: string): LocalDate | null {
   return day;
 }
 
-const plainAmount = /^(-?)(\d{1,9})(?:[.,](\d{1,2}))?$/;
-function amountKop(text: string): number | null {
-  const match = plainAmount.exec(text);
-  if (!match) return parseAmountKop(text);
-  const [, sign, whole, fraction = ''] = match;
-  const kop = Number(whole) * 100 + (fraction === '' ? 0 : Number(fraction.length === 1 ? `${fraction}0` : fraction));
-  return sign === '-' ? -kop : kop;
+/**
+ * Kopecks of an amount written plainly, `-?d{1,9}([.,]d{1,2})?`, digit by digit (a payments file has a million
+ * of them); null for any other form, which parseAmountKop then reads (spaces, "грн").
+ */
+function plainAmountKop(text: string): number | null {
+  const negative = text.charCodeAt(0) === 45; // '-'
+  let at = negative ? 1 : 0;
+  let kop = 0;
+  const wholeFrom = at;
+  for (let digit = text.charCodeAt(at) - 48; digit >= 0 && digit <= 9; digit = text.charCodeAt(at) - 48) {
+    kop = kop * 10 + digit;
+    at += 1;
+  }
+  const wholeDigits = at - wholeFrom;
+  if (wholeDigits < 1 || wholeDigits > 9) return null;
+  kop *= 100;
+  if (at < text.length) {
+    const mark = text.charCodeAt(at);
+    const decimals = text.length - at - 1;
+    if ((mark !== 46 && mark !== 44) || decimals < 1 || decimals > 2) return null; // '.' or ','
+    const tens = text.charCodeAt(at + 1) - 48;
+    const ones = decimals === 2 ? text.charCodeAt(at + 2) - 48 : 0;
+    if (tens < 0 || tens > 9 || ones < 0 || ones > 9) return null;
+    kop += tens * 10 + ones;
+  }
+  return negative ? -kop : kop;
 }
+
+const amountKop = (text: string): number | null => plainAmountKop(text) ?? parseAmountKop(text);
+
+// Most account numbers are plain digits, already in the form normalizeAccountNumber gives them; meters and
+// payments come grouped by account, so the same text many lines in a row is checked once.
+const plainAccountNumber = /^\d{1,20}$/;
+let lastAccountText = '';
+let lastAccountNumber: string | null = null;
+function cachedAccountNumber(text: string): string | null {
+  if (text !== lastAccountText) {
+    lastAccountNumber = plainAccountNumber.test(text) ? text : normalizeAccountNumber(text);
+    lastAccountText = text;
+  }
+  return lastAccountNumber;
+}
+
+// Meter values are mostly plain digits, which parseWholeNumber would only confirm.
+const plainWholeNumber = /^\d{1,10}$/;
+const wholeNumber = (text: string) => (plainWholeNumber.test(text) ? Number(text) : parseWholeNumber(text));
 
 // Each reader returns the value, or pushes the problem and returns undefined.
 
@@ -94,7 +132,7 @@ function accountNumber(text: string, problems: string[]): string | undefined {
     problems.push('account number is empty');
     return undefined;
   }
-  const number = normalizeAccountNumber(text);
+  const number = cachedAccountNumber(text);
   if (number === null) problems.push(`account number "${text}" is not valid (up to 20 digits or letters)`);
   return number ?? undefined;
 }
@@ -150,13 +188,13 @@ function phone(text: string, problems: string[]): string | null | undefined {
 }
 
 function meterValue(text: string, problems: string[]): number | undefined {
-  const value = parseWholeNumber(text);
+  const value = wholeNumber(text);
   if (value === null) problems.push(`last reading "${text}" is not a whole number`);
   return value ?? undefined;
 }
 
 function digitCount(text: string, problems: string[]): number | undefined {
-  const value = parseWholeNumber(text);
+  const value = wholeNumber(text);
   if (value !== null && value >= 1 && value <= 9) return value;
   problems.push(`digits "${text}" is not a whole number from 1 to 9`);
   return undefined;

@@ -1,19 +1,10 @@
 import type { ClientBase } from 'pg';
 import type { Transaction } from 'sequelize';
 import type { Database } from '../../models/database.ts';
-import {
-  explainUnknownHeader,
-  kindOfHeader,
-  normalizeHeaderName,
-  type AccountRow,
-  type AnyKindSpec,
-  type BillingFileKind,
-  type ChargeRow,
-  type MeterRow,
-  type PaymentRow,
-} from './file-kinds.ts';
-import { CsvFormatError, lineNumbers, openCsv, type BillingSource, type CsvRow, type Delimiter, type TextEncoding } from './read-csv.ts';
-import { insertPayments, upsertAccounts, upsertCharges, upsertMeters, type BatchCounts, type Resolved } from './upsert-batch.ts';
+import { explainUnknownHeader, kindOfHeader, normalizeHeaderName, type BillingFileKind } from './file-kinds.ts';
+import { CsvFormatError, lineNumbers, openCsv, type BillingSource, type Delimiter, type OpenedCsv, type TextEncoding } from './read-csv.ts';
+import { BadRecords, RecordChecker } from './record-checker.ts';
+import { nowhere, openDestination, type Destination } from './row-destination.ts';
 
 export interface BadLine {
   /** 1 is the header; 0 is the file as a whole (it cannot be read). */
@@ -44,34 +35,10 @@ export type ImportOutcome =
     };
 
 export interface ImportOptions {
-  /** Rows per INSERT statement. */
+  /** Rows per statement on the incremental path; on the bulk path, at most this many per piece of the COPY. */
   batchSize?: number;
   /** Bad lines listed in a rejection; the rest are only counted. */
   maxErrors?: number;
-}
-
-/** A bad record, named by its position until the rejection is written out with line numbers. */
-interface BadRecord {
-  ordinal: number;
-  reason: string;
-  /** The earlier record this one repeats. */
-  sameAs?: number;
-}
-
-class BadRecords {
-  readonly listed: BadRecord[] = [];
-  /** A broken CSV has its line from the parser, and nothing after it is read. */
-  broken: BadLine | null = null;
-  count = 0;
-  constructor(private readonly max: number) {}
-  add(ordinal: number, reason: string, sameAs?: number): void {
-    this.count += 1;
-    if (this.listed.length < this.max) this.listed.push({ ordinal, reason, ...(sameAs === undefined ? {} : { sameAs }) });
-  }
-  addBroken(line: number, reason: string): void {
-    this.count += 1;
-    this.broken = { line, reason };
-  }
 }
 
 async function rejection(source: BillingSource, bad: BadRecords, max: number, fileKind?: BillingFileKind): Promise<ImportOutcome> {
@@ -91,203 +58,146 @@ function clientOf(transaction: Transaction): ClientBase {
   return (transaction as unknown as { connection: ClientBase }).connection;
 }
 
-/**
- * Writes one kind's rows in batches, one statement in flight while the next batch is parsed. Once any line
- * is bad nothing more is sent: the transaction will be rolled back, and only the error listing goes on.
- */
-class BatchWriter<Row> {
-  private buffered: Row[] = [];
-  private inFlight: Promise<BatchCounts> | null = null;
-  readonly totals: BatchCounts = { inserted: 0, updated: 0 };
-  constructor(
-    private readonly batchSize: number,
-    private readonly write: (rows: Row[]) => Promise<BatchCounts>,
-  ) {}
-
-  add(row: Row): void {
-    this.buffered.push(row);
-  }
-
-  discard(): void {
-    this.buffered = [];
-  }
-
-  async flush(force: boolean): Promise<void> {
-    while (this.buffered.length >= this.batchSize || (force && this.buffered.length > 0)) {
-      await this.settle();
-      const batch = this.buffered.splice(0, this.batchSize);
-      this.inFlight = this.write(batch);
-      // Awaited in settle(); marked handled so a failure waits there instead of crashing the process.
-      this.inFlight.catch(() => undefined);
-    }
-    if (force) await this.settle();
-  }
-
-  /** Waits for the statement in flight; with `ignoreFailure` after a failure elsewhere, so it is not left dangling. */
-  async settle(ignoreFailure = false): Promise<void> {
-    const pending = this.inFlight;
-    this.inFlight = null;
-    if (!pending) return;
-    try {
-      const counts = await pending;
-      this.totals.inserted += counts.inserted;
-      this.totals.updated += counts.updated;
-    } catch (error) {
-      if (!ignoreFailure) throw error;
-    }
-  }
-}
-
-interface RowSink {
-  /** Checks what only the database knows (the account exists); null when the row is accepted. */
-  accept(row: unknown): string | null;
-  writer: BatchWriter<unknown>;
-}
-
 async function accountIds(client: ClientBase): Promise<Map<string, number>> {
-  const result = await client.query<{ number: string; id: number }>('SELECT number, id FROM accounts');
-  return new Map(result.rows.map((r) => [r.number, r.id]));
+  // One text of "number<TAB>id" lines rather than a row each: it is read for every file that refers to
+  // accounts, a hundred thousand of them. A number with a line break in it could never match a checked one.
+  const result = await client.query<{ pairs: string | null }>(
+    `SELECT string_agg(number || E'\t' || id, E'\n') AS pairs FROM accounts WHERE strpos(number, E'\n') = 0`,
+  );
+  const ids = new Map<string, number>();
+  for (const line of result.rows[0]?.pairs?.split('\n') ?? []) {
+    const tab = line.lastIndexOf('\t');
+    ids.set(line.slice(0, tab), Number(line.slice(tab + 1)));
+  }
+  return ids;
 }
 
-async function sinkFor(spec: AnyKindSpec, header: string[], client: ClientBase, batchSize: number): Promise<RowSink> {
-  if (spec.kind === 'accounts') {
-    const withPhone = header.includes('phone');
-    const writer = new BatchWriter<AccountRow>(batchSize, (rows) => upsertAccounts(client, rows, { withPhone }));
-    return { writer: writer as BatchWriter<unknown>, accept: (row) => (writer.add(row as AccountRow), null) };
-  }
-  const ids = await accountIds(client);
-  const referencing = <Row extends { account: string }>(write: (client: ClientBase, rows: Resolved<Row>[]) => Promise<BatchCounts>): RowSink => {
-    const writer = new BatchWriter<Resolved<Row>>(batchSize, (rows) => write(client, rows));
-    return {
-      writer: writer as BatchWriter<unknown>,
-      accept: (value) => {
-        const row = value as Row;
-        const accountId = ids.get(row.account);
-        if (accountId === undefined) return `account ${row.account} is not in the database (import its accounts file first)`;
-        writer.add({ row, accountId });
-        return null;
-      },
-    };
-  };
-  switch (spec.kind) {
-    case 'meters':
-      return referencing<MeterRow>(upsertMeters);
-    case 'payments':
-      return referencing<PaymentRow>(insertPayments);
-    case 'charges':
-      return referencing<ChargeRow>(upsertCharges);
-  }
-}
+const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
+
+type Settings = Required<ImportOptions>;
 
 /**
- * Imports one billing export in one transaction: every line is checked, and a file with any bad line is
- * rejected whole, listing each bad line, with nothing of it written. Rows are upserted on their natural
- * key, so importing the same file again changes nothing.
+ * Records parsed and checked at a time. Few enough that they are written before the garbage collector moves
+ * them out of its young generation: with ten thousand at a time, collecting took a third of a meters import.
  */
-export async function importBillingFile(db: Database, source: BillingSource, options: ImportOptions = {}): Promise<ImportOutcome> {
-  const batchSize = options.batchSize ?? 10_000;
-  const maxErrors = options.maxErrors ?? 100;
-  const errors = new BadRecords(maxErrors);
+const RECORDS_PER_READ = 1000;
 
-  let csv;
+/**
+ * The bulk path found the file bad, but it leaves repeated keys to the unique indexes it rebuilds: the file is
+ * read again with every check on, to list all its bad lines. `otherwise` answers if that finds none (the
+ * accounts changed in between, say).
+ */
+type Recheck = { kind: 'recheck'; otherwise: () => Promise<ImportOutcome> };
+/** A check pass found nothing wrong. */
+type Clean = { kind: 'clean' };
+
+/**
+ * One reading of the file in one transaction. `write`: checks and writes, then commits, or rolls back
+ * on the first sign of a bad line; `check`: only checks (with every check on), to list the bad lines.
+ */
+async function readOnce(db: Database, source: BillingSource, settings: Settings, pass: 'write'): Promise<ImportOutcome | Recheck>;
+async function readOnce(db: Database, source: BillingSource, settings: Settings, pass: 'check'): Promise<ImportOutcome | Clean>;
+async function readOnce(db: Database, source: BillingSource, settings: Settings, pass: 'write' | 'check'): Promise<ImportOutcome | Recheck | Clean> {
+  const errors = new BadRecords(settings.maxErrors);
+  let csv: OpenedCsv;
   try {
-    csv = await openCsv(source, batchSize);
+    csv = await openCsv(source, Math.min(settings.batchSize, RECORDS_PER_READ));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (!code) throw error;
     return { kind: 'rejected', errors: [{ line: 0, reason: `cannot read the file (${code})` }], moreErrors: 0 };
   }
 
-  let spec: AnyKindSpec | null = null;
-  let columns = new Map<string, number>();
-  let headerWidth = 0;
+  let fileKind: BillingFileKind | null = null;
   let transaction: Transaction | null = null;
-  let sink: RowSink | null = null;
-  const seen = new Map<string, Map<string, number>>();
-  let rows = 0;
-
-  const checkRow = (current: AnyKindSpec, { ordinal, fields }: CsvRow): void => {
-    rows += 1;
-    if (fields.length !== headerWidth) {
-      errors.add(ordinal, `has ${fields.length} columns where the header has ${headerWidth} (check the delimiter and quotes)`);
-      return;
-    }
-    const parsed = current.parse((column) => {
-      const at = columns.get(column);
-      return at === undefined ? '' : fields[at]!.trim();
-    });
-    if (Array.isArray(parsed)) {
-      errors.add(ordinal, parsed.join('; '));
-      return;
-    }
-    const [outer, inner] = (current.key as (row: unknown) => [string, string])(parsed);
-    let keys = seen.get(outer);
-    if (!keys) seen.set(outer, (keys = new Map()));
-    const first = keys.get(inner);
-    if (first !== undefined) {
-      errors.add(ordinal, `repeats the ${current.keyDescription}`, first);
-      return;
-    }
-    keys.set(inner, ordinal);
-    const problem = sink!.accept(parsed);
-    if (problem !== null) errors.add(ordinal, problem);
+  let destination: Destination = nowhere;
+  let checker: RecordChecker | null = null;
+  const giveUp = async () => {
+    await destination.abandon();
+    await transaction?.rollback();
   };
 
   try {
-    for await (const batch of csv.batches) {
+    for await (const { firstOrdinal, records } of csv.batches) {
       let from = 0;
-      if (!spec) {
-        const header = batch[0]!;
-        spec = kindOfHeader(header.fields);
+      if (!checker) {
+        const header = records[0]!;
+        const spec = kindOfHeader(header);
         if (!spec) {
-          errors.add(header.ordinal, explainUnknownHeader(header.fields));
-          return rejection(source, errors, maxErrors);
+          errors.add(firstOrdinal, explainUnknownHeader(header));
+          return rejection(source, errors, settings.maxErrors);
         }
-        const names = header.fields.map(normalizeHeaderName);
-        columns = new Map(names.map((name, i) => [name, i]));
-        headerWidth = names.length;
+        fileKind = spec.kind;
+        const names = header.map(normalizeHeaderName);
         transaction = await db.sequelize.transaction();
-        sink = await sinkFor(spec, names, clientOf(transaction), batchSize);
+        const client = clientOf(transaction);
+        // The path is picked (and the bulk path's locks taken) before the accounts are read.
+        if (pass === 'write') destination = await openDestination(client, spec.kind, names, settings.batchSize);
+        const ids = spec.kind === 'accounts' ? null : await accountIds(client);
+        checker = new RecordChecker(spec, names, errors, { accountIds: ids, findRepeats: !destination.bulk });
         from = 1;
       }
-      for (let i = from; i < batch.length; i += 1) checkRow(spec, batch[i]!);
-      if (errors.count > 0) sink!.writer.discard();
-      else await sink!.writer.flush(false);
+      for (let i = from; i < records.length; i += 1) {
+        const row = checker.check(records[i]!, firstOrdinal + i);
+        if (row !== null && errors.count === 0) destination.add(row);
+      }
+      await destination.afterBatch(errors.count > 0);
+      // What the bulk path finds is not the whole listing anyway: the check pass reads the file again.
+      if (errors.count > 0 && destination.bulk) break;
     }
   } catch (error) {
     if (!(error instanceof CsvFormatError)) {
-      await sink?.writer.settle(true);
-      await transaction?.rollback();
+      await giveUp();
       throw error;
     }
     errors.addBroken(error.line, `the CSV cannot be read from here on: ${error.message}`);
   }
 
-  if (!spec) {
-    if (errors.count > 0) return rejection(source, errors, maxErrors);
+  if (!fileKind || !checker) {
+    if (errors.count > 0) return rejection(source, errors, settings.maxErrors);
     return { kind: 'rejected', errors: [{ line: 1, reason: 'the file is empty (expected a header line and rows)' }], moreErrors: 0 };
   }
+  if (errors.count > 0) {
+    await giveUp();
+    const listing = () => rejection(source, errors, settings.maxErrors, fileKind ?? undefined);
+    return destination.bulk ? { kind: 'recheck', otherwise: listing } : listing();
+  }
+  if (pass === 'check') {
+    await giveUp();
+    return { kind: 'clean' };
+  }
+  let counts;
   try {
-    if (errors.count === 0) await sink!.writer.flush(true);
+    counts = await destination.finish();
   } catch (error) {
-    await transaction!.rollback();
+    await giveUp();
+    if (destination.bulk && isUniqueViolation(error)) return { kind: 'recheck', otherwise: () => Promise.reject(error) };
     throw error;
   }
-  if (errors.count > 0) {
-    await sink!.writer.settle(true);
-    await transaction!.rollback();
-    return rejection(source, errors, maxErrors, spec.kind);
-  }
   await transaction!.commit();
-  const { inserted, updated } = sink!.writer.totals;
+  const rows = checker.rows;
   return {
     kind: 'imported',
-    fileKind: spec.kind,
+    fileKind,
     encoding: csv.encoding,
     delimiter: csv.delimiter,
     rows,
-    inserted,
-    updated,
-    unchanged: rows - inserted - updated,
+    inserted: counts.inserted,
+    updated: counts.updated,
+    unchanged: rows - counts.inserted - counts.updated,
   };
+}
+
+/**
+ * Imports one billing export in one transaction: every line is checked, and a file with any bad line is
+ * rejected whole, listing each bad line, with nothing of it written. Rows are upserted on their natural
+ * key, so importing the same file again changes nothing. Into an empty table the rows are bulk-loaded
+ * (see bulk-load.ts); a file found bad there is read a second time, with every check on, to list its bad lines.
+ */
+export async function importBillingFile(db: Database, source: BillingSource, options: ImportOptions = {}): Promise<ImportOutcome> {
+  const settings: Settings = { batchSize: options.batchSize ?? 10_000, maxErrors: options.maxErrors ?? 100 };
+  const outcome = await readOnce(db, source, settings, 'write');
+  if (outcome.kind !== 'recheck') return outcome;
+  const listing = await readOnce(db, source, settings, 'check');
+  return listing.kind === 'rejected' ? listing : outcome.otherwise();
 }

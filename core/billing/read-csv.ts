@@ -1,24 +1,27 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import { finished } from 'node:stream/promises';
-import { Parser } from 'csv-parse';
 import iconv from 'iconv-lite';
+import Papa from 'papaparse';
 
 /** A billing export, read from disk or already in memory (the demo data and tests build them in memory). */
 export type BillingSource = { path: string } | { buffer: Uint8Array; name: string };
 
 export type TextEncoding = 'utf-8' | 'windows-1251';
 export type Delimiter = ';' | ',';
+type Newline = '\n' | '\r\n' | '\r';
 
-export interface CsvRow {
-  /**
-   * Position among the file's non-blank records, 0 being the header. Line numbers are worked out only for
-   * the records an error names (see lineNumbers): tracking them for every record halves the parser's speed.
-   */
-  ordinal: number;
-  fields: string[];
+/**
+ * Consecutive non-blank records of a file. A record is named by its ordinal, its position among the file's
+ * non-blank records (0 being the header): line numbers are worked out only for the records an error names
+ * (see lineNumbers), as tracking them for every record slows the parser down.
+ */
+export interface CsvBatch {
+  /** The ordinal of records[0]; the others follow on. */
+  firstOrdinal: number;
+  records: string[][];
 }
 
-/** The file's bytes are not CSV (an unclosed quote): nothing after `line` can be read. */
+/** The file's bytes are not CSV (a quote that is never closed): nothing after `line` can be read. */
 export class CsvFormatError extends Error {
   constructor(
     readonly line: number,
@@ -29,21 +32,38 @@ export class CsvFormatError extends Error {
   }
 }
 
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * No line of a billing export comes near this: a record still open after it is a quote that never closes,
+ * and reading on would hold the rest of the file in memory and re-parse it with every chunk.
+ */
+const MAX_RECORD_CHARS = 1024 * 1024;
 
 export function sourceName(source: BillingSource): string {
   return 'path' in source ? source.path : source.name;
 }
 
-async function* byteChunks(source: BillingSource): AsyncGenerator<Uint8Array> {
+async function* byteChunks(source: BillingSource, size = CHUNK_BYTES): AsyncGenerator<Uint8Array> {
   if ('buffer' in source) {
-    for (let at = 0; at < source.buffer.length; at += CHUNK_BYTES) yield source.buffer.subarray(at, at + CHUNK_BYTES);
+    for (let at = 0; at < source.buffer.length; at += size) yield source.buffer.subarray(at, at + size);
     return;
   }
-  for await (const chunk of createReadStream(source.path, { highWaterMark: CHUNK_BYTES })) yield chunk as Buffer;
+  for await (const chunk of createReadStream(source.path, { highWaterMark: size })) yield chunk as Buffer;
 }
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+/** How many bytes at the end of `bytes` begin a UTF-8 sequence that the next chunk would finish. */
+function unfinishedSequence(bytes: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back += 1) {
+    const byte = bytes[bytes.length - back]!;
+    if ((byte & 0xc0) === 0x80) continue;
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return length > back ? back : 0;
+  }
+  return 0;
+}
 
 /**
  * Billing systems export either UTF-8 or the Windows code page of their era. Cyrillic in cp1251 is almost
@@ -51,19 +71,18 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
  * a payments file is all digits until the first address with a letter in it.
  */
 export async function detectEncoding(source: BillingSource): Promise<TextEncoding> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let carried: Uint8Array = new Uint8Array(0);
   let first = true;
-  try {
-    for await (const chunk of byteChunks(source)) {
-      if (first && UTF8_BOM.every((byte, i) => chunk[i] === byte)) return 'utf-8';
-      first = false;
-      decoder.decode(chunk, { stream: true });
-    }
-    decoder.decode();
-    return 'utf-8';
-  } catch {
-    return 'windows-1251';
+  // Read in big chunks: nothing is kept from them, and there is no parsing to keep pace with.
+  for await (const chunk of byteChunks(source, 1024 * 1024)) {
+    if (first && UTF8_BOM.every((byte, i) => chunk[i] === byte)) return 'utf-8';
+    first = false;
+    const bytes = carried.length > 0 ? Buffer.concat([carried, chunk]) : chunk;
+    const whole = bytes.length - unfinishedSequence(bytes);
+    if (!isUtf8(bytes.subarray(0, whole))) return 'windows-1251';
+    carried = bytes.subarray(whole);
   }
+  return carried.length > 0 ? 'windows-1251' : 'utf-8';
 }
 
 interface TextDecoderLike {
@@ -91,36 +110,24 @@ export interface OpenedCsv {
   encoding: TextEncoding;
   delimiter: Delimiter;
   /** Batches of records in file order, the header being the first record; throws CsvFormatError. */
-  batches: AsyncGenerator<CsvRow[]>;
+  batches: AsyncGenerator<CsvBatch>;
 }
 
 const isBlank = (fields: string[]) => fields.every((field) => field.trim() === '');
 
-function csvParser(delimiter: Delimiter, onRecord?: (fields: string[], line: number) => void): Parser {
-  return new Parser({
-    delimiter,
-    relax_column_count: true,
-    // Addresses like `вул. "Соборна"` come unquoted from some exports: take such quotes literally.
-    relax_quotes: true,
-    skip_empty_lines: true,
-    ...(onRecord
-      ? {
-          on_record: (fields: string[], context: { lines: number }) => {
-            onRecord(fields, context.lines);
-            return null;
-          },
-        }
-      : {}),
-  });
-}
+// A lone '\r' at the end of what has been read so far may be the first half of '\r\n': wait for the next character.
+const completeHeaderLine = /\S[^\r\n]*(\r\n|\n|\r(?!$))/;
 
-/** Decoded text of a source, with the start held back until the header line is complete (to pick the delimiter). */
+/**
+ * Decoded text of a source, with the start held back until the header line is complete: its delimiter and
+ * line break are the file's.
+ */
 async function decodedText(source: BillingSource, encoding: TextEncoding) {
   const decoder = textDecoder(encoding);
   const chunks = byteChunks(source);
   let head = '';
   let exhausted = false;
-  while (!/\S[^\r\n]*[\r\n]/.test(head)) {
+  while (!completeHeaderLine.test(head)) {
     const next = await chunks.next();
     if (next.done) {
       head += decoder.end();
@@ -129,6 +136,7 @@ async function decodedText(source: BillingSource, encoding: TextEncoding) {
     }
     head += decoder.write(next.value);
   }
+  const newline = (completeHeaderLine.exec(head)?.[1] ?? (head.endsWith('\r') ? '\r' : '\n')) as Newline;
   const delimiter = detectDelimiter(head.split(/[\r\n]/).find((line) => line.trim() !== '') ?? '');
   async function* texts(): AsyncGenerator<string> {
     try {
@@ -140,7 +148,93 @@ async function decodedText(source: BillingSource, encoding: TextEncoding) {
       await chunks.return(undefined);
     }
   }
-  return { delimiter, texts: texts() };
+  return { delimiter, newline, texts: texts() };
+}
+
+function occurrences(text: string, needle: string, from: number, to: number): number {
+  let count = 0;
+  for (let at = text.indexOf(needle, from); at !== -1 && at < to; at = text.indexOf(needle, at + needle.length)) count += 1;
+  return count;
+}
+
+interface ParsedPiece {
+  records: string[][];
+  /** With `withLines`: the line each record ends on. */
+  endLines: number[];
+  /** Records after the broken spot are left out; the ones before it are still worth checking. */
+  failure?: CsvFormatError;
+}
+
+const quoteProblem: Record<string, string> = {
+  MissingQuotes: 'a quote opened on this line is never closed',
+  InvalidQuotes: 'a quoted value goes on after its closing quote',
+};
+
+/**
+ * Feeds papaparse's parser with text as it is read: each piece is parsed up to its last complete record and
+ * the rest carried into the next one, as papaparse's own streamers do; driving it from here lets parsing wait
+ * while the database catches up. Quotes inside an unquoted value (`вул. "Соборна"`) are taken literally.
+ */
+class RecordReader {
+  private carry = '';
+  /** Line breaks in the text consumed so far, so a broken spot can be named by its line. */
+  private lines = 0;
+
+  constructor(
+    private readonly delimiter: Delimiter,
+    private readonly newline: Newline,
+    private readonly withLines: boolean,
+  ) {}
+
+  read(text: string, last: boolean): ParsedPiece {
+    const input = this.carry + text;
+    const startLines = this.lines;
+    const endLines: number[] = [];
+    let counted = 0;
+    const countTo = (to: number) => {
+      this.lines += occurrences(input, this.newline, counted, to);
+      counted = to;
+    };
+    const stepped: string[][] = [];
+    const steppedErrors: Papa.ParseError[] = [];
+    const parser = new Papa.Parser({
+      delimiter: this.delimiter,
+      newline: this.newline,
+      ...(this.withLines
+        ? {
+            step: (result: Papa.ParseStepResult<string[]>) => {
+              const fields = (result.data as unknown as string[][])[0]!;
+              const errors = result.errors;
+              if (errors.length > 0) steppedErrors.push(...errors.map((error) => ({ ...error, row: stepped.length })));
+              stepped.push(fields);
+              const end = result.meta.cursor;
+              countTo(input.endsWith(this.newline, end) ? end - this.newline.length : end);
+              endLines.push(this.lines + 1);
+            },
+          }
+        : {}),
+    });
+    const result = parser.parse(input, 0, !last) as Papa.ParseResult<string[]>;
+    const records = this.withLines ? stepped : result.data;
+    // A problem in the record carried over is found again, and judged, once the record is complete. (When
+    // stepping, every record handed over is complete, and what parse() returns is only the carried one's.)
+    const errors = this.withLines ? steppedErrors : result.errors.filter((error) => last || (error.row ?? 0) < records.length);
+    const cut = last ? input.length : result.meta.cursor;
+    this.carry = input.slice(cut);
+
+    const problem = errors[0];
+    if (problem) {
+      const line = startLines + occurrences(input, this.newline, 0, problem.index ?? 0) + 1;
+      const message = quoteProblem[problem.code] ?? problem.message;
+      return { records: records.slice(0, problem.row ?? 0), endLines, failure: new CsvFormatError(line, message) };
+    }
+    countTo(cut);
+    if (this.carry.length > MAX_RECORD_CHARS) {
+      const failure = new CsvFormatError(this.lines + 1, `a record runs on past ${MAX_RECORD_CHARS / 1024} KiB: a quote opened here is never closed`);
+      return { records, endLines, failure };
+    }
+    return { records, endLines };
+  }
 }
 
 /**
@@ -149,52 +243,37 @@ async function decodedText(source: BillingSource, encoding: TextEncoding) {
  */
 export async function openCsv(source: BillingSource, batchSize: number): Promise<OpenedCsv> {
   const encoding = await detectEncoding(source);
-  const { delimiter, texts } = await decodedText(source, encoding);
+  const { delimiter, newline, texts } = await decodedText(source, encoding);
 
-  async function* batches(): AsyncGenerator<CsvRow[]> {
-    const parser = csvParser(delimiter);
-    let failure: Error | undefined;
-    parser.on('error', (error: Error) => {
-      failure ??= error;
-    });
-    const fail = (error: Error): never => {
-      throw new CsvFormatError((error as { lines?: number }).lines ?? parser.info.lines, error.message);
+  async function* batches(): AsyncGenerator<CsvBatch> {
+    const reader = new RecordReader(delimiter, newline, false);
+    let firstOrdinal = 0;
+    let pending: string[][] = [];
+    const take = (piece: ParsedPiece) => {
+      for (const fields of piece.records) if (!isBlank(fields)) pending.push(fields);
     };
-    let ordinal = 0;
-    let pending: CsvRow[] = [];
-    // csv-parse parses synchronously inside write(): its records are ready to read() when write returns.
-    const readAll = () => {
-      for (let fields: string[] | null = parser.read(); fields !== null; fields = parser.read()) {
-        if (!isBlank(fields)) pending.push({ ordinal: ordinal++, fields });
+    const drain = function* (all: boolean): Generator<CsvBatch> {
+      while (pending.length >= batchSize || (all && pending.length > 0)) {
+        const records = pending.length <= batchSize ? pending : pending.slice(0, batchSize);
+        pending = records === pending ? [] : pending.slice(batchSize);
+        yield { firstOrdinal, records };
+        firstOrdinal += records.length;
       }
     };
-    // Records read before a broken spot are still checked, so the listing shows their problems too.
-    const collect = function* (): Generator<CsvRow[]> {
-      readAll();
-      if (failure && pending.length > 0) {
-        yield pending;
-        pending = [];
-      }
-      if (failure) fail(failure);
+    const pieces = async function* () {
+      for await (const text of texts) yield reader.read(text, false);
+      yield reader.read('', true);
     };
-    const drain = function* (): Generator<CsvRow[]> {
-      while (pending.length >= batchSize) {
-        yield pending.slice(0, batchSize);
-        pending = pending.slice(batchSize);
+    for await (const piece of pieces()) {
+      take(piece);
+      if (piece.failure) {
+        // Records read before a broken spot are still checked, so the listing shows their problems too.
+        yield* drain(true);
+        throw piece.failure;
       }
-    };
-    for await (const text of texts) {
-      parser.write(text);
-      yield* collect();
-      yield* drain();
+      yield* drain(false);
     }
-    parser.end();
-    parser.on('readable', readAll);
-    await finished(parser).catch((error: Error) => {
-      failure ??= error;
-    });
-    yield* collect();
-    if (pending.length > 0) yield pending;
+    yield* drain(true);
   }
 
   return { encoding, delimiter, batches: batches() };
@@ -205,21 +284,21 @@ export async function lineNumbers(source: BillingSource, ordinals: ReadonlySet<n
   const lines = new Map<number, number>();
   if (ordinals.size === 0) return lines;
   const encoding = await detectEncoding(source);
-  const { delimiter, texts } = await decodedText(source, encoding);
+  const { delimiter, newline, texts } = await decodedText(source, encoding);
+  const reader = new RecordReader(delimiter, newline, true);
   let ordinal = 0;
-  const parser = csvParser(delimiter, (fields, line) => {
-    if (isBlank(fields)) return;
-    if (ordinals.has(ordinal)) lines.set(ordinal, line);
-    ordinal += 1;
-  });
-  parser.on('error', () => undefined);
-  parser.resume();
+  const note = (piece: ParsedPiece) => {
+    piece.records.forEach((fields, i) => {
+      if (isBlank(fields)) return;
+      if (ordinals.has(ordinal)) lines.set(ordinal, piece.endLines[i]!);
+      ordinal += 1;
+    });
+    return lines.size === ordinals.size || piece.failure !== undefined;
+  };
   for await (const text of texts) {
-    parser.write(text);
-    if (lines.size === ordinals.size || parser.destroyed) break;
+    if (note(reader.read(text, false))) return lines;
   }
-  parser.end();
-  await finished(parser).catch(() => undefined);
+  note(reader.read('', true));
   return lines;
 }
 
