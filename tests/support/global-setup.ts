@@ -26,7 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await database.close();
     project.provide('testDatabase', { kind: 'server', url: serverUrl, template });
     return async () => {
-      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${template}`);
+      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     };
   }
   const folder = await mkdtemp(path.join(tmpdir(), 'cabinet-test-'));
