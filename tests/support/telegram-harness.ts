@@ -10,7 +10,7 @@ import { FixedClock } from '../../core/clock.ts';
 import { defaultCoreSettings, type CoreSettings } from '../../core/settings.ts';
 import type { CoreDeps } from '../../core/accounts/types.ts';
 import { FakeTelegram, type FakeTelegramOptions } from './fake-telegram/index.ts';
-import type { TestDatabase } from './database.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
 
 // Builds the real Telegram bot against the fake Telegram server (real HTTP) and a test database, in polling or
 // webhook mode, so a test plays a subscriber and reads what the bot sent. Later features reuse it as it is.
@@ -122,4 +122,21 @@ export async function startTelegramHarness(options: TelegramHarnessOptions): Pro
     },
   };
   return harness;
+}
+
+/** A test file's own database with the bot running on it, as the Viber tests' startViberWorld. */
+export async function startTelegramWorld(options: Omit<TelegramHarnessOptions, 'db'> = {}): Promise<{ db: TestDatabase; h: TelegramHarness }> {
+  const db = await createTestDatabase();
+  try {
+    return { db, h: await startTelegramHarness({ ...options, db }) };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+/** Closes what startTelegramWorld opened, however far it got. */
+export async function closeTelegramWorld(world: { db?: TestDatabase; h?: TelegramHarness }): Promise<void> {
+  await world.h?.stop();
+  await world.db?.destroy();
 }

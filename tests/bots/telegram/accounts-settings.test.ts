@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import { aCharge, aLink, aMeter, anAccount, aPayment, aSubscriber } from '../../support/builders.ts';
-import { startTelegramHarness, type TelegramHarness } from '../../support/telegram-harness.ts';
+import { closeTelegramWorld, startTelegramWorld, type TelegramHarness } from '../../support/telegram-harness.ts';
 import { accounts } from '../../../bots/texts/accounts.ts';
 import { settings } from '../../../bots/texts/settings.ts';
 import { help } from '../../../bots/texts/help.ts';
@@ -14,13 +14,9 @@ let db: TestDatabase;
 let h: TelegramHarness;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await startTelegramHarness({ db });
+  ({ db, h } = await startTelegramWorld());
 });
-afterAll(async () => {
-  await h?.stop();
-  await db?.destroy();
-});
+afterAll(() => closeTelegramWorld({ db, h }));
 
 describe('my accounts', () => {
   it('lists accounts with balance wording and meters, opens the history, unlinks after confirmation', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import { aLink, anAccount, aSubscriber } from '../../support/builders.ts';
-import { startTelegramHarness, type TelegramHarness } from '../../support/telegram-harness.ts';
+import { closeTelegramWorld, startTelegramWorld, type TelegramHarness } from '../../support/telegram-harness.ts';
 import { common } from '../../../bots/texts/common.ts';
 import { letters } from '../../../bots/texts/letters.ts';
 import { menu } from '../../../bots/texts/menu.ts';
@@ -12,13 +12,9 @@ let db: TestDatabase;
 let h: TelegramHarness;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await startTelegramHarness({ db });
+  ({ db, h } = await startTelegramWorld());
 });
-afterAll(async () => {
-  await h?.stop();
-  await db?.destroy();
-});
+afterAll(() => closeTelegramWorld({ db, h }));
 
 describe('writing a letter', () => {
   it('with two photos: stored with the largest sizes as attachments, its number shown', async () => {

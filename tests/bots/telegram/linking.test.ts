@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import { anAccount, aPayment, aSubscriber } from '../../support/builders.ts';
-import { startTelegramHarness, type TelegramHarness } from '../../support/telegram-harness.ts';
+import { closeTelegramWorld, startTelegramWorld, type TelegramHarness } from '../../support/telegram-harness.ts';
 import { linking } from '../../../bots/texts/linking.ts';
 import { common } from '../../../bots/texts/common.ts';
 import { menu } from '../../../bots/texts/menu.ts';
@@ -12,13 +12,9 @@ let db: TestDatabase;
 let h: TelegramHarness;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await startTelegramHarness({ db });
+  ({ db, h } = await startTelegramWorld());
 });
-afterAll(async () => {
-  await h?.stop();
-  await db?.destroy();
-});
+afterAll(() => closeTelegramWorld({ db, h }));
 
 /** A subscriber who already consented (onboarding is tested on its own), talking to the bot. */
 async function consentedUser(id: number, name = 'Марія') {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import { anAccount } from '../../support/builders.ts';
-import { startTelegramHarness, type TelegramHarness } from '../../support/telegram-harness.ts';
+import { closeTelegramWorld, startTelegramWorld, type TelegramHarness } from '../../support/telegram-harness.ts';
 import { onboarding } from '../../../bots/texts/onboarding.ts';
 import { linking } from '../../../bots/texts/linking.ts';
 import { help } from '../../../bots/texts/help.ts';
@@ -12,13 +12,9 @@ let db: TestDatabase;
 let h: TelegramHarness;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await startTelegramHarness({ db });
+  ({ db, h } = await startTelegramWorld());
 });
-afterAll(async () => {
-  await h?.stop();
-  await db?.destroy();
-});
+afterAll(() => closeTelegramWorld({ db, h }));
 
 describe('onboarding', () => {
   it('registers the commands in Ukrainian on start', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import { aLink, aMeter, anAccount, aSubscriber } from '../../support/builders.ts';
-import { startTelegramHarness, type TelegramHarness } from '../../support/telegram-harness.ts';
+import { closeTelegramWorld, startTelegramWorld, type TelegramHarness } from '../../support/telegram-harness.ts';
 import { accounts } from '../../../bots/texts/accounts.ts';
 import { common } from '../../../bots/texts/common.ts';
 import { letters } from '../../../bots/texts/letters.ts';
@@ -15,14 +15,10 @@ let db: TestDatabase;
 let h: TelegramHarness;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   // The harness clock: 25.11.2026, 11:00 in Kyiv.
-  h = await startTelegramHarness({ db });
+  ({ db, h } = await startTelegramWorld());
 });
-afterAll(async () => {
-  await h?.stop();
-  await db?.destroy();
-});
+afterAll(() => closeTelegramWorld({ db, h }));
 
 /** A consented subscriber with one linked account holding the given meters. */
 async function subscriberWithMeters(userId: number, meters: Parameters<typeof aMeter>[2][] = [{}]) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import { anAccount, aPayment, aSubscriber } from '../../support/builders.ts';
-import { startTelegramHarness, type TelegramHarness } from '../../support/telegram-harness.ts';
+import { closeTelegramWorld, startTelegramWorld, type TelegramHarness } from '../../support/telegram-harness.ts';
 import { TINY_JPEG } from '../../support/fake-telegram/index.ts';
 import { common } from '../../../bots/texts/common.ts';
 import { help } from '../../../bots/texts/help.ts';
@@ -15,13 +15,9 @@ let db: TestDatabase;
 let h: TelegramHarness;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await startTelegramHarness({ db });
+  ({ db, h } = await startTelegramWorld());
 });
-afterAll(async () => {
-  await h?.stop();
-  await db?.destroy();
-});
+afterAll(() => closeTelegramWorld({ db, h }));
 
 async function isBlocked(userId: number): Promise<boolean | undefined> {
   return (await findSubscriber(h.core, 'telegram', String(userId)))?.blocked;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { TestDatabase } from '../../support/database.ts';
 import { aSubscriber } from '../../support/builders.ts';
-import { startTelegramHarness, WEBHOOK_PATH, WEBHOOK_SECRET, type TelegramHarness } from '../../support/telegram-harness.ts';
+import { closeTelegramWorld, startTelegramWorld, WEBHOOK_PATH, WEBHOOK_SECRET, type TelegramHarness } from '../../support/telegram-harness.ts';
 import { help } from '../../../bots/texts/help.ts';
 import { common } from '../../../bots/texts/common.ts';
 
@@ -9,13 +9,9 @@ let db: TestDatabase;
 let h: TelegramHarness;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await startTelegramHarness({ db, mode: 'webhook' });
+  ({ db, h } = await startTelegramWorld({ mode: 'webhook' }));
 });
-afterAll(async () => {
-  await h?.stop();
-  await db?.destroy();
-});
+afterAll(() => closeTelegramWorld({ db, h }));
 
 describe('webhook mode', () => {
   it('sets the webhook with the secret and answers updates Telegram posts to it', async () => {
