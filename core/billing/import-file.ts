@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { Transaction } from 'sequelize';
-import type { Database } from '../../models/database.ts';
+import { clientOfTransaction, type Database } from '../../models/database.ts';
 import { explainUnknownHeader, kindOfHeader, normalizeHeaderName, type BillingFileKind } from './file-kinds.ts';
 import { CsvFormatError, lineNumbers, openCsv, type BillingSource, type Delimiter, type OpenedCsv, type TextEncoding } from './read-csv.ts';
 import { BadRecords, RecordChecker } from './record-checker.ts';
@@ -51,11 +51,6 @@ async function rejection(source: BillingSource, bad: BadRecords, max: number, fi
   if (bad.broken) errors.push(bad.broken);
   const listed = errors.slice(0, max);
   return { kind: 'rejected', ...(fileKind ? { fileKind } : {}), errors: listed, moreErrors: bad.count - listed.length };
-}
-
-/** Sequelize keeps the transaction's own `pg` client here; bulk statements go to it directly. */
-function clientOf(transaction: Transaction): ClientBase {
-  return (transaction as unknown as { connection: ClientBase }).connection;
 }
 
 async function accountIds(client: ClientBase): Promise<Map<string, number>> {
@@ -130,7 +125,8 @@ async function readOnce(db: Database, source: BillingSource, settings: Settings,
         fileKind = spec.kind;
         const names = header.map(normalizeHeaderName);
         transaction = await db.sequelize.transaction();
-        const client = clientOf(transaction);
+        // Bulk statements go to the transaction's own `pg` client directly.
+        const client = clientOfTransaction(transaction);
         // The path is picked (and the bulk path's locks taken) before the accounts are read.
         if (pass === 'write') destination = await openDestination(client, spec.kind, names, settings.batchSize);
         const ids = spec.kind === 'accounts' ? null : await accountIds(client);

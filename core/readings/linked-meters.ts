@@ -1,4 +1,3 @@
-import type { Transaction } from 'sequelize';
 import { localDate, type LocalDate } from '../calendar.ts';
 import { LAST_KNOWN_COLUMNS, LAST_KNOWN_JOIN, lastKnownFrom, type LastKnownColumns } from '../accounts/meter-state.ts';
 import type { AccountMeters, MeterChoice, ReadingsDeps } from './types.ts';
@@ -23,7 +22,7 @@ interface Row extends LastKnownColumns {
 export async function linkedMeters(
   deps: ReadingsDeps,
   subscriberId: number,
-  options: { meterId?: number; transaction?: Transaction } = {},
+  options: { meterId?: number } = {},
 ): Promise<AccountMeters[]> {
   const { db, clock, settings } = deps;
   const today = localDate(clock.now(), settings.timeZone);
@@ -40,7 +39,6 @@ export async function linkedMeters(
       WHERE l.subscriber_id = $1
       ORDER BY a.number, m.serial, m.id`,
     [subscriberId, today, ...(options.meterId === undefined ? [] : [options.meterId])],
-    options.transaction ? { transaction: options.transaction } : {},
   );
 
   const accounts = new Map<number, AccountMeters>();
