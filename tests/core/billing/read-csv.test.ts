@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
 import { CsvFormatError, detectEncoding, lineNumbers, openCsv, type BillingSource } from '../../../core/billing/read-csv.ts';
@@ -40,6 +43,26 @@ describe('reading records', () => {
   it('works out line numbers past many chunks, for files with old Mac line breaks too', async () => {
     const text = ['a;b', ...Array.from({ length: 30_000 }, (_, i) => `${i};${i}`)].join('\r');
     expect(await lineNumbers(source(text), new Set([1, 29_999]))).toEqual(new Map([[1, 2], [29_999, 30_000]]));
+  });
+});
+
+describe('reading a file from disk', () => {
+  it('drops the BOM and keeps every letter whole, read a megabyte at a time and parsed in pieces', async () => {
+    // Lines of odd byte lengths put two-byte letters across the 64 KiB pieces and the 1 MiB reads alike.
+    const lines = Array.from({ length: 100_000 }, (_, i) => `${i};Ґудзь-${'ї'.repeat(i % 7)}`);
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`account;surname\n${lines.join('\n')}\n`)]);
+    expect(bytes.length).toBeGreaterThan(2 * 1024 * 1024);
+    const folder = await mkdtemp(path.join(tmpdir(), 'read-csv-'));
+    try {
+      const file = path.join(folder, 'accounts.csv');
+      await writeFile(file, bytes);
+      const { records, failure } = await readAll({ path: file });
+      expect(failure).toBeUndefined();
+      expect(records[0]).toEqual(['account', 'surname']);
+      expect(records.slice(1)).toEqual(lines.map((line) => line.split(';')));
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
 
