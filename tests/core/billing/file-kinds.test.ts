@@ -40,4 +40,17 @@ describe('reading the values of a line', () => {
     ]);
     expect(accountsSpec.parse(cells({ account: '1', surname: 'Мельник', address: 'вул. Соборна', balance: '-0,5' }))).toMatchObject({ balanceKop: -50 });
   });
+
+  it('reads dates in either form and refuses days that do not exist', () => {
+    const paidOn = (date: string) => {
+      const row = paymentsSpec.parse(cells({ account: '1000101', date, amount: '1' }));
+      return Array.isArray(row) ? row : row.paidOn;
+    };
+    expect(['2024-02-29', '2000-02-29', '2026-12-31', '1.2.2026', '31.01.2026'].map(paidOn)).toEqual([
+      '2024-02-29', '2000-02-29', '2026-12-31', '2026-02-01', '2026-01-31',
+    ]);
+    for (const bad of ['2025-02-29', '1900-02-29', '2026-04-31', '2026-00-10', '2026-10-00', '2026-1-10', '2026/10/10', '20261010', '2026-10-1x', '31.02.2026']) {
+      expect(paidOn(bad)).toEqual([`date "${bad}" is not a date (YYYY-MM-DD or DD.MM.YYYY)`]);
+    }
+  });
 });
