@@ -60,9 +60,16 @@ async function accountIds(client: ClientBase): Promise<Map<string, number>> {
     `SELECT string_agg(number || E'\t' || id, E'\n') AS pairs FROM accounts WHERE strpos(number, E'\n') = 0`,
   );
   const ids = new Map<string, number>();
-  for (const line of result.rows[0]?.pairs?.split('\n') ?? []) {
-    const tab = line.lastIndexOf('\t');
-    ids.set(line.slice(0, tab), Number(line.slice(tab + 1)));
+  const pairs = result.rows[0]?.pairs ?? '';
+  // Walked with indexOf rather than split into lines: no string per line, no string per id.
+  for (let from = 0; from < pairs.length; ) {
+    let end = pairs.indexOf('\n', from);
+    if (end === -1) end = pairs.length;
+    const tab = pairs.lastIndexOf('\t', end);
+    let id = 0;
+    for (let at = tab + 1; at < end; at += 1) id = id * 10 + pairs.charCodeAt(at) - 48;
+    ids.set(pairs.slice(from, tab), id);
+    from = end + 1;
   }
   return ids;
 }
