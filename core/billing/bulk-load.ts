@@ -66,10 +66,23 @@ async function droppable(client: ClientBase, table: string): Promise<Rebuild[]> 
   return result.rows.map(({ drop, create }) => ({ drop, create }));
 }
 
+/**
+ * isEmpty, keeping no lock: the check's ACCESS SHARE lock goes with the savepoint it was taken under. Kept to
+ * the end of the transaction, it would deadlock two first loads of one table, each holding it while the other
+ * waits to lock the table outright.
+ */
+async function isEmptyForNow(client: ClientBase, table: string): Promise<boolean> {
+  await client.query('SAVEPOINT bulk_load_check');
+  const empty = await isEmpty(client, table);
+  await client.query('ROLLBACK TO SAVEPOINT bulk_load_check');
+  await client.query('RELEASE SAVEPOINT bulk_load_check');
+  return empty;
+}
+
 /** Starts a bulk load if the table is empty; null when it has rows (then the incremental path applies). */
 export async function beginBulkLoad(client: ClientBase, table: string): Promise<BulkLoad | null> {
   // Checked first without the lock, so an import into a table with rows never blocks its readers.
-  if (!(await isEmpty(client, table))) return null;
+  if (!(await isEmptyForNow(client, table))) return null;
   await client.query(`LOCK TABLE ${[...(await referencedTables(client, table)), table].join(', ')} IN ACCESS EXCLUSIVE MODE`);
   // Rows committed between the two checks are rare; the lock then just lasts to the end of an ordinary import.
   if (!(await isEmpty(client, table))) return null;

@@ -1,5 +1,6 @@
+import pg from 'pg';
 import { QueryTypes } from 'sequelize';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { importBillingFile, type ImportOutcome } from '../../../core/billing/import-file.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
@@ -110,6 +111,38 @@ describe('the first load into an empty table', () => {
     // New lines among the old go in through the same way.
     const more = csv(['account;date;amount', ...paymentLines, `${number(0)};2026-11-01;1,00`]);
     expect(await imported(more)).toMatchObject({ inserted: 1, unchanged: 3 * ACCOUNTS });
+  });
+});
+
+// Only a real server runs two transactions at once. The other transaction stands for a second import of the
+// same file: it holds `accounts` and then wants the table, as the second import's LOCK would.
+describe.runIf(inject('testDatabase').kind === 'server')('a first load while another transaction wants the table too', () => {
+  it('keeps no lock from its check that the table is empty, so the two cannot deadlock', async () => {
+    await imported(accountsFile);
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE');
+      const load = importBillingFile(db, paymentsFile);
+      // Wait until the import has checked that payments is empty and waits for accounts.
+      let waiting = false;
+      for (let i = 0; i < 200 && !waiting; i++) {
+        await other.query('SELECT pg_stat_clear_snapshot()');
+        const { rows } = await other.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'LOCK TABLE%'`,
+        );
+        waiting = rows[0]!.n > 0;
+        if (!waiting) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(waiting).toBe(true);
+      // Had the import kept its check's lock on payments, this would wait for it while it waits for us.
+      await other.query('LOCK TABLE payments IN ACCESS EXCLUSIVE MODE');
+      await other.query('COMMIT');
+      expect(await load).toMatchObject({ kind: 'imported', inserted: 3 * ACCOUNTS });
+    } finally {
+      await other.end();
+    }
   });
 });
 
