@@ -1,9 +1,10 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import type { DemoAccount } from '../../core/billing/demo-data.ts';
 import type { Logger } from '../logger.ts';
 import { noteInUkrainian, type SubscriberSeed } from './people.ts';
 import type { FakeGroup, FakeMember, FakeTelegram, FakeUser } from './telegram-api/index.ts';
 import { BadInput, contentType, imageFromDataUrl, int, optionalInt, phone as phoneOf, text } from './input.ts';
+import { jsonRoute, unlessShown } from './json-route.ts';
 import { chatView, personName } from './views.ts';
 import { createViberRoutes, type ViberWorld } from './viber-routes.ts';
 
@@ -55,21 +56,7 @@ export function createPlaygroundApi(world: PlaygroundWorld, logger: Logger): Rou
     };
   }
 
-  const handle =
-    (work: (req: Request, res: Response) => unknown) =>
-    (req: Request, res: Response, next: NextFunction): void => {
-      try {
-        const result = work(req, res);
-        if (result !== undefined && !res.headersSent) res.json(result);
-      } catch (error) {
-        // The stand-in refuses what Telegram would not allow (no such button, closed topic…): the tester sees why.
-        if (error instanceof BadInput || (error instanceof Error && error.message.startsWith('fake-telegram:'))) {
-          res.status(400).json({ error: error.message.replace(/^fake-telegram:\s*/, '') });
-          return;
-        }
-        next(error);
-      }
-    };
+  const handle = jsonRoute({ refusalPrefix: /^fake-telegram:\s*/ });
 
   api.get(
     '/state',
@@ -116,12 +103,7 @@ export function createPlaygroundApi(world: PlaygroundWorld, logger: Logger): Rou
       const chatId = int(req.params.chatId, 'chatId');
       const record = tg.state.chats.get(chatId);
       if (!record || (chatId !== staffGroup.id && !world.subscribers.has(chatId))) throw new BadInput(`немає чату ${chatId}`);
-      const view = chatView(record, tg.state.callbacks.values());
-      if (req.query.version === view.version) {
-        res.status(204).end();
-        return undefined;
-      }
-      return view;
+      return unlessShown(req, res, chatView(record, tg.state.callbacks.values()));
     }),
   );
 

@@ -1,7 +1,8 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import type { Logger } from '../logger.ts';
 import { BadInput, contentType, imageFromDataUrl, phone as phoneOf, text } from './input.ts';
 import type { FakeViber, FakeViberUser, Posted } from './viber-api/index.ts';
+import { jsonRoute, unlessShown } from './json-route.ts';
 import { viberChatView } from './viber-views.ts';
 
 // The page's JSON API for Viber subscribers (/playground/api/viber/*). Each call plays the person in the stand-in
@@ -38,27 +39,7 @@ export function createViberRoutes(world: ViberWorld, logger: Logger): Router {
     return { token: posted.token };
   };
 
-  const handle =
-    (work: (req: Request, res: Response) => unknown) =>
-    (req: Request, res: Response, next: NextFunction): void => {
-      Promise.resolve()
-        .then(() => work(req, res))
-        .then((result) => {
-          if (result !== undefined && !res.headersSent) res.json(result);
-        })
-        .catch((error: unknown) => {
-          // The stand-in refuses what Viber would not allow (no such button on the keyboard…): the tester sees why.
-          if (error instanceof BadInput || (error instanceof Error && error.message.startsWith('fake viber:'))) {
-            res.status(400).json({ error: error.message.replace(/^fake viber:\s*/, '') });
-            return;
-          }
-          if (error instanceof TypeError && /fetch failed/.test(error.message)) {
-            res.status(502).json({ error: 'бот Viber не відповідає (його webhook недоступний)' });
-            return;
-          }
-          next(error);
-        });
-    };
+  const handle = jsonRoute({ refusalPrefix: /^fake viber:\s*/, botUnreachable: 'бот Viber не відповідає (його webhook недоступний)' });
 
   router.post(
     '/subscribers',
@@ -75,12 +56,7 @@ export function createViberRoutes(world: ViberWorld, logger: Logger): Router {
     '/chats/:userId',
     handle((req, res) => {
       const who = person(req);
-      const view = viberChatView(world.viber, who.user.id, who.name);
-      if (req.query.version === view.version) {
-        res.status(204).end();
-        return undefined;
-      }
-      return view;
+      return unlessShown(req, res, viberChatView(world.viber, who.user.id, who.name));
     }),
   );
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../../bots/app.ts';
 import { loadConfig } from '../../../bots/config.ts';
@@ -118,20 +118,28 @@ async function writeQuestionWithSamplePhoto(page: Page, question: string, press:
 }
 
 
+/**
+ * A fresh browser window on the playground. Script errors land in pageErrors; `outside` collects every request
+ * that leaves this server, as nothing may leave the machine.
+ */
+async function openPage(options: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page; outside: string[] }> {
+  const context = await browser.newContext({ locale: 'uk-UA', ...options });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  const outside: string[] = [];
+  page.on('request', (request) => {
+    if (!request.url().startsWith(base) && !request.url().startsWith('data:')) outside.push(request.url());
+  });
+  return { context, page, outside };
+}
+
 describe('the playground in a browser', () => {
   it('a newcomer agrees, shares the phone, links an account, submits a reading, writes a letter and gets the staff answer', async () => {
     const account = demo.find((a) => a.number === '990007') ?? demo.find((a) => a.phone === null)!;
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'uk-UA' });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
-    // Nothing may leave the machine: every request the page makes goes to this server.
-    const outside: string[] = [];
-    page.on('request', (request) => {
-      if (!request.url().startsWith(base) && !request.url().startsWith('data:')) outside.push(request.url());
-    });
+    const { context, page, outside } = await openPage({ viewport: { width: 1440, height: 900 } });
 
     await page.goto(base);
     await expect(page.locator('#banner').textContent()).resolves.toContain('повідомлення не йдуть у справжній Telegram');
@@ -212,16 +220,7 @@ describe('the playground in a browser', () => {
   }, 180_000);
 
   it('a Viber subscriber opens the chat, agrees, links the account by phone, writes a letter with a photo and gets the staff answer', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'uk-UA' });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
-    const outside: string[] = [];
-    page.on('request', (request) => {
-      if (!request.url().startsWith(base) && !request.url().startsWith('data:')) outside.push(request.url());
-    });
+    const { context, page, outside } = await openPage({ viewport: { width: 1440, height: 900 } });
     const known = demo.find((a) => a.phone !== null)!;
 
     await page.goto(base);
@@ -277,9 +276,7 @@ describe('the playground in a browser', () => {
   }, 180_000);
 
   it('fits a phone-sized window: one pane at a time behind tabs', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'uk-UA' });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const { context, page } = await openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await page.goto(base);
     await page.locator('#subscriber-select option').first().waitFor({ state: 'attached', timeout: STEP_MS });
     expect(await page.locator('#tab-staff').isVisible()).toBe(true);
