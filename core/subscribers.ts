@@ -35,7 +35,8 @@ export interface SubscriberRow {
   blocked_at: Date | null;
 }
 
-function fromRow(row: SubscriberRow): SubscriberView {
+/** A row of touchSubscriberSql's RETURNING (or of any query selecting the same columns) as bots see it. */
+export function subscriberFromRow(row: SubscriberRow): SubscriberView {
   return {
     id: row.id,
     channel: row.channel,
@@ -95,19 +96,16 @@ export function touchValues(deps: Pick<CoreDeps, 'clock'>, contact: SubscriberCo
   return [contact.channel, contact.channelUserId, contact.name.trim(), deps.clock.now()];
 }
 
-/** A row of touchSubscriberSql's RETURNING (or of any query selecting the same columns) as bots see it. */
-export function subscriberFromRow(row: SubscriberRow): SubscriberView {
-  return fromRow(row);
-}
-
 /**
  * Called on every message a subscriber sends: creates them on first contact, keeps their display name fresh,
  * and un-blocks them (writing to the bot again means they unblocked it). Two instances handling the first two
  * messages at once meet on the unique (channel, channel_user_id) and end with one row.
  */
+const TOUCH_SQL = touchSubscriberSql();
+
 export async function touchSubscriber(deps: CoreDeps, contact: SubscriberContact): Promise<SubscriberView> {
-  const [row] = await deps.db.hot<SubscriberRow>(touchSubscriberSql(), touchValues(deps, contact));
-  return fromRow(row!);
+  const [row] = await deps.db.hot<SubscriberRow>(TOUCH_SQL, touchValues(deps, contact));
+  return subscriberFromRow(row!);
 }
 
 export async function getSubscriber(deps: CoreDeps, subscriberId: number): Promise<SubscriberView | null> {
@@ -132,7 +130,7 @@ async function updateOne(
     { replacements: { ...replacements, subscriberId }, type: QueryTypes.SELECT, ...(transaction ? { transaction } : {}) },
   );
   if (!row) throw new UnknownSubscriberError(subscriberId);
-  return fromRow(row);
+  return subscriberFromRow(row);
 }
 
 /** Consent to the processing of personal data; the first consent's time is kept. */

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
-import { Bot, GrammyError, HttpError, webhookCallback, type Middleware, type MiddlewareFn } from 'grammy';
+import { Bot, GrammyError, HttpError, webhookCallback, type Middleware } from 'grammy';
 import { conversations, createConversation, type ConversationData, type VersionedState } from '@grammyjs/conversations';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import type { Config } from '../config.ts';
@@ -11,15 +11,15 @@ import { markBlocked } from '../../core/subscribers.ts';
 import { common } from '../texts/common.ts';
 import { commands, menuLabels } from '../texts/menu.ts';
 import { apiGuards } from './api-guard.ts';
-import type { BotContext, FlowContext, SessionData, TelegramDeps } from './context.ts';
-import type { Database } from '../../models/database.ts';
+import type { BotContext, FlowContext, TelegramDeps } from './context.ts';
 import { fallbackComposer } from './features/fallback.ts';
 import { features as defaultFeatures, type TelegramFeature } from './features/index.ts';
 import { consentGate } from './features/onboarding.ts';
 import { staffDeskFeature } from './staff/feature.ts';
 import { mainMenuKeyboard } from './keyboards/main-menu.ts';
 import { createTelegramNotifier, isBlockedError } from './notifier.ts';
-import { beginUpdate, deleteState, PrefetchedStateStorage, pruneTelegramState, writeState } from './storage.ts';
+import { chatSession } from './chat-session.ts';
+import { beginUpdate, PrefetchedStateStorage, pruneTelegramState } from './storage.ts';
 
 /**
  * Bump when a flow changes shape (steps added, removed or reordered): replay state saved by the old code
@@ -58,42 +58,6 @@ function sameSecret(given: string | undefined, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/**
- * ctx.session: the chat's session as beginUpdate read it (an empty one when there is none), written back only
- * when a handler changed it, and removed when one set it to undefined. Like grammY's session, nothing is written
- * when the handling fails.
- */
-function chatSession(db: Database): MiddlewareFn<BotContext> {
-  return async (ctx, next) => {
-    const key = ctx.chat === undefined ? undefined : SESSION_PREFIX + ctx.chat.id;
-    if (key === undefined) {
-      const outside = () => {
-        throw new Error('This update has no chat, so it has no session');
-      };
-      Object.defineProperty(ctx, 'session', { get: outside, set: outside, configurable: true });
-      return next();
-    }
-    const stored = ctx.prefetchedState.get(key) as SessionData | undefined;
-    const before = JSON.stringify(stored ?? {});
-    let value: SessionData | undefined = stored ?? {};
-    Object.defineProperty(ctx, 'session', {
-      get: () => value,
-      set: (next: SessionData | undefined) => {
-        value = next;
-      },
-      configurable: true,
-      enumerable: true,
-    });
-    await next();
-    if (value === undefined || value === null) {
-      if (stored !== undefined) await deleteState(db, key);
-      return;
-    }
-    const after = JSON.stringify(value);
-    if (after !== before) await writeState(db, key, after);
-  };
 }
 
 export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
@@ -167,7 +131,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     }
     await next();
   });
-  bot.use(chatSession(core.db));
+  bot.use(chatSession(core.db, SESSION_PREFIX));
   bot.use(
     conversations<BotContext, FlowContext>({
       storage: {

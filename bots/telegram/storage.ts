@@ -22,6 +22,19 @@ export interface BegunUpdate {
   state: Map<string, unknown>;
 }
 
+/** $1 the update id, $2 the state keys, and with `touch` $3.. its values: two texts, each prepared once per connection. */
+function beginUpdateSql(touch: boolean): string {
+  return `WITH claim AS (
+       INSERT INTO telegram_processed_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING update_id
+     )${touch ? `, touched AS (${touchSubscriberSql({ onlyWhenRowsIn: 'claim', firstParam: 3 })})` : ''}
+     SELECT EXISTS (SELECT 1 FROM claim) AS claimed,
+            (SELECT jsonb_object_agg(key, value) FROM telegram_state WHERE key = ANY($2::text[])) AS state
+            ${touch ? ', touched.*' : ''}
+       FROM (SELECT 1) AS one ${touch ? 'LEFT JOIN touched ON true' : ''}`;
+}
+const BEGIN_AND_TOUCH = beginUpdateSql(true);
+const BEGIN_ONLY = beginUpdateSql(false);
+
 /**
  * Everything an update needs before it is handled, in one round trip (each statement costs a socket write and
  * a wait): claims the update id, touches the subscriber (core's own upsert, only when the claim succeeded, so a
@@ -33,15 +46,8 @@ export async function beginUpdate(
   request: { updateId: number; touch: { deps: Pick<CoreDeps, 'clock'>; contact: SubscriberContact } | null; stateKeys: readonly string[] },
 ): Promise<BegunUpdate> {
   const touch = request.touch;
-  // $1 the update id, $2 the state keys, $3.. the touch: few texts, each prepared once per connection.
   const rows = await db.hot<SubscriberRow & { claimed: boolean; state: Record<string, unknown> | null }>(
-    `WITH claim AS (
-       INSERT INTO telegram_processed_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING update_id
-     )${touch ? `, touched AS (${touchSubscriberSql({ onlyWhenRowsIn: 'claim', firstParam: 3 })})` : ''}
-     SELECT EXISTS (SELECT 1 FROM claim) AS claimed,
-            (SELECT jsonb_object_agg(key, value) FROM telegram_state WHERE key = ANY($2::text[])) AS state
-            ${touch ? ', touched.*' : ''}
-       FROM (SELECT 1) AS one ${touch ? 'LEFT JOIN touched ON true' : ''}`,
+    touch ? BEGIN_AND_TOUCH : BEGIN_ONLY,
     [request.updateId, [...request.stateKeys], ...(touch ? touchValues(touch.deps, touch.contact) : [])],
   );
   const row = rows[0]!;
