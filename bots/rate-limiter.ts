@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { Coalescer } from '../core/reminders/coalescer.ts';
+import { Coalescer } from '../core/coalescer.ts';
 
 export interface RateLimit {
   /** Tokens added per second. */

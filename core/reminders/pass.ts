@@ -1,6 +1,6 @@
 import { localDate, localHour, periodOf } from '../calendar.ts';
 import { claimReminders, settleReminders, type Claim, type SettleResult } from './claims.ts';
-import { Coalescer } from './coalescer.ts';
+import { Coalescer } from '../coalescer.ts';
 import { DueFeed } from './due.ts';
 import { recordProgress, startRun } from './runs.ts';
 import { isQuietHour } from './slot.ts';

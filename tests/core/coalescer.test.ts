@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Coalescer } from '../../../core/reminders/coalescer.ts';
+import { Coalescer } from '../../core/coalescer.ts';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
