@@ -3,8 +3,8 @@ import { createLogger } from './logger.ts';
 import { openDatabase } from '../models/open-database.ts';
 import { systemClock } from '../core/clock.ts';
 import { buildApp } from './app.ts';
-import { startPlayground } from './playground/index.ts';
-import { freePort, localUrl } from './playground/free-port.ts';
+import { startPlayground } from '../dev/playground/index.ts';
+import { freePort, localUrl } from '../dev/free-port.ts';
 
 async function main(): Promise<void> {
   let config;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { FakeTelegram } from '../support/fake-telegram/index.ts';
 import { startFakeViber, type FakeViber } from '../support/fake-viber/index.ts';
-import { freePort } from '../../bots/playground/free-port.ts';
+import { freePort } from '../../dev/free-port.ts';
 import { buildApp, type App } from '../../bots/app.ts';
 import { loadConfig } from '../../bots/config.ts';
 import { createLogger } from '../../bots/logger.ts';

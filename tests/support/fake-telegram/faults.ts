@@ -1,1 +1,1 @@
-export * from '../../../bots/playground/telegram-api/faults.ts';
+export * from '../../../dev/fake-telegram/faults.ts';

@@ -1,1 +1,1 @@
-export * from '../../../bots/playground/telegram-api/index.ts';
+export * from '../../../dev/fake-telegram/index.ts';

@@ -1,1 +1,1 @@
-export * from '../../../bots/playground/telegram-api/server.ts';
+export * from '../../../dev/fake-telegram/server.ts';

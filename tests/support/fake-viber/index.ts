@@ -1,1 +1,1 @@
-export * from '../../../bots/playground/viber-api/index.ts';
+export * from '../../../dev/fake-viber/index.ts';

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { QueryTypes } from 'sequelize';
-import type { Config } from '../config.ts';
-import type { Logger } from '../logger.ts';
+import type { Config } from '../../bots/config.ts';
+import type { Logger } from '../../bots/logger.ts';
 import type { Clock } from '../../core/clock.ts';
 import { loadDemoData, type DemoAccount } from '../../core/billing/demo-data.ts';
 import type { Database } from '../../models/database.ts';
@@ -21,8 +21,8 @@ import {
   viberSubscriberSeeds,
   type SubscriberSeed,
 } from './people.ts';
-import { FakeTelegram } from './telegram-api/index.ts';
-import { startFakeViber, type FakeViber } from './viber-api/index.ts';
+import { FakeTelegram } from '../fake-telegram/index.ts';
+import { startFakeViber, type FakeViber } from '../fake-viber/index.ts';
 import type { ViberPerson, ViberWorld } from './viber-routes.ts';
 
 // The local playground: with no bot token configured, the same bot code as production talks to local stand-ins

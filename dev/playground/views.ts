@@ -1,5 +1,5 @@
 import type { Message, MessageEntity, User } from 'grammy/types';
-import type { AnyMarkup, CallbackRecord, ChatRecord, StoredMessage } from './telegram-api/state.ts';
+import type { AnyMarkup, CallbackRecord, ChatRecord, StoredMessage } from '../fake-telegram/state.ts';
 
 // What the page draws: the stand-in's messages flattened into plain JSON, so the browser code stays small.
 

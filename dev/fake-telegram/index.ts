@@ -1,6 +1,6 @@
 /**
  * A fake Telegram Bot API server over real HTTP, for every Telegram test (api.telegram.org is not reachable here)
- * and the local playground's stand-in of Telegram (bots/playground): the same bot code as production talks to it.
+ * and the local playground's stand-in of Telegram (dev/playground): the same bot code as production talks to it.
  * Tests import it through tests/support/fake-telegram.
  *
  *   const tg = await FakeTelegram.start();                       // options: { token, limits, clock, webhook }

@@ -1,5 +1,5 @@
 import type { DemoAccount } from '../../core/billing/demo-data.ts';
-import type { MemberStatus } from './telegram-api/state.ts';
+import type { MemberStatus } from '../fake-telegram/state.ts';
 
 // Who is in the playground from the first start: a few subscribers to switch between, and the staff who answer
 // in the staff group. Ids are fixed, so a restart over the same database meets the same subscribers again.

@@ -1,8 +1,8 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { DemoAccount } from '../../core/billing/demo-data.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../../bots/logger.ts';
 import { noteInUkrainian, type SubscriberSeed } from './people.ts';
-import type { FakeGroup, FakeMember, FakeTelegram, FakeUser } from './telegram-api/index.ts';
+import type { FakeGroup, FakeMember, FakeTelegram, FakeUser } from '../fake-telegram/index.ts';
 import { BadInput, contentType, imageFromDataUrl, int, optionalInt, phone as phoneOf, text } from './input.ts';
 import { jsonRoute, unlessShown } from './json-route.ts';
 import { chatView, personName } from './views.ts';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../../bots/app.ts';
 import { loadConfig } from '../../../bots/config.ts';
 import { createLogger } from '../../../bots/logger.ts';
-import { startPlayground, type Playground } from '../../../bots/playground/index.ts';
+import { startPlayground, type Playground } from '../../../dev/playground/index.ts';
 import { letters } from '../../../bots/texts/letters.ts';
 import { linking } from '../../../bots/texts/linking.ts';
 import { menu } from '../../../bots/texts/menu.ts';
@@ -15,7 +15,7 @@ import { loadDemoData, type DemoAccount } from '../../../core/billing/demo-data.
 import { systemClock } from '../../../core/clock.ts';
 import { viberTexts } from '../../../bots/viber/texts-viber.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { freePort } from '../../../bots/playground/free-port.ts';
+import { freePort } from '../../../dev/free-port.ts';
 
 // A newcomer tries the cabinet in a real browser (Debian's chromium, headless): the page, the real bots over the
 // local stand-ins of Telegram and Viber, the outbox and the staff desk, all as `npm start` wires them with no token.

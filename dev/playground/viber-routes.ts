@@ -1,7 +1,7 @@
 import express, { type Request, type Router } from 'express';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../../bots/logger.ts';
 import { BadInput, contentType, imageFromDataUrl, phone as phoneOf, text } from './input.ts';
-import type { FakeViber, FakeViberUser, Posted } from './viber-api/index.ts';
+import type { FakeViber, FakeViberUser, Posted } from '../fake-viber/index.ts';
 import { jsonRoute, unlessShown } from './json-route.ts';
 import { viberChatView } from './viber-views.ts';
 

@@ -1,4 +1,4 @@
-import type { FakeKeyboardButton, FakeViber, TranscriptEntry } from './viber-api/index.ts';
+import type { FakeKeyboardButton, FakeViber, TranscriptEntry } from '../fake-viber/index.ts';
 
 // What the page draws for a Viber chat: the stand-in's transcript in the same shape as a Telegram chat's view
 // (views.ts), so the page draws both with the same code. Only the keyboard differs: a Viber button sends its
