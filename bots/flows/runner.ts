@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { ReplayEngine, type ReplayState } from '@grammyjs/conversations';
+import type { Channel } from '../../models/models.ts';
+import type { Chat, Choice, FlowDefinition, Input, SayOptions } from './chat.ts';
+import { sameWords } from './words.ts';
+
+// Runs a flow written against the chat port on @grammyjs/conversations' ReplayEngine, for every channel alike.
+// The flow function is replayed from the top on every input; `say` and `step` are recorded actions, so what
+// they did is not done again, and `wait` is an interrupt whose value is the subscriber's input. The state is
+// plain JSON: an adapter stores it wherever it keeps state (PostgreSQL), so a restart or a second instance
+// continues the flow where it was.
+
+/** Bump when a flow changes shape (steps added, removed or reordered): a state of another version is dropped. */
+export const FLOWS_VERSION = 2;
+
+/** Where one subscriber is in a flow: plain JSON, stored by the adapter. */
+export interface FlowState {
+  flow: string;
+  version: number;
+  /** A random id of this run of the flow: with the step's number it keys what must happen once. */
+  run: string;
+  replay: ReplayState;
+  /** The interrupt the next input is supplied to. */
+  pending: number;
+  /** The number of the last message that offered choices, and what it offered: older buttons are stale. */
+  prompt: number;
+  offered: Choice[];
+  /** What the flow was started with. */
+  args: unknown;
+  /** When the flow last moved (ms since the epoch): a flow left alone past its time-out is over. */
+  touchedAt: number;
+}
+
+/** What an adapter hands the runner: a press carries the number of the message its button was on. */
+export type Incoming = Input | { kind: 'press'; prompt: number; id: string };
+
+/** How the runner reaches the subscriber: the adapter renders and sends each message. */
+export interface ChatOutput {
+  channel: Channel;
+  subscriberId: number;
+  /** `prompt` numbers a message with choices, for the adapter to put into its callback data. */
+  send(text: string, options: SayOptions, prompt: number): Promise<void>;
+}
+
+export interface RunOptions {
+  /** The injected clock's now (ms), for the time-out. */
+  now: number;
+}
+
+export interface StartOptions extends RunOptions {
+  args?: unknown;
+}
+
+/** A flow's result: the state to store, or null when the flow is over (finished, or dropped). */
+export type RunResult = FlowState | null;
+
+function plain<T>(value: T): T {
+  // Recorded results are stored as JSON: what JSON cannot carry must fail here, not on the next replay.
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+async function replayOnce<Deps>(
+  flow: FlowDefinition<Deps, any>,
+  deps: Deps,
+  out: ChatOutput,
+  state: FlowState,
+  fresh: boolean,
+  now: number,
+): Promise<RunResult> {
+  let offered: Choice[] = [];
+  let prompt = 0;
+  let stepNo = 0;
+  const engine = new ReplayEngine(async (controls) => {
+    const chat: Chat = {
+      channel: out.channel,
+      subscriberId: out.subscriberId,
+      async say(text, options = {}) {
+        if (options.choices && options.choices.length > 0) {
+          prompt += 1;
+          offered = options.choices.flat();
+        }
+        const number = prompt;
+        await controls.action(async () => {
+          await out.send(text, options, number);
+          return null;
+        }, 'say');
+      },
+      async wait() {
+        return (await controls.interrupt('wait')) as Input;
+      },
+      step(work) {
+        const key = `${state.run}:${stepNo++}`;
+        return controls.action(async () => plain(await work(key)), 'step');
+      },
+    };
+    await flow.run(chat, deps, state.args);
+  });
+  const result = fresh ? await engine.play() : await engine.replay(state.replay);
+  switch (result.type) {
+    case 'returned':
+    case 'canceled':
+      return null;
+    case 'thrown':
+      throw result.error;
+    case 'interrupted':
+      return { ...state, replay: result.state, pending: result.interrupts[0]!, prompt, offered, touchedAt: now };
+  }
+}
+
+/** Starts `flow` afresh; it runs until it waits for the subscriber or ends. */
+export function startFlow<Deps>(flow: FlowDefinition<Deps, any>, deps: Deps, out: ChatOutput, options: StartOptions): Promise<RunResult> {
+  const state: FlowState = {
+    flow: flow.id,
+    version: FLOWS_VERSION,
+    run: randomUUID(),
+    replay: { send: [], receive: [] },
+    pending: 0,
+    prompt: 0,
+    offered: [],
+    args: plain(options.args ?? null),
+    touchedAt: options.now,
+  };
+  return replayOnce(flow, deps, out, state, true, options.now);
+}
+
+/** Whether a stored state can still be continued: the same code version and not timed out. */
+export function isLive(state: FlowState | null | undefined, options: RunOptions & { timeoutMs: number }): state is FlowState {
+  return !!state && state.version === FLOWS_VERSION && options.now - state.touchedAt < options.timeoutMs;
+}
+
+/**
+ * What the flow waiting on `state` receives for `incoming`: a press of an older message's button is stale, and
+ * typing a label of the buttons on offer is pressing it.
+ */
+export function inputFor(state: FlowState, incoming: Incoming): Input {
+  if (incoming.kind === 'press') {
+    return incoming.prompt === state.prompt && state.offered.some((c) => c.id === incoming.id) ? { kind: 'choice', id: incoming.id } : { kind: 'stale' };
+  }
+  if (incoming.kind === 'text') {
+    const choice = state.offered.find((c) => sameWords(c.label, incoming.text));
+    if (choice) return { kind: 'choice', id: choice.id };
+  }
+  return incoming;
+}
+
+/** Hands the subscriber's input to the flow waiting on `state` and runs it to its next wait or its end. */
+export function resumeFlow<Deps>(
+  flow: FlowDefinition<Deps, any>,
+  deps: Deps,
+  out: ChatOutput,
+  stored: FlowState,
+  incoming: Incoming,
+  options: RunOptions,
+): Promise<RunResult> {
+  // The stored object is the caller's: supply mutates the replay log, so work on a copy.
+  const state: FlowState = structuredClone(stored);
+  ReplayEngine.supply(state.replay, state.pending, inputFor(stored, incoming));
+  return replayOnce(flow, deps, out, state, false, options.now);
+}
