@@ -82,7 +82,8 @@ export function toyFlows(options: ToyOptions = {}): CabinetFlows {
   });
   const echo = flow('toy-echo', async (chat) => {
     await chat.say(toy.echoReady);
-    for (let n = 1; ; n += 1) {
+    let n = 0;
+    for (;;) {
       const input = await chat.wait();
       if (input.kind === 'contact') {
         await chat.say(toy.contact(input.phone, input.verified));
@@ -98,6 +99,7 @@ export function toyFlows(options: ToyOptions = {}): CabinetFlows {
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         return null;
       });
+      n += 1;
       await chat.say(toy.echo(n, said));
     }
   });

@@ -52,7 +52,7 @@ describe('the Viber notifier', () => {
     ]);
   });
 
-  it('hands a press of a reminder's «Не нагадувати» to the cabinet as the reminders:off action', async () => {
+  it('hands a press of a reminder’s «Не нагадувати» to the cabinet as the reminders:off action', async () => {
     await writes('reminders-off==');
     await db.models.Subscriber.update({ consentedAt: clock.now() }, { where: { channelUserId: 'reminders-off==' } });
     await instance.bot.notifier.send(recipient('reminders-off=='), { text: 'Нагадування', actions: [{ label: 'Не нагадувати', action: 'reminders:off' }] });
