@@ -274,3 +274,45 @@ describe('a failure', () => {
     expect(viber.sent(user.id).filter((m) => m.text === toy.echoed('after-outage'))).toHaveLength(1);
   });
 });
+
+describe('the inbox', () => {
+  it('keeps a callback Viber delivers twice at once only once, and answers it once', async () => {
+    const user = await consented('twice==');
+    const raw = `{"event":"message","timestamp":1764061200000,"message_token":5491999000000000100,"sender":{"id":"${user.id}","name":"Оксана"},"message":{"type":"text","text":"почати"}}`;
+    const answers = await Promise.all([viber.postRaw(raw, {}), viber.postRaw(raw, {})]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    await settle();
+    expect(viber.sent(user.id).map((m) => m.text)).toEqual([toy.started(null)]);
+  });
+
+  it('marks a subscriber who unsubscribed, so nothing more is started for them', async () => {
+    const user = await consented('gone==');
+    await user.unsubscribe();
+    await settle();
+    const row = await db.models.Subscriber.findOne({ where: { channel: 'viber', channelUserId: user.id } });
+    expect(row!.blockedAt).not.toBeNull();
+  });
+
+  it('forgets a flow left alone past its time-out: the next message is answered as if there were none', async () => {
+    const user = await consented('abandoned==');
+    await user.sendText(menu.accounts);
+    await settle();
+    expect(last(user.id).text).toBe(toy.askValue);
+    clock.advance(2 * 3_600_000);
+    await user.sendText('12345');
+    await settle();
+    expect(last(user.id).text).toBe(common.unknownText);
+  });
+
+  it('answers «Ще…» of a message whose flow is over as a stale button', async () => {
+    const user = await consented('stale-more==');
+    await user.sendText(menu.letters);
+    await settle();
+    const more = last(user.id).keyboard!.Buttons.at(-2)!.ActionBody;
+    await user.pressButton(common.cancelButton);
+    await settle();
+    await user.sendText(more);
+    await settle();
+    expect(last(user.id).text).toBe(common.staleButton);
+  });
+});
