@@ -93,7 +93,8 @@ export function createViberInbox(options: InboxOptions): ViberInbox {
            FROM viber_inbox WHERE viber_user_id = :viberUserId AND done_at IS NULL ORDER BY seq LIMIT 1`,
           { viberUserId },
         );
-        // A callback waiting for its retry holds back the ones after it: one subscriber's events stay in order.
+        // `seq` is the order the callbacks were kept in, which is Viber's order for one subscriber (Viber posts a
+        // subscriber's callbacks one after another). A callback waiting for its retry holds back the ones after it.
         return entry && entry.ready ? { token: entry.message_token, event: entry.event, attempts: entry.attempts } : null;
       },
       async finish(entry, next, outcome) {
