@@ -316,3 +316,22 @@ describe('the inbox', () => {
     expect(last(user.id).text).toBe(common.staleButton);
   });
 });
+
+describe('a callback that cannot be kept', () => {
+  it('is answered 500, so Viber delivers it again; the redelivery is handled', async () => {
+    const user = await consented('unkept==');
+    await db.sequelize.query('ALTER TABLE viber_inbox RENAME TO viber_inbox_away');
+    let posted;
+    try {
+      posted = await user.sendText('почати');
+    } finally {
+      await db.sequelize.query('ALTER TABLE viber_inbox_away RENAME TO viber_inbox');
+    }
+    expect(posted.status).toBe(500);
+    await settle();
+    expect(viber.sent(user.id)).toEqual([]);
+    expect((await user.resend(posted.token)).status).toBe(200);
+    await settle();
+    expect(viber.sent(user.id).map((m) => m.text)).toEqual([toy.started(null)]);
+  });
+});
