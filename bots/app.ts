@@ -18,6 +18,10 @@ import { createStaffDesk, type StaffDesk } from './telegram/staff/index.ts';
 import type { ReminderNotifier } from './reminders/sender.ts';
 import { createReminderSchedule, type ReminderSchedule } from './schedule.ts';
 import type { ReminderDeps } from '../core/reminders/types.ts';
+import { createCabinet, type CabinetFlows } from './flows/router.ts';
+
+/** A flow left unanswered this long is over (the Viber bot's flows expired after a day before the shared cabinet). */
+const FLOW_TIMEOUT_MS = 24 * 3_600_000;
 
 export interface AppDeps {
   config: Config;
@@ -31,6 +35,11 @@ export interface AppDeps {
   telegramFallback?: NonNullable<Config['telegram']>;
   /** The Viber settings to use when none are configured: the playground's stand-in of Viber. Production passes nothing. */
   viberFallback?: NonNullable<Config['viber']>;
+  /**
+   * The shared cabinet's flows (bots/flows). The Viber bot runs on them; without them it is not started.
+   * TODO(lead): pass the real flows from main.ts and the CLI once flowsA/flowsB are merged, and make this required.
+   */
+  flows?: CabinetFlows;
   /** Extra HTTP routes (the playground page). */
   mountExtra?: (app: Express) => void;
 }
@@ -58,7 +67,9 @@ export function buildApp(deps: AppDeps): App {
   const telegramConfig = config.telegram ?? deps.telegramFallback;
   const telegram = telegramConfig ? createTelegramBot({ telegram: telegramConfig, core, logger: logger.child({ bot: 'telegram' }) }) : undefined;
   const viberConfig = config.viber ?? deps.viberFallback;
-  const viber = viberConfig ? createViberBot({ viber: viberConfig, core, logger }) : undefined;
+  const cabinet = deps.flows ? createCabinet({ flows: deps.flows, deps: { core, logger: logger.child({ part: 'flows' }) }, timeoutMs: FLOW_TIMEOUT_MS }) : undefined;
+  if (viberConfig && !cabinet) logger.warn('no subscriber flows wired: the Viber bot is not started');
+  const viber = viberConfig && cabinet ? createViberBot({ viber: viberConfig, core, logger, cabinet }) : undefined;
 
   const notifiers: Partial<Record<Channel, SubscriberNotifier & ReminderNotifier>> = {
     ...(telegram ? { telegram: telegram.notifier } : {}),

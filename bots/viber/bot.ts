@@ -1,27 +1,20 @@
 import type { RequestHandler } from 'express';
-import type { CoreDeps } from '../../core/accounts/types.ts';
-import { markBlocked, setReminders, touchSubscriber, type SubscriberView } from '../../core/subscribers.ts';
+import type { CoreDeps } from '../../core/deps.ts';
+import { markBlocked, touchSubscriber } from '../../core/subscribers.ts';
 import type { Config } from '../config.ts';
+import type { ChatOutput, FlowState } from '../flows/runner.ts';
+import type { Cabinet } from '../flows/router.ts';
 import type { Logger } from '../logger.ts';
 import { common } from '../texts/common.ts';
-import { help } from '../texts/help.ts';
-import { menu, menuTexts, type MenuItem } from '../texts/menu.ts';
 import { onboarding } from '../texts/onboarding.ts';
-import { settings as settingsTexts } from '../texts/settings.ts';
-import type { ViberCallback, ViberCallbackOf, ViberEventType, ViberInboundMessage, ViberKeyboard } from './api-types.ts';
+import type { ViberCallback, ViberCallbackOf, ViberEventType } from './api-types.ts';
 import { createBillableSender } from './billable-sender.ts';
 import { createViberClient, ViberApiError, type ViberClient, type ViberClientOptions } from './client.ts';
-import { ACCOUNTS, accountsButtons, accountsFlow, startAccounts } from './flows/accounts.ts';
-import { LINK_ACCOUNT, linkAccountFlow, startLinkAccount } from './flows/link-account.ts';
-import { MY_LETTERS, myLettersFlow, startMyLetters } from './flows/my-letters.ts';
-import { consentGate, ONBOARDING, onboardingFlow } from './flows/onboarding.ts';
-import { READINGS, readingsButtons, readingsFlow, startReadings } from './flows/readings.ts';
-import { SETTINGS, settingsButtons, settingsFlow, startSettings } from './flows/settings.ts';
-import { startWriteLetter, WRITE_LETTER, writeLetterButtons, writeLetterFlow } from './flows/write-letter.ts';
-import { sameWords, textOf, type FlowHandler, type Inbound, type Turn } from './flows/types.ts';
-import { choicesKeyboard, mainMenuKeyboard, needsApiVersion } from './keyboards.ts';
+import { eventOfMessage, startBody, startPayload, type PageRequest, type RouterEvent } from './events.ts';
+import { createViberInbox, type InboxEntry, type SubscriberLease } from './inbox.ts';
+import { choicesKeyboard, replyButton } from './keyboards.ts';
 import { createViberNotifier, type ViberNotifier } from './notifier.ts';
-import { createStateStore, type FlowState, type StateStoreOptions } from './state-store.ts';
+import { messagesFor } from './render.ts';
 import { viberTexts } from './texts-viber.ts';
 import { createViberWebhookHandler } from './webhook.ts';
 
@@ -29,12 +22,35 @@ export interface ViberBotDeps {
   viber: NonNullable<Config['viber']>;
   core: CoreDeps;
   logger: Logger;
-  /** Knobs tests turn (fewer retries, shorter backoff, a shorter lease). */
+  /** The shared cabinet (bots/flows/router.ts createCabinet): what every subscriber event does. */
+  cabinet: Cabinet;
+  /** Knobs tests turn (fewer retries, shorter backoff, a shorter lease, a faster sweep). */
   tuning?: {
     client?: Pick<ViberClientOptions, 'maxAttempts' | 'baseDelayMs' | 'timeoutMs'>;
-    state?: Pick<StateStoreOptions, 'flowTtlMs' | 'leaseMs' | 'waitMs'>;
+    inbox?: Partial<InboxTuning>;
   };
 }
+
+export interface InboxTuning {
+  /** A handler that dies keeps its subscriber at most this long; then another instance (or the restart) goes on. */
+  leaseMs: number;
+  /** How often the inbox is searched for callbacks nobody is handling (a dead instance's). */
+  sweepMs: number;
+  /** A callback whose handling failed and whose error reply could not be sent either is tried this many times. */
+  maxAttempts: number;
+  /** The first retry's delay; each next one doubles it. */
+  retryBaseMs: number;
+  /** Handled callbacks are kept this long, so a late redelivery of one is still recognised. */
+  retentionMs: number;
+}
+
+const defaultTuning: InboxTuning = {
+  leaseMs: 60_000,
+  sweepMs: 5_000,
+  maxAttempts: 5,
+  retryBaseMs: 5_000,
+  retentionMs: 7 * 24 * 3_600_000,
+};
 
 export interface ViberBot {
   /** Mount with POST at `webhookPath` before any body parser (it reads the raw body for the signature). */
@@ -43,201 +59,213 @@ export interface ViberBot {
   client: ViberClient;
   /** For the outbox and the reminders job; every message it sends goes through the billable sender. */
   notifier: ViberNotifier;
-  /** Registers the webhook with Viber. Call once the HTTP server listens: Viber calls the webhook back at once. */
+  /**
+   * Handles what the inbox holds from before (a crash), starts the periodic sweep, and registers the webhook
+   * with Viber. Call once the HTTP server listens: Viber calls the webhook back at once.
+   */
   start(): Promise<void>;
   /** Refuses new callbacks (503, so Viber redelivers them elsewhere) and waits for the ones being handled. */
   stop(): Promise<void>;
-  /** Resolves when every callback accepted so far has been handled. */
+  /** Resolves when every callback kept so far by this instance has been handled (or left for a retry). */
   idle(): Promise<void>;
 }
 
 /** Callbacks asked for; `message` always comes. delivered/seen are not asked for: nothing uses them. */
 export const WEBHOOK_EVENTS: ViberEventType[] = ['subscribed', 'unsubscribed', 'conversation_started', 'failed'];
 
-const flows: Record<string, FlowHandler> = {
-  [ONBOARDING]: onboardingFlow,
-  [LINK_ACCOUNT]: linkAccountFlow,
-  [READINGS]: readingsFlow,
-  [ACCOUNTS]: accountsFlow,
-  [WRITE_LETTER]: writeLetterFlow,
-  [MY_LETTERS]: myLettersFlow,
-  [SETTINGS]: settingsFlow,
-};
+/** The subscriber a callback is about, for the ones the inbox keeps. */
+function subscriberOf(event: ViberCallback): { id: string; name: string } | null {
+  switch (event.event) {
+    case 'message':
+      return { id: event.sender.id, name: event.sender.name };
+    case 'subscribed':
+      return { id: event.user.id, name: event.user.name };
+    case 'unsubscribed':
+      return { id: event.user_id, name: '' };
+    case 'conversation_started':
+      // Only a subscriber can be written to; someone who has not subscribed gets the welcome in the answer.
+      return event.subscribed && startPayload(event.context) ? { id: event.user.id, name: event.user.name } : null;
+    default:
+      return null;
+  }
+}
 
-/** Every menu item starts its flow afresh, whatever flow the subscriber was in. */
-const menuRoutes: Record<MenuItem, (turn: Turn) => Promise<FlowState | null>> = {
-  readings: startReadings,
-  accounts: (turn) => startAccounts(turn),
-  addAccount: startLinkAccount,
-  letter: startWriteLetter,
-  letters: startMyLetters,
-  settings: (turn) => startSettings(turn),
-  help: (turn) => turn.showMenu(help.text),
-};
-
-/**
- * Notifier actions (see notifier.ts ACTION_BODIES) travel as menu labels; their ids are accepted too, so a
- * button built with the bare id still leads somewhere.
- */
-const actionRoutes: Record<string, MenuItem> = { 'readings:start': 'readings', 'letters:list': 'letters' };
-
-/** Fixed buttons of the flows: pressed again once their flow is over, they are answered as stale, not as nonsense. */
-const flowButtons = [...readingsButtons, ...accountsButtons, ...writeLetterButtons, ...settingsButtons, common.back];
+/** What may be logged of an error: never its message (a database error can quote the values it refused). */
+function loggable(error: unknown): Record<string, unknown> {
+  if (error instanceof ViberApiError) return { error: error.name, status: error.status };
+  const e = error as { name?: unknown; code?: unknown; parent?: { code?: unknown } };
+  return { error: typeof e?.name === 'string' ? e.name : typeof error, code: e?.parent?.code ?? e?.code };
+}
 
 export function createViberBot(deps: ViberBotDeps): ViberBot {
-  const { viber, core } = deps;
+  const { viber, core, cabinet } = deps;
+  const tuning: InboxTuning = { ...defaultTuning, ...deps.tuning?.inbox };
   const logger = deps.logger.child({ bot: 'viber' });
   const sender = { name: viber.name, ...(viber.avatar ? { avatar: viber.avatar } : {}) };
   const client = createViberClient({ authToken: viber.authToken, apiUrl: viber.apiUrl, sender, ...deps.tuning?.client });
-  const store = createStateStore({ db: core.db, clock: core.clock, ...deps.tuning?.state });
+  const inbox = createViberInbox({ db: core.db, leaseMs: tuning.leaseMs });
   const billable = createBillableSender({ client, core, logger });
   const notifier = createViberNotifier({ sender: billable, core, logger, remindersEnabled: viber.remindersEnabled });
 
-  const inFlight = new Set<Promise<void>>();
   let stopping = false;
+  let sweeper: NodeJS.Timeout | undefined;
+  let sweeps = 0;
+  const drains = new Map<string, { again: boolean; done: Promise<void> }>();
 
-  function makeTurn(subscriber: SubscriberView, viberUserId: string): Turn {
-    const say = async (text: string, keyboard?: ViberKeyboard) => {
-      const minApi = needsApiVersion(keyboard);
-      await client.sendMessage(viberUserId, {
-        type: 'text',
-        text,
-        ...(keyboard ? { keyboard } : {}),
-        ...(minApi ? { min_api_version: minApi } : {}),
-      });
-    };
+  function outputFor(viberUserId: string, subscriberId: number): ChatOutput {
     return {
-      subscriber,
-      core,
-      logger,
-      say,
-      async showMenu(text) {
-        await say(text ?? menuTexts.shown, mainMenuKeyboard());
-        return null;
+      channel: 'viber',
+      subscriberId,
+      async send(text, options, prompt) {
+        for (const message of messagesFor(text, options, prompt)) await client.sendMessage(viberUserId, message);
       },
     };
   }
 
-  async function onMessage(turn: Turn, state: FlowState | null, input: Inbound): Promise<FlowState | null> {
-    if (!turn.subscriber.consented) return consentGate(turn, state, input);
-    const text = textOf(input);
-    if (text !== null) {
-      if (viberTexts.cancelWords.some((w) => sameWords(w, text)) || sameWords(text, common.cancelButton)) {
-        return turn.showMenu(state ? common.cancelled : common.nothingToCancel);
-      }
-      if (text === 'menu') return turn.showMenu();
-      if (viberTexts.startWords.some((w) => sameWords(w, text))) {
-        return turn.showMenu(onboarding.welcomeBack(turn.subscriber.name));
-      }
-      if (text === 'reminders:off') {
-        await setReminders(core, turn.subscriber.id, false);
-        return turn.showMenu(settingsTexts.remindersOff);
-      }
-      const item = Object.hasOwn(actionRoutes, text)
-        ? actionRoutes[text]
-        : (Object.keys(menu) as MenuItem[]).find((key) => sameWords(menu[key], text));
-      if (item) return menuRoutes[item](turn);
-    }
-    if (state) {
-      const handler = flows[state.flow];
-      if (handler) return handler(turn, state, input);
-      logger.warn({ flow: state.flow }, 'viber state names an unknown flow; dropped');
-    }
-    if (text !== null && flowButtons.some((label) => sameWords(label, text))) return turn.showMenu(common.staleButton);
-    return turn.showMenu(input.kind === 'text' ? common.unknownText : common.notUnderstoodMedia);
-  }
-
-  function inboundOf(message: ViberInboundMessage): Inbound {
-    switch (message.type) {
-      case 'text':
-        return { kind: 'text', text: message.text ?? '' };
-      case 'contact':
-        return { kind: 'contact', phone: message.contact?.phone_number?.trim() || null };
-      case 'picture':
-        return message.media ? { kind: 'picture', media: message.media } : { kind: 'other', type: 'picture' };
-      default:
-        return { kind: 'other', type: message.type };
-    }
-  }
-
-  async function converse(viberUserId: string, name: string, input: Inbound | 'subscribed'): Promise<void> {
-    await store.withSubscriber(viberUserId, async (state) => {
-      const subscriber = await touchSubscriber(core, { channel: 'viber', channelUserId: viberUserId, name });
-      const turn = makeTurn(subscriber, viberUserId);
-      try {
-        if (input === 'subscribed') {
-          const next = subscriber.consented
-            ? await turn.showMenu(onboarding.welcomeBack(subscriber.name))
-            : await consentGate(turn, null, { kind: 'text', text: '' });
-          return { state: next, result: undefined };
-        }
-        return { state: await onMessage(turn, state, input), result: undefined };
-      } catch (error) {
-        if (error instanceof ViberApiError && error.unreachable) throw error;
-        logger.error({ err: error, viberUserId }, 'viber message handling failed');
-        await turn.say(common.error).catch(() => undefined);
-        // The step stays where it was: the subscriber can simply try again.
-        return { state, result: undefined };
-      }
-    });
-  }
-
-  async function handle(event: ViberCallback): Promise<void> {
+  function routerEventOf(event: ViberCallback): RouterEvent | PageRequest {
     switch (event.event) {
-      case 'webhook':
-        logger.info('viber webhook confirmed by viber');
-        return;
-      case 'delivered':
-      case 'seen':
-      case 'conversation_started':
-        // conversation_started was answered with the welcome message in the HTTP response.
-        return;
-      case 'failed':
-        logger.warn({ viberUserId: event.user_id, desc: event.desc }, 'viber could not deliver a message');
-        return;
-      case 'unsubscribed':
-        if (!(await store.claimToken(event.message_token))) return;
-        // Until core has its own "unsubscribed" state, blocked is what stops reminders and notices.
-        await markBlocked(core, { channel: 'viber', channelUserId: event.user_id });
-        logger.info({ viberUserId: event.user_id }, 'viber subscriber unsubscribed');
-        return;
-      case 'subscribed':
-        if (!(await store.claimToken(event.message_token))) return;
-        await converse(event.user.id, event.user.name, 'subscribed');
-        return;
       case 'message':
-        if (!(await store.claimToken(event.message_token))) {
-          logger.info({ viberUserId: event.sender.id }, 'viber message delivered twice; handled once');
-          return;
-        }
-        await converse(event.sender.id, event.sender.name, inboundOf(event.message));
-        return;
+        return eventOfMessage(event.message);
+      case 'conversation_started':
+        return { kind: 'intent', intent: { kind: 'start', payload: startPayload(event.context) } };
+      default:
+        // subscribed: the same as pressing «Почати».
+        return { kind: 'intent', intent: { kind: 'start', payload: null } };
     }
   }
 
-  // One subscriber's callbacks are handled in the order they arrived here, from the first query on: otherwise
-  // the second of two quick messages could win the race to the database and be answered first.
-  const arrivals = new Map<string, Promise<void>>();
-  function inArrivalOrder(event: ViberCallback, work: () => Promise<void>): Promise<void> {
-    const userId =
-      event.event === 'message' ? event.sender.id : event.event === 'subscribed' ? event.user.id : event.event === 'unsubscribed' ? event.user_id : undefined;
-    if (userId === undefined) return work();
-    const previous = arrivals.get(userId) ?? Promise.resolve();
-    const turn = previous.then(work, work);
-    const settled = turn.catch(() => undefined);
-    arrivals.set(userId, settled);
-    void settled.then(() => {
-      if (arrivals.get(userId) === settled) arrivals.delete(userId);
-    });
-    return turn;
+  /** The next page of a long keyboard, when the flow still waits on the message it belongs to. */
+  async function showPage(viberUserId: string, state: FlowState | null, request: PageRequest): Promise<boolean> {
+    if (!state || state.prompt !== request.prompt || state.offered.length === 0) return false;
+    const choices = state.offered.map((choice) => [choice]);
+    for (const message of messagesFor(viberTexts.morePage, { choices }, request.prompt, request.page)) {
+      await client.sendMessage(viberUserId, message);
+    }
+    return true;
   }
 
-  function welcome(event: ViberCallbackOf<'conversation_started'>): object {
+  /** Handles one kept callback; false when the subscriber's queue must stop here for now. */
+  async function handleEntry(lease: SubscriberLease, entry: InboxEntry): Promise<boolean> {
+    const event = entry.event as ViberCallback;
+    const who = subscriberOf(event);
+    const viberUserId = lease.viberUserId;
+    if (!who || event.event === 'unsubscribed') {
+      if (event.event === 'unsubscribed') {
+        // Until core has its own "unsubscribed" state, blocked is what stops reminders and notices.
+        await markBlocked(core, { channel: 'viber', channelUserId: viberUserId });
+        logger.info({ viberUserId }, 'viber subscriber unsubscribed');
+      }
+      return finish(lease, entry, lease.state, 'handled');
+    }
+    let out: ChatOutput | undefined;
+    try {
+      const subscriber = await touchSubscriber(core, { channel: 'viber', channelUserId: viberUserId, name: who.name });
+      out = outputFor(viberUserId, subscriber.id);
+      let routed = routerEventOf(event);
+      if (routed.kind === 'page') {
+        if (await showPage(viberUserId, lease.state, routed)) return finish(lease, entry, lease.state, 'handled');
+        routed = { kind: 'input', input: { kind: 'stale' } };
+      }
+      const next = await cabinet.handle({ out, subscriber, state: lease.state, event: routed, now: core.clock.now().getTime() });
+      return finish(lease, entry, next, 'handled');
+    } catch (error) {
+      if (error instanceof ViberApiError && error.unreachable) {
+        await markBlocked(core, { channel: 'viber', channelUserId: viberUserId });
+        logger.info({ viberUserId, status: error.status }, 'viber subscriber unreachable while answering; marked');
+        return finish(lease, entry, lease.state, 'handled');
+      }
+      logger.error({ viberUserId, event: event.event, attempt: entry.attempts + 1, ...loggable(error) }, 'viber callback handling failed');
+      // The flow stays where the last handled callback left it: the subscriber is told and can simply try again.
+      try {
+        const state = lease.state;
+        const choices = state && state.offered.length > 0 ? state.offered.map((choice) => [choice]) : undefined;
+        for (const message of messagesFor(common.error, { ...(choices ? { choices } : {}), keyboard: state ? 'flow' : 'menu' }, state?.prompt ?? 0)) {
+          await client.sendMessage(viberUserId, message);
+        }
+        return finish(lease, entry, state, 'answered-error');
+      } catch (replyError) {
+        if (entry.attempts + 1 >= tuning.maxAttempts) {
+          logger.error({ viberUserId, attempts: entry.attempts + 1, ...loggable(replyError) }, 'viber callback given up: neither handled nor answered');
+          return finish(lease, entry, lease.state, 'gave-up');
+        }
+        await lease.retryLater(entry, tuning.retryBaseMs * 2 ** entry.attempts);
+        return false;
+      }
+    }
+  }
+
+  async function finish(lease: SubscriberLease, entry: InboxEntry, state: FlowState | null, outcome: 'handled' | 'answered-error' | 'gave-up'): Promise<boolean> {
+    if (await lease.finish(entry, state, outcome)) return true;
+    logger.warn({ viberUserId: lease.viberUserId }, 'viber lease ran out while handling; the callback is left to its new holder');
+    return false;
+  }
+
+  async function drainOnce(viberUserId: string): Promise<void> {
+    for (;;) {
+      const lease = await inbox.lease(viberUserId);
+      // Another handler holds the subscriber: it looks for new callbacks again after it lets go.
+      if (!lease) return;
+      let blocked = false;
+      try {
+        while (!stopping) {
+          const entry = await lease.next();
+          if (!entry) break;
+          if (!(await handleEntry(lease, entry))) {
+            blocked = true;
+            break;
+          }
+        }
+      } finally {
+        await lease.release().catch((error: unknown) => logger.warn({ viberUserId, ...loggable(error) }, 'viber lease not released; it runs out'));
+      }
+      // A callback kept by another instance while this one held the lease found it taken: look once more.
+      if (blocked || stopping || !(await inbox.hasReady(viberUserId))) return;
+    }
+  }
+
+  /** Starts handling the subscriber's kept callbacks, unless this instance is already at it. */
+  function kick(viberUserId: string): void {
+    const running = drains.get(viberUserId);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const drain = { again: false, done: Promise.resolve() };
+    drains.set(viberUserId, drain);
+    drain.done = (async () => {
+      try {
+        do {
+          drain.again = false;
+          await drainOnce(viberUserId);
+        } while (drain.again && !stopping);
+      } catch (error) {
+        // The callbacks stay kept: the sweep comes back to them once the lease runs out.
+        logger.error({ viberUserId, ...loggable(error) }, 'viber inbox handling failed');
+      } finally {
+        drains.delete(viberUserId);
+      }
+    })();
+  }
+
+  async function sweep(): Promise<void> {
+    sweeps += 1;
+    for (const viberUserId of await inbox.orphans(100)) kick(viberUserId);
+    if (sweeps % 720 === 1) {
+      const pruned = await inbox.prune(tuning.retentionMs);
+      if (pruned > 0) logger.info({ pruned }, 'viber inbox: old handled callbacks forgotten');
+    }
+  }
+
+  function welcome(event: ViberCallbackOf<'conversation_started'>): object | null {
+    if (event.subscribed && startPayload(event.context)) return null;
+    // A deep link's code rides on «Почати» (Silent, so the chat does not show it); pressing it subscribes.
+    const context = startPayload(event.context);
+    const button = replyButton({ label: viberTexts.startButton, actionBody: startBody(event.context), ...(context ? { silent: true } : {}) });
     return {
       sender,
       type: 'text',
       text: `${onboarding.greeting(event.user.name)}\n\n${viberTexts.welcomeHint}`,
-      keyboard: choicesKeyboard([{ label: viberTexts.startButton }]),
+      keyboard: { ...choicesKeyboard([]), Buttons: [button] },
     };
   }
 
@@ -245,21 +273,24 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
     authToken: viber.authToken,
     logger,
     welcome,
+    async keep(event) {
+      const who = subscriberOf(event);
+      if (!who) return;
+      const token = 'message_token' in event ? event.message_token : undefined;
+      if (token === undefined) return;
+      if (!(await inbox.keep(token, who.id, event))) logger.info({ viberUserId: who.id }, 'viber callback delivered twice; kept once');
+    },
     onEvent(event) {
-      const work = inArrivalOrder(event, () => handle(event))
-        .catch(async (error) => {
-          if (error instanceof ViberApiError && error.unreachable) {
-            const id = event.event === 'message' ? event.sender.id : event.event === 'subscribed' ? event.user.id : undefined;
-            if (id) await markBlocked(core, { channel: 'viber', channelUserId: id }).catch(() => undefined);
-            logger.info({ viberUserId: id }, 'viber subscriber unreachable while answering; marked');
-            return;
-          }
-          logger.error({ err: error, event: event.event }, 'viber callback handling failed');
-        })
-        .finally(() => inFlight.delete(work));
-      inFlight.add(work);
+      if (event.event === 'webhook') logger.info('viber webhook confirmed by viber');
+      else if (event.event === 'failed') logger.warn({ viberUserId: event.user_id }, 'viber could not deliver a message');
+      const who = subscriberOf(event);
+      if (who && !stopping) kick(who.id);
     },
   });
+
+  async function idle(): Promise<void> {
+    while (drains.size > 0) await Promise.allSettled([...drains.values()].map((d) => d.done));
+  }
 
   return {
     webhookPath: viber.webhook?.path,
@@ -274,7 +305,12 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
     },
     async start() {
       stopping = false;
-      await store.pruneTokens().catch((error) => logger.warn({ err: error }, 'viber token pruning failed'));
+      // What a crashed run left: handled now where no live lease holds it, the rest once its lease runs out.
+      await sweep().catch((error: unknown) => logger.warn(loggable(error), 'viber inbox sweep failed'));
+      sweeper = setInterval(() => {
+        sweep().catch((error: unknown) => logger.warn(loggable(error), 'viber inbox sweep failed'));
+      }, tuning.sweepMs);
+      sweeper.unref();
       if (!viber.webhook) {
         logger.warn('VIBER_WEBHOOK_URL not set: viber will not deliver anything');
         return;
@@ -284,10 +320,10 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
     },
     async stop() {
       stopping = true;
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      if (sweeper) clearInterval(sweeper);
+      sweeper = undefined;
+      await idle();
     },
-    async idle() {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-    },
+    idle,
   };
 }

@@ -41,7 +41,10 @@ export function replyButton(choice: Choice, columns = 6, color = BUTTON_COLOR): 
 /** One button a row, or the rows as given (each row splits the six columns between its buttons). */
 export function choicesKeyboard(choices: readonly Choice[] | readonly (readonly Choice[])[]): ViberKeyboard {
   const rows: (readonly Choice[])[] = choices.map((entry) => (Array.isArray(entry) ? (entry as readonly Choice[]) : [entry as Choice]));
-  const buttons = rows.flatMap((row) => row.map((choice) => replyButton(choice, Math.max(1, Math.floor(6 / row.length)))));
+  return keyboardOf(rows.flatMap((row) => row.map((choice) => replyButton(choice, Math.max(1, Math.floor(6 / row.length))))));
+}
+
+function keyboardOf(buttons: ViberButton[]): ViberKeyboard {
   return { Type: 'keyboard', Buttons: buttons, BgColor: KEYBOARD_COLOR, DefaultHeight: false, InputFieldState: 'regular' };
 }
 
@@ -50,25 +53,20 @@ export function choicesKeyboard(choices: readonly Choice[] | readonly (readonly 
  * min_api_version 3, and Viber Desktop sends nothing at all) and the way on without it.
  */
 export function sharePhoneKeyboard(later: Choice = { label: onboarding.laterButton }): ViberKeyboard {
+  return keyboardOf([sharePhoneButton(), replyButton(later)]);
+}
+
+export function sharePhoneButton(): ViberButton {
   return {
-    Type: 'keyboard',
-    BgColor: KEYBOARD_COLOR,
-    DefaultHeight: false,
-    InputFieldState: 'regular',
-    Buttons: [
-      {
-        ActionType: 'share-phone',
-        ActionBody: 'share-phone',
-        Text: escapeLabel(onboarding.sharePhoneButton),
-        Columns: 6,
-        Rows: 1,
-        BgColor: ACCENT_COLOR,
-        TextSize: 'large',
-        TextHAlign: 'center',
-        TextVAlign: 'middle',
-      },
-      replyButton(later),
-    ],
+    ActionType: 'share-phone',
+    ActionBody: 'share-phone',
+    Text: escapeLabel(onboarding.sharePhoneButton),
+    Columns: 6,
+    Rows: 1,
+    BgColor: ACCENT_COLOR,
+    TextSize: 'large',
+    TextHAlign: 'center',
+    TextVAlign: 'middle',
   };
 }
 

@@ -3,6 +3,9 @@
 export const viberTexts = {
   /** The one button of the welcome message Viber shows before someone has written to the bot. */
   startButton: 'Почати',
+  /** The last button of a keyboard too long for one screen, and the line above its next page. */
+  moreButton: 'Ще…',
+  morePage: 'Інші варіанти — на кнопках унизу.',
   welcomeHint: 'Натисніть «Почати» внизу, щоб розпочати.',
   /** Viber Desktop shows the share-phone button but sends nothing when it is pressed. */
   desktopPhoneHint: 'Якщо ви користуєтеся Viber на комп’ютері, ця кнопка там не працює: натисніть «Пізніше», а номер додасте з телефона.',

@@ -13,6 +13,11 @@ export interface ViberWebhookOptions {
    * to talk to someone who has not subscribed yet (send_message answers "not subscribed").
    */
   welcome(event: ViberCallbackOf<'conversation_started'>): object | null;
+  /**
+   * Keeps the callback durably before it is answered (the bot's inbox). Viber does not resend a callback it saw
+   * answered 200, so when keeping fails the answer is 500 and Viber delivers it again.
+   */
+  keep(event: ViberCallback): Promise<void>;
   /** Called after the answer has gone out; must not throw (the bot tracks and logs its own work). */
   onEvent(event: ViberCallback): void;
   /** Largest body accepted; Viber's callbacks are a few kilobytes. */
@@ -61,19 +66,30 @@ export function createViberWebhookHandler(options: ViberWebhookOptions): Request
         return;
       }
       const event = parsed.event;
+      void answer(event);
+    });
+
+    async function answer(event: ViberCallback) {
+      try {
+        await options.keep(event);
+      } catch (failure) {
+        logger.error({ event: event.event, error: (failure as Error).name }, 'viber callback could not be kept; answered 500 for a redelivery');
+        if (!res.headersSent) res.status(500).json({ status: 1, status_message: 'try again' });
+        return;
+      }
       if (event.event === 'conversation_started') {
         let welcome: object | null = null;
         try {
           welcome = options.welcome(event);
         } catch (failure) {
-          logger.error({ err: failure }, 'viber welcome message failed');
+          logger.error({ error: (failure as Error).name }, 'viber welcome message failed');
         }
         res.status(200).json(welcome ?? { status: 0 });
       } else {
         res.status(200).json({ status: 0 });
       }
       options.onEvent(event);
-    });
+    }
 
     function refuse(response: typeof res, reason: string) {
       logger.warn({ reason, ip: req.ip }, 'viber callback refused');

@@ -6,6 +6,7 @@ import { closeViberWorld, startViberWorld, type RunningViberBot } from '../../su
 import { startedMessageCounts } from '../../../bots/viber/billable-sender.ts';
 import { ViberApiError, ViberTransportError, createViberClient } from '../../../bots/viber/client.ts';
 import { menu } from '../../../bots/texts/menu.ts';
+import { toy } from '../../support/toy-cabinet.ts';
 
 let db: TestDatabase;
 let viber: FakeViber;
@@ -51,13 +52,13 @@ describe('the Viber notifier', () => {
     ]);
   });
 
-  it('turns reminders off when the button of a reminder is pressed', async () => {
+  it('hands a press of a reminder’s «Не нагадувати» to the cabinet as the reminders:off action', async () => {
     await writes('reminders-off==');
     await db.models.Subscriber.update({ consentedAt: clock.now() }, { where: { channelUserId: 'reminders-off==' } });
     await instance.bot.notifier.send(recipient('reminders-off=='), { text: 'Нагадування', actions: [{ label: 'Не нагадувати', action: 'reminders:off' }] });
     await viber.user({ id: 'reminders-off==' }).pressButton('reminders:off');
     await instance.bot.idle();
-    expect((await subscriberOf('reminders-off=='))!.remindersEnabled).toBe(false);
+    expect(viber.sent('reminders-off==').at(-1)!.text).toBe(toy.action('reminders:off'));
   });
 
   it('reports status 6 (not subscribed) as unreachable and marks the subscriber', async () => {

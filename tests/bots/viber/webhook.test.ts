@@ -5,7 +5,7 @@ import type { TestDatabase } from '../../support/database.ts';
 import type { FakeViber } from '../../support/fake-viber/index.ts';
 import { closeViberWorld, startViberWorld, type RunningViberBot } from '../../support/fake-viber/bot-instance.ts';
 import { WEBHOOK_EVENTS } from '../../../bots/viber/bot.ts';
-import { onboarding } from '../../../bots/texts/onboarding.ts';
+import { toy } from '../../support/toy-cabinet.ts';
 
 let db: TestDatabase;
 let viber: FakeViber;
@@ -72,7 +72,7 @@ describe('the signature', () => {
     const answer = await viber.postRaw(messageCallback('good-sig-user', '5491000000000000004', 'Привіт'), {});
     expect(answer.status).toBe(200);
     const reply = await viber.waitForSent('good-sig-user');
-    expect(reply.text).toContain(onboarding.consentButton);
+    expect(reply.text).toBe(toy.consentAsk);
     expect(await subscriberCount('good-sig-user')).toBe(1);
   });
 });
@@ -99,13 +99,13 @@ describe('what the webhook accepts', () => {
     expect(viber.sent(user.id)).toHaveLength(1);
 
     const tokens = await db.sequelize.query<{ message_token: string }>(
-      `SELECT message_token FROM viber_processed_tokens WHERE message_token = :token`,
+      `SELECT message_token FROM viber_inbox WHERE message_token = :token`,
       { replacements: { token: first.token }, type: QueryTypes.SELECT },
     );
     expect(tokens.map((t) => t.message_token)).toEqual([first.token]);
     // A token one apart is another message, not the same one rounded.
     const neighbour = (BigInt(first.token) + 1n).toString();
-    expect(await db.sequelize.query(`SELECT 1 FROM viber_processed_tokens WHERE message_token = :neighbour`, {
+    expect(await db.sequelize.query(`SELECT 1 FROM viber_inbox WHERE message_token = :neighbour`, {
       replacements: { neighbour },
       type: QueryTypes.SELECT,
     })).toHaveLength(0);

@@ -8,6 +8,8 @@ import { createHttpApp } from '../../../bots/server.ts';
 import { createViberBot, type ViberBot, type ViberBotDeps } from '../../../bots/viber/bot.ts';
 import { startFakeViber, type FakeViber } from './index.ts';
 import { createTestDatabase, type TestDatabase } from '../database.ts';
+import type { Cabinet } from '../../../bots/flows/router.ts';
+import { toyCabinet } from '../toy-cabinet.ts';
 
 export interface RunningViberBot {
   bot: ViberBot;
@@ -27,6 +29,8 @@ export async function startViberBotInstance(options: {
   logger?: Logger;
   remindersEnabled?: boolean;
   tuning?: ViberBotDeps['tuning'];
+  /** The cabinet the bot runs; the toy cabinet (tests/support/toy-cabinet.ts) when not given. */
+  cabinet?: Cabinet;
 }): Promise<RunningViberBot> {
   const logger = options.logger ?? createLogger('silent');
   const path = '/viber/webhook';
@@ -42,6 +46,7 @@ export async function startViberBotInstance(options: {
     const listening = http.listen(0, '127.0.0.1', () => resolve(listening));
   });
   const webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+  const core = { db: options.db, clock: options.clock, settings: defaultCoreSettings };
   bot = createViberBot({
     viber: {
       authToken: options.viber.authToken,
@@ -51,9 +56,10 @@ export async function startViberBotInstance(options: {
       webhook: { url: webhookUrl, path },
       remindersEnabled: options.remindersEnabled ?? true,
     },
-    core: { db: options.db, clock: options.clock, settings: defaultCoreSettings },
+    core,
     logger,
-    tuning: options.tuning ?? { client: { maxAttempts: 3, baseDelayMs: 5 } },
+    cabinet: options.cabinet ?? toyCabinet({ core, logger }),
+    tuning: options.tuning ?? { client: { maxAttempts: 3, baseDelayMs: 5 }, inbox: { sweepMs: 200, leaseMs: 2_000, retryBaseMs: 50 } },
   });
   await bot.start();
   const running = bot;

@@ -1,0 +1,80 @@
+import { fitText, splitText } from '../../core/text.ts';
+import type { Choice, Keyboard, SayOptions } from '../flows/chat.ts';
+import { common } from '../texts/common.ts';
+import { menu, menuLayout } from '../texts/menu.ts';
+import type { ViberButton, ViberKeyboard, ViberOutgoing } from './api-types.ts';
+import { moreBody } from './events.ts';
+import { choicesKeyboard, needsApiVersion, replyButton, sharePhoneButton } from './keyboards.ts';
+import { viberTexts } from './texts-viber.ts';
+
+// How what a flow says becomes Viber messages, kept within Viber's REST Bot API limits:
+// - a text message holds at most 7,000 characters (send_message, "text: Max length 7,000 characters";
+//   https://developers.viber.com/docs/api/rest-bot-api/#send-message, the same figure in Infobip's Viber bot
+//   docs): a longer text goes as several messages cut at grapheme boundaries (core/text.ts), the keyboard on
+//   the last;
+// - a button's Text at most 250 characters (keyboards, button parameters; https://developers.viber.com/docs/tools/keyboards/):
+//   labels are shortened for the eye, the ActionBody keeps the whole label so the press still matches the choice;
+// - at most 24 buttons a keyboard (the keyboards page's limit as we read it; the excerpts the search tool gave did
+//   not include that table, so the figure is the conservative one): a longer list is paged by construction, its
+//   last button «Ще…» (Silent) bringing the next page of the same choices. The adapter answers «Ще…» itself, and
+//   the flow keeps waiting for its answer.
+export const VIBER_TEXT_MAX = 7_000;
+export const VIBER_BUTTON_TEXT_MAX = 250;
+export const VIBER_KEYBOARD_BUTTONS_MAX = 24;
+
+/** The buttons a keyboard kind adds around the choices. */
+function fixedButtons(kind: Keyboard): { before: ViberButton[]; after: ViberButton[] } {
+  switch (kind) {
+    case 'menu':
+      return { before: [], after: choicesKeyboard(menuLayout.map((row) => row.map((item) => ({ label: menu[item] })))).Buttons };
+    case 'contact':
+      return { before: [sharePhoneButton()], after: [replyButton({ label: common.cancelButton })] };
+    case 'flow':
+      return { before: [], after: [replyButton({ label: common.cancelButton })] };
+  }
+}
+
+function labelled(choice: Choice, columns: number): ViberButton {
+  const button = replyButton({ label: fitText(choice.label, VIBER_BUTTON_TEXT_MAX - 20), actionBody: choice.label }, columns);
+  // Escaping (&amp;) can lengthen the shown text past the limit: shorten once more when it does.
+  return button.Text && button.Text.length > VIBER_BUTTON_TEXT_MAX ? { ...button, Text: fitText(button.Text, VIBER_BUTTON_TEXT_MAX) } : button;
+}
+
+/**
+ * The keyboard for a message with `choices` (rows as the flow laid them out) and a keyboard kind, showing page
+ * `page` when the choices do not fit on one. `prompt` numbers the message, for «Ще…».
+ */
+export function keyboardFor(choices: SayOptions['choices'], kind: Keyboard, prompt: number, page = 0): ViberKeyboard {
+  const fixed = fixedButtons(kind);
+  const rows = choices ?? [];
+  const room = VIBER_KEYBOARD_BUTTONS_MAX - fixed.before.length - fixed.after.length;
+  const count = rows.reduce((n, row) => n + row.length, 0);
+  let buttons: ViberButton[];
+  if (count <= room) {
+    buttons = rows.flatMap((row) => row.map((choice) => labelled(choice, Math.max(1, Math.floor(6 / row.length)))));
+  } else {
+    // Pages of one button a row: the flow's layout cannot survive a cut anyway.
+    const perPage = room - 1;
+    const flat = rows.flat();
+    const pages = Math.ceil(flat.length / perPage);
+    const shown = page % pages;
+    buttons = [
+      ...flat.slice(shown * perPage, (shown + 1) * perPage).map((choice) => labelled(choice, 6)),
+      replyButton({ label: viberTexts.moreButton, actionBody: moreBody(prompt, (shown + 1) % pages), silent: true }),
+    ];
+  }
+  const keyboard = choicesKeyboard([]);
+  return { ...keyboard, Buttons: [...fixed.before, ...buttons, ...fixed.after] };
+}
+
+/** The messages one `say` becomes: the text in parts Viber takes, the keyboard under the last. */
+export function messagesFor(text: string, options: SayOptions, prompt: number, page = 0): ViberOutgoing[] {
+  const keyboard = keyboardFor(options.choices, options.keyboard ?? 'flow', prompt, page);
+  const minApi = needsApiVersion(keyboard);
+  const parts = splitText(text, VIBER_TEXT_MAX);
+  return parts.map((part, index) =>
+    index === parts.length - 1
+      ? { type: 'text', text: part, keyboard, ...(minApi ? { min_api_version: minApi } : {}) }
+      : { type: 'text', text: part },
+  );
+}
