@@ -68,7 +68,16 @@ export const letters = {
   none: 'У вас ще немає листів. Щоб написати, натисніть «Написати листа».',
   listHeader: 'Ваші листи (спочатку нові):',
   listItem: (
-    l: { number: number; category: LetterCategory; status: LetterStatus; createdAt: string; text: string; lastAnswer: string | null },
+    l: {
+      number: number;
+      category: LetterCategory;
+      status: LetterStatus;
+      createdAt: string;
+      text: string;
+      lastAnswer: string | null;
+      /** Core's answer to "has staff answered it?"; when false the list says so, in the words the history uses. */
+      answered?: boolean;
+    },
     timeZone: string,
   ) =>
     [
@@ -76,6 +85,7 @@ export const letters = {
       `Статус: ${letters.statuses[l.status]}`,
       `Ваш лист: ${cut(l.text, 150)}`,
       ...(l.lastAnswer !== null ? [`Відповідь: ${cut(l.lastAnswer, 400)}`] : []),
+      ...(l.answered === false ? [letters.unanswered(l.status)] : []),
     ].join('\n'),
   openButton: (number: number) => `Відкрити лист №${number}`,
   letterHeader: (
