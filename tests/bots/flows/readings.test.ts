@@ -89,6 +89,13 @@ describe('submitting a reading', () => {
     expect(flow.state).toBeNull();
   });
 
+  it('explains a closed window with its next opening day, before anything is typed', async () => {
+    const { subscriber } = await aLinkedMeter(db);
+    const flow = play(subscriber.id, { window: { fromDay: 1, toDay: 20 } });
+    await flow.start();
+    expect(flow.take().map((s) => [s.text, s.options.keyboard])).toEqual([[readings.outsideWindow('2026-12-01'), 'menu']]);
+  });
+
   it('after a meter read today, offers the others again when one still takes a reading', async () => {
     const account = await anAccount(db);
     const read = await aMeter(db, account, { serial: 'A-1' });
