@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../../core/clock.ts';
 import type { ReadingRules } from '../../../core/settings.ts';
 import { readingsFlow } from '../../../bots/flows/readings.ts';
+import { resumeFlow, type ChatOutput } from '../../../bots/flows/runner.ts';
 import { createLogger } from '../../../bots/logger.ts';
 import { common } from '../../../bots/texts/common.ts';
 import { letters } from '../../../bots/texts/letters.ts';
@@ -163,6 +164,24 @@ describe('submitting a reading', () => {
     });
     expect(last(flow.take())).toMatchObject({ text: letters.stored(letter!.id), options: { keyboard: 'menu' } });
     expect(await db.models.Reading.count({ where: { meterId: meter.id } })).toBe(0);
+  });
+
+  it('stores one reading when the same «Так, надіслати» is handled twice from one stored state', async () => {
+    const { subscriber, meter } = await aLinkedMeter(db);
+    const flow = play(subscriber.id);
+    await flow.start();
+    await flow.type('125');
+    const atConfirm = flow.state!;
+    const said: string[] = [];
+    const out: ChatOutput = { channel: 'viber', subscriberId: subscriber.id, send: async (text) => void said.push(text) };
+    const press = { kind: 'press' as const, prompt: atConfirm.prompt, id: 'send' };
+    const deps = { core: coreDeps(db, clock), logger };
+    await resumeFlow(readingsFlow, deps, out, atConfirm, press, { now: clock.now().getTime() });
+    await resumeFlow(readingsFlow, deps, out, atConfirm, press, { now: clock.now().getTime() });
+    expect(await db.models.Reading.count({ where: { meterId: meter.id } })).toBe(1);
+    expect(said[0]).toContain('Показник: 125 м³');
+    // The (meter, day) constraint finds it done; the second answer says so.
+    expect(said[1]).toBe(readings.sameDay('2026-11-26'));
   });
 
   it('without accounts, says how to add one', async () => {
