@@ -85,6 +85,7 @@ const environment = z.object({
   READINGS_WINDOW: dayWindow,
   READINGS_REFUSE_AFTER_VERIFICATION: flag(true),
   READINGS_JUMP_M3_PER_DAY: positive(3),
+  UTILITY_EMERGENCY_PHONE: optionalText.pipe(z.string().max(64).optional()),
 
   TELEGRAM_BOT_TOKEN: optionalText,
   TELEGRAM_API_ROOT: optionalUrl,
@@ -191,6 +192,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         refuseAfterVerificationDue: e.READINGS_REFUSE_AFTER_VERIFICATION,
         jumpConfirmM3PerDay: e.READINGS_JUMP_M3_PER_DAY,
       },
+      emergencyPhone: e.UTILITY_EMERGENCY_PHONE,
     },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {

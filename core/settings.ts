@@ -26,6 +26,8 @@ export interface CoreSettings {
   timeZone: string;
   proofLimits: ProofLimits;
   readings: ReadingRules;
+  /** The utility's emergency phone (UTILITY_EMERGENCY_PHONE), told at once to whoever writes about an emergency. */
+  emergencyPhone?: string | undefined;
 }
 
 export const defaultCoreSettings: CoreSettings = {

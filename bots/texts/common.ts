@@ -8,6 +8,8 @@ export const common = {
   yes: 'Так',
   no: 'Ні',
   back: 'Назад',
+  /** The last button of a list shown a page at a time: the next page. */
+  moreButton: 'Ще…',
   /** A sticker, a voice message, a photo where words were expected. */
   notUnderstoodMedia: 'Вибачте, я розумію лише текст і кнопки. Напишіть, будь ласка, словами або натисніть кнопку.',
   forwarded: 'Пересланих повідомлень я не обробляю. Напишіть, будь ласка, самі або натисніть кнопку.',

@@ -1,3 +1,4 @@
+import { fitText } from '../../core/text.ts';
 import type { LetterCategory, LetterStatus } from '../../models/models.ts';
 import { moment } from './format.ts';
 
@@ -5,7 +6,10 @@ import { moment } from './format.ts';
 
 /** Telegram refuses messages over 4096 characters; Viber's limit is larger. Long letters are cut in previews. */
 const PREVIEW_MAX = 3000;
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+/** A letter's history is cut to this (Telegram's 4,096 is the smaller limit of the two channels). */
+export const LETTER_HISTORY_MAX = 4000;
+/** Cut at a character boundary: never half an emoji (core/text.ts). */
+const cut = (text: string, max: number) => fitText(text, max);
 
 export const letters = {
   categories: {
@@ -50,6 +54,13 @@ export const letters = {
   sendButton: 'Так, надіслати',
   changeButton: 'Змінити',
   changeText: 'Добре, напишіть лист ще раз.',
+  textFirst: 'Спочатку напишіть, будь ласка, текст листа (фото можна надіслати з підписом — тоді підпис стане текстом листа).',
+  emergencyPhone: (phone: string) =>
+    `Якщо аварія триває зараз (тече вода, затоплює приміщення), телефонуйте одразу в аварійну службу водоканалу: ${phone}. ` +
+    'Лист теж можна надіслати — оберіть далі.',
+  captionTooLong: (max: number, length: number) =>
+    `Фото додано, але підпис не вмістився в лист: разом ${length} символів, а можна до ${max}.`,
+  alreadyStored: (number: number) => `Ваш лист №${number} уже прийнято раніше, вдруге його не надіслано. Відповідь надійде сюди, у цей чат.`,
   stored: (number: number) =>
     `Ваш лист №${number} прийнято. Відповідь надійде сюди, у цей чат. Переглянути листи та відповіді можна в розділі «Мої листи».`,
   notLinked: 'Цього рахунку вже немає серед ваших. Почніть, будь ласка, лист знову.',
@@ -57,7 +68,16 @@ export const letters = {
   none: 'У вас ще немає листів. Щоб написати, натисніть «Написати листа».',
   listHeader: 'Ваші листи (спочатку нові):',
   listItem: (
-    l: { number: number; category: LetterCategory; status: LetterStatus; createdAt: string; text: string; lastAnswer: string | null },
+    l: {
+      number: number;
+      category: LetterCategory;
+      status: LetterStatus;
+      createdAt: string;
+      text: string;
+      lastAnswer: string | null;
+      /** Core's answer to "has staff answered it?"; when false the list says so, in the words the history uses. */
+      answered?: boolean;
+    },
     timeZone: string,
   ) =>
     [
@@ -65,6 +85,7 @@ export const letters = {
       `Статус: ${letters.statuses[l.status]}`,
       `Ваш лист: ${cut(l.text, 150)}`,
       ...(l.lastAnswer !== null ? [`Відповідь: ${cut(l.lastAnswer, 400)}`] : []),
+      ...(l.answered === false ? [letters.unanswered(l.status)] : []),
     ].join('\n'),
   openButton: (number: number) => `Відкрити лист №${number}`,
   letterHeader: (
@@ -82,5 +103,10 @@ export const letters = {
       ...(m.photos > 0 ? [`(фото: ${m.photos})`] : []),
     ].join('\n'),
   noAnswerYet: 'Відповіді ще немає. Ми повідомимо, щойно вона буде.',
+  closedWithoutAnswer: 'Лист закрито без письмової відповіді.',
+  backToListButton: 'До моїх листів',
+  toMenuButton: 'Головне меню',
+  /** What a letter staff have not answered says, in the list and in its history alike. */
+  unanswered: (status: LetterStatus): string => (status === 'closed' ? letters.closedWithoutAnswer : letters.noAnswerYet),
   notFound: 'Цього листа не знайдено.',
 };

@@ -171,7 +171,7 @@ export const notices = {
   letterClosed: (number: number) =>
     `Ваш лист №${number} закрито. Дякуємо за звернення! Якщо питання залишилося, напишіть, будь ласка, новий лист.`,
   readingCorrected: (number: number, serial: string, value: number) =>
-    `За вашим листом №${number} показник лічильника ${serial} виправлено: ${value}.`,
+    `За вашим листом №${number} показник лічильника ${serial} виправлено: ${value} м³.`,
   accountLinked: (accountNumber: string, address: string) =>
     `До вашого особового рахунку № ${accountNumber} (${address}) щойно приєднався ще один абонент. Якщо це не ви і не ваші близькі, напишіть нам, будь ласка, листа.`,
   myLettersButton: 'Мої листи',

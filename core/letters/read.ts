@@ -1,7 +1,9 @@
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../../models/database.ts';
 import type { Attachment, Channel, LetterCategory, LetterStatus, ReadingCorrection } from '../../models/models.ts';
+import { LETTERS_LIST_LENGTH } from './types.ts';
 import type {
+  LetterMessageView,
   LettersDeps,
   OpenLetterSummary,
   StaffLetter,
@@ -63,6 +65,11 @@ async function messagesOf(
 }
 
 function forSubscriber(row: LetterRow, messages: MessageRow[]): SubscriberLetter {
+  // Internal notes stay with staff whatever the caller asked for.
+  const shown: LetterMessageView[] = messages
+    .filter((m): m is MessageRow & { author: 'subscriber' | 'staff' } => m.author !== 'note')
+    .map((m) => ({ id: m.id, author: m.author, text: m.text, attachments: m.attachments, createdAt: iso(m.created_at)! }));
+  const answers = shown.filter((m) => m.author === 'staff');
   return {
     letterId: row.id,
     number: row.id,
@@ -74,10 +81,9 @@ function forSubscriber(row: LetterRow, messages: MessageRow[]): SubscriberLetter
     createdAt: iso(row.created_at)!,
     answeredAt: iso(row.answered_at),
     closedAt: iso(row.closed_at),
-    // Internal notes stay with staff whatever the caller asked for.
-    messages: messages
-      .filter((m): m is MessageRow & { author: 'subscriber' | 'staff' } => m.author !== 'note')
-      .map((m) => ({ id: m.id, author: m.author, text: m.text, attachments: m.attachments, createdAt: iso(m.created_at)! })),
+    messages: shown,
+    answered: answers.length > 0,
+    lastAnswer: answers.at(-1) ?? null,
   };
 }
 
@@ -93,7 +99,7 @@ export async function listLetters(
       WHERE l.subscriber_id = :subscriberId
       ORDER BY l.created_at DESC, l.id DESC
       LIMIT :limit`,
-    { replacements: { subscriberId, limit: options.limit ?? 20 }, type: QueryTypes.SELECT },
+    { replacements: { subscriberId, limit: options.limit ?? LETTERS_LIST_LENGTH }, type: QueryTypes.SELECT },
   );
   const messages = await messagesOf(db, rows.map((r) => r.id), { withNotes: false });
   return rows.map((row) => forSubscriber(row, messages.get(row.id) ?? []));

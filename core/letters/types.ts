@@ -7,6 +7,8 @@ export type { CoreDeps as LettersDeps } from '../deps.ts';
 
 export const LETTER_TEXT_MAX = 4000;
 export const LETTER_ATTACHMENTS_MAX = 10;
+/** How many of a subscriber's letters «Мої листи» lists, newest first: older ones are rarely looked for in a chat. */
+export const LETTERS_LIST_LENGTH = 10;
 
 export const letterCategories: readonly LetterCategory[] = [
   'question',
@@ -18,7 +20,7 @@ export const letterCategories: readonly LetterCategory[] = [
 
 export type TextRefusal =
   | { kind: 'empty' }
-  | { kind: 'too-long'; max: number }
+  | { kind: 'too-long'; max: number; /** The text's length by the same rule (letterLength). */ length: number }
   | { kind: 'too-many-attachments'; max: number };
 
 export interface WriteLetterInput {
@@ -30,10 +32,16 @@ export interface WriteLetterInput {
   attachments: Attachment[];
   /** Only for 'reading-correction': the refused value, as submitReading handed it back. */
   correction?: ReadingCorrection | null;
+  /**
+   * The same on every replay of the action that sends the letter (a flow step's key): a second request with it
+   * stores nothing and answers with the letter already stored. Kept under a unique constraint.
+   */
+  idempotencyKey?: string | null;
 }
 
 export type WriteLetterOutcome =
-  | { kind: 'stored'; letterId: number; number: number }
+  /** `alreadyStored`: this idempotency key had stored the letter before; nothing was stored this time. */
+  | { kind: 'stored'; letterId: number; number: number; alreadyStored: boolean }
   | TextRefusal
   | { kind: 'not-linked' };
 
@@ -58,6 +66,13 @@ export interface SubscriberLetter {
   answeredAt: string | null;
   closedAt: string | null;
   messages: LetterMessageView[];
+  /**
+   * Whether staff have answered it (a staff message exists). "No answer yet" means exactly `!answered`, in the
+   * list and in the letter's history alike.
+   */
+  answered: boolean;
+  /** The newest staff answer, for the list. */
+  lastAnswer: LetterMessageView | null;
 }
 
 export interface StaffLetterMessage {

@@ -1,10 +1,16 @@
+import { codePointLength } from '../text.ts';
 import type { Attachment } from '../../models/models.ts';
 import { LETTER_ATTACHMENTS_MAX, LETTER_TEXT_MAX, type TextRefusal } from './types.ts';
 
 /**
- * The trimmed text, or why it cannot be stored. Length is counted in characters as PostgreSQL counts them
- * (code points), so an emoji is one, as the table's check sees it.
+ * A letter's length as the rule counts it: characters as PostgreSQL counts them (code points) in the trimmed
+ * text, so an emoji is one, as the table's check sees it. Flows quote this number; they never count themselves.
  */
+export function letterLength(text: string): number {
+  return codePointLength(text.trim());
+}
+
+/** The trimmed text, or why it cannot be stored. */
 export function checkText(
   text: string,
   attachments: readonly Attachment[],
@@ -17,6 +23,7 @@ export function checkText(
   if (trimmed === '' && !(options.emptyAllowedWithAttachments && attachments.length > 0)) {
     return { ok: false, refusal: { kind: 'empty' } };
   }
-  if ([...trimmed].length > LETTER_TEXT_MAX) return { ok: false, refusal: { kind: 'too-long', max: LETTER_TEXT_MAX } };
+  const length = letterLength(trimmed);
+  if (length > LETTER_TEXT_MAX) return { ok: false, refusal: { kind: 'too-long', max: LETTER_TEXT_MAX, length } };
   return { ok: true, text: trimmed };
 }

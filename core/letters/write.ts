@@ -36,24 +36,44 @@ export async function writeLetter(deps: LettersDeps, input: WriteLetterInput): P
       if (!link) return { kind: 'not-linked' };
     }
 
-    const letter = await db.models.Letter.create(
+    // The key's unique constraint decides between two requests that carry it: the second inserts nothing (it
+    // waits for the first to commit) and finds the letter the first stored.
+    const attachments = input.attachments.map(({ kind, ref, channel }) => ({ kind, ref, channel }));
+    const [inserted] = await db.sequelize.query<{ id: number }>(
+      `INSERT INTO letters (subscriber_id, account_id, channel, category, text, attachments, correction, created_at, idempotency_key)
+       VALUES (:subscriberId, :accountId, :channel, :category, :text, :attachments::jsonb, :correction::jsonb, :createdAt, :key)
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING id`,
       {
-        subscriberId: subscriber.id,
-        accountId,
-        channel: subscriber.channel,
-        category: input.category,
-        text: checked.text,
-        attachments: input.attachments.map(({ kind, ref, channel }) => ({ kind, ref, channel })),
-        correction,
-        createdAt: now,
+        replacements: {
+          subscriberId: subscriber.id,
+          accountId,
+          channel: subscriber.channel,
+          category: input.category,
+          text: checked.text,
+          attachments: JSON.stringify(attachments),
+          correction: correction === null ? null : JSON.stringify(correction),
+          createdAt: now,
+          key: input.idempotencyKey ?? null,
+        },
+        type: QueryTypes.SELECT,
+        transaction,
       },
-      { transaction },
     );
+    if (!inserted) {
+      const [earlier] = await db.sequelize.query<{ id: number; subscriber_id: number | null }>(
+        `SELECT id, subscriber_id FROM letters WHERE idempotency_key = :key`,
+        { replacements: { key: input.idempotencyKey }, type: QueryTypes.SELECT, transaction },
+      );
+      if (!earlier || earlier.subscriber_id !== subscriber.id) throw new Error('letter idempotency key belongs to another letter');
+      return { kind: 'stored', letterId: earlier.id, number: earlier.id, alreadyStored: true };
+    }
+    const letter = { id: inserted.id };
     await enqueue(
       db.models,
       { kind: 'letter-to-staff', payload: { letterId: letter.id } },
       { transaction, dedupeKey: `letter-to-staff:${letter.id}`, at: now },
     );
-    return { kind: 'stored', letterId: letter.id, number: letter.id };
+    return { kind: 'stored', letterId: letter.id, number: letter.id, alreadyStored: false };
   });
 }

@@ -1,4 +1,4 @@
-export { meterChoices, checkReadingOpen, readingOpenFor, submitReading } from './submit.ts';
+export { meterChoices, checkReadingOpen, readingOpenFor, checkReadingValue, submitReading } from './submit.ts';
 export { applyStaffCorrection } from './staff-correction.ts';
 export { readingsForExport } from './export.ts';
 export { isWindowOpen, nextOpenDay } from './window.ts';

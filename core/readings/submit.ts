@@ -4,9 +4,11 @@ import { linkedMeters } from './linked-meters.ts';
 import { isWindowOpen, nextOpenDay } from './window.ts';
 import type {
   AccountMeters,
+  CheckReadingOutcome,
   MeterChoice,
   ReadingClosed,
   ReadingOpenOutcome,
+  ReadingRefusal,
   ReadingsDeps,
   SubmitReadingInput,
   SubmitReadingOutcome,
@@ -55,22 +57,20 @@ function readValue(value: string | number): number | null {
   return parseWholeNumber(value);
 }
 
-export async function submitReading(deps: ReadingsDeps, input: SubmitReadingInput): Promise<SubmitReadingOutcome> {
-  const { db, clock, settings } = deps;
-  const now = clock.now();
-  const day = localDate(now, settings.timeZone);
-  // No transaction and no lock: the checks read, then one INSERT writes, and the partial unique index on
-  // (meter, day) is what lets only one submission a day through. A rival submission that commits between our
-  // read and our insert is turned away by the index ('same-day', below); had it committed before our read,
-  // 'same-day' is the first check — the answer a lock would give. A staff correction or a billing import landing
-  // in that same instant counts as coming after this reading, as it would a moment later.
-  const [account] = await linkedMeters(deps, input.subscriberId, { meterId: input.meterId });
-  const meter = account?.meters[0];
-  if (!meter) return { kind: 'not-linked' };
+/**
+ * Every rule a reading must pass before it is stored, in the order a subscriber is best told about them; one
+ * place for both the check before «Так, надіслати» (checkReadingValue) and the submission itself.
+ */
+function judgeReading(
+  deps: ReadingsDeps,
+  meter: MeterChoice,
+  typed: string | number,
+  confirmed: boolean,
+  day: LocalDate,
+): ReadingRefusal | { kind: 'ok'; value: number; consumption: number; previousValue: number } {
   const closed = closedReason(deps, meter, day);
   if (closed) return closed;
-
-  const value = readValue(input.value);
+  const value = readValue(typed);
   if (value === null) return { kind: 'invalid-value' };
   const maxValue = 10 ** meter.digits - 1;
   if (value > maxValue) return { kind: 'over-capacity', maxValue };
@@ -83,13 +83,48 @@ export async function submitReading(deps: ReadingsDeps, input: SubmitReadingInpu
     };
   }
   const consumption = value - previousValue;
-  if (!input.confirmed && meter.lastValueDate !== null) {
+  if (!confirmed && meter.lastValueDate !== null) {
     const days = Math.max(1, daysBetween(meter.lastValueDate, day));
     const perDay = consumption / days;
-    if (perDay > settings.readings.jumpConfirmM3PerDay) {
-      return { kind: 'needs-confirmation', consumption, days, perDay: Math.round(perDay * 100) / 100 };
+    if (perDay > deps.settings.readings.jumpConfirmM3PerDay) {
+      return { kind: 'needs-confirmation', value, consumption, days, perDay: Math.round(perDay * 100) / 100 };
     }
   }
+  return { kind: 'ok', value, consumption, previousValue };
+}
+
+/**
+ * What submitReading would answer for this value now, without storing anything: the flow asks it before
+ * «Так, надіслати», so a value that is refused whatever the subscriber confirms is answered at once. A large
+ * consumption comes back as 'needs-confirmation' (the confirmation is then the only question asked).
+ */
+export async function checkReadingValue(
+  deps: ReadingsDeps,
+  input: { subscriberId: number; meterId: number; value: string | number },
+): Promise<CheckReadingOutcome> {
+  const [account] = await linkedMeters(deps, input.subscriberId, { meterId: input.meterId });
+  const meter = account?.meters[0];
+  if (!meter) return { kind: 'not-linked' };
+  const judged = judgeReading(deps, meter, input.value, false, today(deps));
+  if (judged.kind !== 'ok') return judged;
+  return { kind: 'acceptable', value: judged.value, consumption: judged.consumption, previousValue: judged.previousValue };
+}
+
+export async function submitReading(deps: ReadingsDeps, input: SubmitReadingInput): Promise<SubmitReadingOutcome> {
+  const { db, clock, settings } = deps;
+  const now = clock.now();
+  const day = localDate(now, settings.timeZone);
+  // No transaction and no lock: the checks read, then one INSERT writes, and the partial unique index on
+  // (meter, day) is what lets only one submission a day through. A rival submission that commits between our
+  // read and our insert is turned away by the index ('same-day', below); had it committed before our read,
+  // 'same-day' is the first check — the answer a lock would give. A staff correction or a billing import landing
+  // in that same instant counts as coming after this reading, as it would a moment later.
+  const [account] = await linkedMeters(deps, input.subscriberId, { meterId: input.meterId });
+  const meter = account?.meters[0];
+  if (!meter) return { kind: 'not-linked' };
+  const judged = judgeReading(deps, meter, input.value, input.confirmed, day);
+  if (judged.kind !== 'ok') return judged;
+  const { value, consumption, previousValue } = judged;
 
   // The loser of a race inserts nothing (no error) and is told to come back tomorrow.
   const inserted = await db.hot<{ id: number }>(

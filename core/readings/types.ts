@@ -49,13 +49,18 @@ export interface ReadingReceipt {
   previousValue: number;
 }
 
-export type SubmitReadingOutcome =
-  | { kind: 'accepted'; receipt: ReadingReceipt }
+/** Why a value is not stored as it is: refused, lower than the last one (staff may correct), or to be confirmed. */
+export type ReadingRefusal =
   | ReadingClosed
   | { kind: 'invalid-value' }
   | { kind: 'over-capacity'; maxValue: number }
   | { kind: 'lower'; lastValue: number; correction: ReadingCorrection }
-  | { kind: 'needs-confirmation'; consumption: number; days: number; perDay: number };
+  | { kind: 'needs-confirmation'; value: number; consumption: number; days: number; perDay: number };
+
+export type SubmitReadingOutcome = { kind: 'accepted'; receipt: ReadingReceipt } | ReadingRefusal;
+
+/** checkReadingValue's answer: the value would be accepted as it is (nothing stored yet), or why not. */
+export type CheckReadingOutcome = { kind: 'acceptable'; value: number; consumption: number; previousValue: number } | ReadingRefusal;
 
 export interface SubmitReadingInput {
   subscriberId: number;

@@ -126,7 +126,7 @@ export function submitReadingConversation(deps: TelegramDeps) {
             await ctx.reply(readings.overCapacity(outcome.maxValue));
             continue askValue;
           case 'needs-confirmation': {
-            await ctx.reply(readings.jump({ value, ...outcome }), { reply_markup: readingJumpKeyboard() });
+            await ctx.reply(readings.jump(outcome), { reply_markup: readingJumpKeyboard() });
             const answer = await waitForButton(conversation, {
               ownButton: OWN_BUTTON,
               accepts: (data) => data === cb.readingJumpYes || data === cb.readingChange,

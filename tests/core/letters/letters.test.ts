@@ -43,7 +43,7 @@ describe('writing a letter', () => {
     const base = { subscriberId: subscriber.id, category: 'question' as const, attachments: [] };
     expect(await writeLetter(deps(), { ...base, text: '  \n ' })).toEqual({ kind: 'empty' });
     expect(await writeLetter(deps(), { ...base, text: '', attachments: [photo('p1')] })).toEqual({ kind: 'empty' });
-    expect(await writeLetter(deps(), { ...base, text: 'я'.repeat(4001) })).toEqual({ kind: 'too-long', max: 4000 });
+    expect(await writeLetter(deps(), { ...base, text: 'я'.repeat(4001) })).toEqual({ kind: 'too-long', max: 4000, length: 4001 });
     const eleven = Array.from({ length: 11 }, (_, i) => photo(`p${i}`));
     expect(await writeLetter(deps(), { ...base, text: 'Фото витоку', attachments: eleven })).toEqual({
       kind: 'too-many-attachments',
@@ -202,7 +202,7 @@ describe('staff and subscriber on one letter', () => {
     const subscriber = await aSubscriber(db);
     const letterId = await stored({ subscriberId: subscriber.id, category: 'service-request', text: 'Опломбувати лічильник', attachments: [] });
     expect(await answerLetter(deps(), { letterId, staffName: 'Марія', text: '  ' })).toEqual({ kind: 'empty' });
-    expect(await answerLetter(deps(), { letterId, staffName: 'Марія', text: 'x'.repeat(4001) })).toEqual({ kind: 'too-long', max: 4000 });
+    expect(await answerLetter(deps(), { letterId, staffName: 'Марія', text: 'x'.repeat(4001) })).toEqual({ kind: 'too-long', max: 4000, length: 4001 });
     expect(await addNote(deps(), { letterId, staffName: 'Марія', text: '' })).toEqual({ kind: 'empty' });
     expect(await answerLetter(deps(), { letterId: 999_999, staffName: 'Марія', text: 'Так' })).toEqual({ kind: 'not-found' });
     expect(await closeLetter(deps(), { letterId: 999_999, staffName: 'Марія' })).toEqual({ kind: 'not-found' });

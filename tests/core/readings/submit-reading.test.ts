@@ -151,7 +151,7 @@ describe('an implausible jump', () => {
     // 31 days since billing's 120 on 2026-10-25; 100 m³ is 3.23 a day, over the default 3.
     const linked = await aLinkedMeter(db);
     const clock = at('2026-11-25T10:00:00Z');
-    expect(await submit(clock, linked, 220)).toEqual({ kind: 'needs-confirmation', consumption: 100, days: 31, perDay: 3.23 });
+    expect(await submit(clock, linked, 220)).toEqual({ kind: 'needs-confirmation', value: 220, consumption: 100, days: 31, perDay: 3.23 });
     expect(await readingsOf(linked.meter.id)).toHaveLength(0);
     expect(await submit(clock, linked, 220, { confirmed: true })).toMatchObject({ kind: 'accepted', receipt: { consumption: 100 } });
   });
@@ -162,6 +162,7 @@ describe('an implausible jump', () => {
     const sameDay = await aLinkedMeter(db, { meter: { lastReadingDate: '2026-11-25' } });
     expect(await submit(at('2026-11-25T10:00:00Z'), sameDay, 124)).toEqual({
       kind: 'needs-confirmation',
+      value: 124,
       consumption: 4,
       days: 1,
       perDay: 4,
