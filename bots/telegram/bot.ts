@@ -40,6 +40,8 @@ export interface TelegramBotDeps {
    */
   cabinet?: Cabinet;
   claimLeaseMs?: number;
+  /** How long start() waits for each call it cannot do without (getMe, setWebhook, deleteWebhook). */
+  startCallTimeoutMs?: number;
 }
 
 export interface TelegramBot {
@@ -112,16 +114,17 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     notifier: createTelegramNotifier(bot.api, core),
     async start() {
       accepting = true;
-      await startCall('getMe (checking the bot token)', (signal) => bot.init(signal));
+      await startCall('getMe (checking the bot token)', (signal) => bot.init(signal), deps.startCallTimeoutMs);
       commandsRegistration = registerCommands(bot.api, logger);
       if (webhook) {
         await startCall('setWebhook', (signal) =>
           bot.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] }, signal),
+          deps.startCallTimeoutMs,
         );
         logger.info({ username: bot.botInfo.username, mode: 'webhook' }, 'telegram bot started');
         return;
       }
-      await startCall('deleteWebhook', (signal) => bot.api.deleteWebhook({}, signal));
+      await startCall('deleteWebhook', (signal) => bot.api.deleteWebhook({}, signal), deps.startCallTimeoutMs);
       runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] }, silent: true } });
       logger.info({ username: bot.botInfo.username, mode: 'polling' }, 'telegram bot started');
     },
