@@ -42,7 +42,7 @@ describe('webhook mode', () => {
       update_id: 990001,
       message: { message_id: 1, date: 0, chat: { id: 7502, type: 'private', first_name: 'Зловмисник' }, from: { id: 7502, is_bot: false, first_name: 'Зловмисник' }, text: '/help' },
     });
-    for (const headers of [{ 'x-telegram-bot-api-secret-token': 'wrong-secret' }, {}]) expect((await post(body, headers)).status).toBe(401);
+    for (const headers of [{ 'x-telegram-bot-api-secret-token': 'wrong-secret' }, {}] as Record<string, string>[]) expect((await post(body, headers)).status).toBe(401);
     const rows = await db.sequelize.query('SELECT 1 FROM telegram_processed_updates WHERE update_id = 990001');
     expect(rows[0]).toHaveLength(0);
     expect(h.tg.calls('sendMessage').filter((c) => Number(c.params.chat_id) === 7502)).toHaveLength(0);
