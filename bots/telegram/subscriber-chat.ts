@@ -36,6 +36,8 @@ export function subscriberChat(deps: TelegramDeps, options: SubscriberChatOption
       state: stored,
       event,
       now: core.clock.now().getTime(),
+      // A flow this update starts is the same run on every delivery of it: its steps' keys find done work.
+      eventKey: `tg:${ctx.update.update_id}`,
     });
     ctx.stateChange = after ? { kind: 'write', key, json: JSON.stringify(after) } : stored ? { kind: 'delete', key } : { kind: 'keep' };
 

@@ -48,6 +48,17 @@ export interface ToyOptions {
   pauseAfterWorkMs?: number;
 }
 
+/** The use case a confirm button stands for, guarded by a unique constraint on the step's key. */
+function storeRow(chat: Chat, deps: FlowDeps): Promise<'stored' | 'already'> {
+  return chat.step(async (key) => {
+    const [rows] = await deps.core.db.sequelize.query(
+      `INSERT INTO ${TOY_TABLE} (key, subscriber_id) VALUES (:key, :subscriberId) ON CONFLICT (key) DO NOTHING RETURNING key`,
+      { replacements: { key, subscriberId: chat.subscriberId } },
+    );
+    return rows.length === 1 ? 'stored' : 'already';
+  });
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const saying = (id: string, text: string): Flow<any> => ({ id, run: (chat) => chat.say(text, { keyboard: 'menu' }) });
 
@@ -71,14 +82,7 @@ export function toyFlows(options: ToyOptions = {}): CabinetFlows {
     async run(chat: Chat, deps: FlowDeps) {
       await choose(chat, toyText.confirm, [[sendChoice]]);
       if (options.pauseBeforeWorkMs) await chat.step(() => sleep(options.pauseBeforeWorkMs!).then(() => null));
-      const outcome = await chat.step(async (key) => {
-        // The use case a confirm button stands for, guarded by a unique constraint on the step's key.
-        const [rows] = await deps.core.db.sequelize.query(
-          `INSERT INTO ${TOY_TABLE} (key, subscriber_id) VALUES (:key, :subscriberId) ON CONFLICT (key) DO NOTHING RETURNING key`,
-          { replacements: { key, subscriberId: chat.subscriberId } },
-        );
-        return rows.length === 1 ? 'stored' : 'already';
-      });
+      const outcome = await storeRow(chat, deps);
       if (options.pauseAfterWorkMs) await chat.step(() => sleep(options.pauseAfterWorkMs!).then(() => null));
       await chat.say(outcome === 'stored' ? toyText.stored : toyText.already, { keyboard: 'menu' });
     },
@@ -129,7 +133,14 @@ export function toyFlows(options: ToyOptions = {}): CabinetFlows {
     actions: {
       'readings:start': saying('toy-act-readings', toyText.action('readings:start')),
       'reminders:off': saying('toy-act-reminders', toyText.action('reminders:off')),
-      'letters:list': saying('toy-act-letters', toyText.action('letters:list')),
+      // Work at a flow's very first step, before anything is said: its key comes from the event that started it.
+      'letters:list': {
+        id: 'toy-act-store',
+        async run(chat, deps) {
+          const outcome = await storeRow(chat, deps);
+          await chat.say(`${toyText.action('letters:list')} ${outcome}`, { keyboard: 'menu' });
+        },
+      },
       menu: saying('toy-act-menu', toyText.action('menu')),
     },
   };

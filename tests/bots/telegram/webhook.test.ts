@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../../support/database.ts';
 import { aSubscriber } from '../../support/builders.ts';
 import { closeTelegramWorld, startTelegramWorld, WEBHOOK_PATH, WEBHOOK_SECRET, type TelegramHarness } from '../../support/telegram-harness.ts';
-import { toyText } from '../../support/toy-cabinet.ts';
+import { toyRows, toyText } from '../../support/toy-cabinet.ts';
+import { actionData } from '../../../bots/telegram/callback-data.ts';
 import { common } from '../../../bots/texts/common.ts';
 
 let db: TestDatabase;
@@ -83,5 +84,20 @@ describe('webhook mode', () => {
     await h.tg.waitFor(() => h.tg.webhookDeliveries().find((d) => d.updateId === update.update_id && d.status === 200));
     expect(h.tg.webhookDeliveries().filter((d) => d.updateId === update.update_id).map((d) => d.status)).toEqual([500, 200]);
     expect(h.tg.sentTexts(user.chatId).filter((t) => t === toyText.help)).toHaveLength(1);
+  });
+
+  it('a redelivered update that starts a flow starts the same run: work at its first step is not done twice', async () => {
+    const subscriber = await aSubscriber(db, { channelUserId: '7505' });
+    const user = h.tg.user({ id: 7505, first_name: 'Леся' });
+    const notice = await h.app.notifier.send({ channel: 'telegram', channelUserId: '7505' }, { text: 'Відповідь готова', actions: [{ label: 'Мої листи', action: 'letters:list' }] });
+    expect(notice.kind).toBe('delivered');
+    const message = await h.tg.waitForSent(user.chatId, 'Відповідь готова');
+    // The work is done, then the reply and the error message fail: 500, and Telegram redelivers.
+    h.tg.failNext('sendMessage', { code: 400, description: 'Bad Request: something unexpected' }, { chatId: user.chatId, times: 2 });
+    const press = user.pressButton(message, actionData['letters:list']);
+    await h.tg.waitForSent(user.chatId, `${toyText.action('letters:list')} already`);
+    await h.tg.waitFor(() => h.tg.webhookDeliveries().find((d) => d.updateId === press.update_id && d.status === 200));
+    expect(h.tg.webhookDeliveries().filter((d) => d.updateId === press.update_id).map((d) => d.status)).toEqual([500, 200]);
+    expect((await toyRows(db)).filter((r) => r.subscriber_id === subscriber.id)).toHaveLength(1);
   });
 });
