@@ -100,4 +100,22 @@ describe('webhook mode', () => {
     expect(h.tg.webhookDeliveries().filter((d) => d.updateId === press.update_id).map((d) => d.status)).toEqual([500, 200]);
     expect((await toyRows(db)).filter((r) => r.subscriber_id === subscriber.id)).toHaveLength(1);
   });
+
+  it('a delivery of an update another handler holds a live claim on is answered 503; once the claim is past its lease it is handled', async () => {
+    await aSubscriber(db, { channelUserId: '7506' });
+    const body = JSON.stringify({
+      update_id: 990002,
+      message: { message_id: 1, date: 0, chat: { id: 7506, type: 'private', first_name: 'Ліна' }, from: { id: 7506, is_bot: false, first_name: 'Ліна' }, text: '/help' },
+    });
+    h.tg.user({ id: 7506, first_name: 'Ліна' });
+    // A handler (on another instance, or one that died) claimed it a moment ago.
+    await db.sequelize.query(`INSERT INTO telegram_processed_updates (update_id, claim, done, processed_at) VALUES (990002, 'elsewhere', false, now())`);
+    expect((await post(body)).status).toBe(503);
+    expect(h.tg.sentTexts(7506)).toEqual([]);
+    await db.sequelize.query(`UPDATE telegram_processed_updates SET processed_at = now() - interval '2 minutes' WHERE update_id = 990002`);
+    expect((await post(body)).status).toBe(200);
+    await h.tg.waitForSent(7506, toyText.help);
+    expect((await post(body)).status).toBe(200);
+    expect(h.tg.sentTexts(7506)).toEqual([toyText.help]);
+  });
 });
