@@ -4,10 +4,13 @@
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Update } from 'grammy/types';
-import { cb } from '../../bots/telegram/callback-data.ts';
 import { FakeTelegram, FakeUser, type SentMessage } from '../../tests/support/fake-telegram/index.ts';
 import { STEPS, type FromWorld, type PhaseResult, type PhaseSpec, type Step, type ToWorld } from './protocol.ts';
 import { summarize } from './stats.ts';
+
+// The old reading flow's «Надіслати» button: to be replaced by the shared flow's `f:<prompt>:<id>` data when the
+// bench is rewired to the cabinet (the Telegram adapter no longer makes this data).
+const READING_SEND_DATA = 'rd:send';
 
 const FIRST_USER = Number(process.env.BENCH_WORLD_FIRST_USER);
 const USERS = Number(process.env.BENCH_WORLD_USERS);
@@ -105,12 +108,12 @@ async function main(): Promise<void> {
       else if (name === 'value') update = user.sendText(String(spec.value));
       else {
         const last = tg.lastSent(user.chatId);
-        const ready = hasButton(last, cb.readingSend);
+        const ready = hasButton(last, READING_SEND_DATA);
         if (spec.expectConfirmButton && !ready) {
           fail(`user ${user.id}: no confirm button; last sent: ${JSON.stringify(last?.text?.slice(0, 80))}`);
           return false;
         }
-        update = user.pressButton(last ?? 0, cb.readingSend, { force: !ready });
+        update = user.pressButton(last ?? 0, READING_SEND_DATA, { force: !ready });
       }
       const callsBefore = tg.state.calls.length;
       try {

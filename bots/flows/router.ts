@@ -47,6 +47,8 @@ export interface Turn {
   event: Event | { kind: 'incoming'; incoming: Incoming };
   /** The injected clock's now, ms. */
   now: number;
+  /** An id of this event that is the same on every delivery of it: a flow it starts takes it as its run id. */
+  eventKey?: string;
 }
 
 export interface Cabinet {
@@ -71,9 +73,9 @@ export function createCabinet(options: CabinetOptions): Cabinet {
   }
 
   return {
-    async handle({ out, subscriber, state, event, now }) {
+    async handle({ out, subscriber, state, event, now, eventKey }) {
       const live = isLive(state, { now, timeoutMs }) && byId.has(state!.flow) ? state : null;
-      const start = (flow: Flow<any>, args: unknown) => startFlow(flow, deps, out, { now, args });
+      const start = (flow: Flow<any>, args: unknown) => startFlow(flow, deps, out, { now, args, ...(eventKey ? { run: eventKey } : {}) });
       const intent = intentOf(event);
 
       if (!subscriber.consented) {

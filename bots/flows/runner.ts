@@ -49,6 +49,11 @@ export interface RunOptions {
 
 export interface StartOptions extends RunOptions {
   args?: unknown;
+  /**
+   * The run's id, when the event that starts it has one of its own (a Telegram update id): a redelivery of that
+   * event after a crash then starts the same run, and its steps' keys find the work already done.
+   */
+  run?: string;
 }
 
 /** A flow's result: the state to store, or null when the flow is over (finished, or dropped). */
@@ -112,7 +117,7 @@ export function startFlow<Deps>(flow: FlowDefinition<Deps, any>, deps: Deps, out
   const state: FlowState = {
     flow: flow.id,
     version: FLOWS_VERSION,
-    run: randomUUID(),
+    run: options.run ?? randomUUID(),
     replay: { send: [], receive: [] },
     pending: 0,
     prompt: 0,

@@ -1,48 +1,6 @@
 import type { OutgoingAction } from '../notifier.ts';
 
-// Every callback_data the bot puts on inline buttons, in one place: features match on these, notices build
-// buttons from them, and an old button is recognised as old rather than misread. Telegram allows 64 bytes.
-
-export const cb = {
-  consent: 'consent:yes',
-  proofPayment: 'proof:payment',
-  proofSurname: 'proof:surname',
-  linkStart: 'link:start',
-  offer: (accountId: number) => `offer:${accountId}`,
-  offerPattern: /^offer:(\d+)$/,
-  openAccount: (accountId: number) => `acc:open:${accountId}`,
-  openAccountPattern: /^acc:open:(\d+)$/,
-  unlinkAsk: (accountId: number) => `acc:unlink:${accountId}`,
-  unlinkAskPattern: /^acc:unlink:(\d+)$/,
-  unlinkYes: (accountId: number) => `acc:unlink-yes:${accountId}`,
-  unlinkYesPattern: /^acc:unlink-yes:(\d+)$/,
-  unlinkNo: 'acc:keep',
-  remindersSet: (on: boolean) => `set:reminders:${on ? 'on' : 'off'}`,
-  remindersSetPattern: /^set:reminders:(on|off)$/,
-  changePhone: 'set:phone',
-  deleteAsk: 'set:delete',
-  deleteYes: 'set:delete-yes',
-  deleteNo: 'set:delete-no',
-  readingAccount: (accountId: number) => `rd:acc:${accountId}`,
-  readingAccountPattern: /^rd:acc:(\d+)$/,
-  readingMeter: (meterId: number) => `rd:meter:${meterId}`,
-  readingMeterPattern: /^rd:meter:(\d+)$/,
-  readingSend: 'rd:send',
-  readingChange: 'rd:change',
-  readingJumpYes: 'rd:jump-yes',
-  readingCorrectionLetter: 'rd:fix-letter',
-  letterCategory: (category: string) => `lt:cat:${category}`,
-  letterCategoryPattern: /^lt:cat:([a-z-]+)$/,
-  letterAccount: (accountId: number) => `lt:acc:${accountId}`,
-  letterAccountPattern: /^lt:acc:(\d+)$/,
-  letterNoAccount: 'lt:acc:none',
-  letterPhotosDone: 'lt:photos-done',
-  letterNoPhotos: 'lt:no-photos',
-  letterSend: 'lt:send',
-  letterChange: 'lt:change',
-  openLetter: (letterId: number) => `lt:open:${letterId}`,
-  openLetterPattern: /^lt:open:(\d+)$/,
-} as const;
+// Every callback_data the bot puts on inline buttons, in one place. Telegram allows 64 bytes.
 
 /** Buttons on messages the app starts on its own (core's OutgoingAction), the same ids Viber routes. */
 export const actionData: Record<OutgoingAction, string> = {
@@ -51,3 +9,22 @@ export const actionData: Record<OutgoingAction, string> = {
   'letters:list': 'act:letters:list',
   menu: 'act:menu',
 };
+
+const actionByData = new Map(Object.entries(actionData).map(([action, data]) => [data, action as OutgoingAction]));
+
+/** The action a button of a message the app started stands for, or null. */
+export function actionOf(data: string): OutgoingAction | null {
+  return actionByData.get(data) ?? null;
+}
+
+/** A flow's choice: the number of the message that offered it (older ones are stale) and the choice's id. */
+export function choiceData(prompt: number, id: string): string {
+  return `f:${prompt}:${id}`;
+}
+
+const CHOICE = /^f:(\d{1,9}):(.+)$/s;
+
+export function parseChoiceData(data: string): { prompt: number; id: string } | null {
+  const match = CHOICE.exec(data);
+  return match ? { prompt: Number(match[1]), id: match[2]! } : null;
+}

@@ -1,15 +1,8 @@
-import type { Context, SessionFlavor } from 'grammy';
-import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
+import type { Context } from 'grammy';
 import type { CoreDeps } from '../../core/accounts/types.ts';
 import type { SubscriberView } from '../../core/subscribers.ts';
 import type { Logger } from '../logger.ts';
-import type { PrefetchedStateFlavor } from './storage.ts';
-
-/** What the bot remembers per chat between updates (in PostgreSQL, beside the conversations' state). */
-export interface SessionData {
-  /** The subscriber said "later" to sharing their phone: /start does not ask again. */
-  phoneDeferred?: boolean;
-}
+import type { StateChange } from './storage.ts';
 
 export interface SubscriberFlavor {
   /**
@@ -19,14 +12,22 @@ export interface SubscriberFlavor {
   subscriber: SubscriberView | null;
 }
 
-/** The context of the outside middleware tree. */
-export type BotContext = ConversationFlavor<Context & SessionFlavor<SessionData> & SubscriberFlavor & PrefetchedStateFlavor>;
+/** What the update claim (update-claim.ts) read for this update, and what it commits with the claim. */
+export interface UpdateFlavor {
+  /** telegram_state values beginUpdate read for this chat, by key. */
+  prefetchedState: Map<string, unknown>;
+  /** The state this update leaves; stored in the statement that marks the update handled. */
+  stateChange: StateChange;
+  /**
+   * Set by an error boundary when handling failed: the claim is released instead of committed, so a later
+   * delivery is handled afresh. `told`: the person was answered with common.error.
+   */
+  failure?: { told: boolean };
+}
 
-/** Context objects inside conversations are rebuilt from the update on every replay: plain grammY contexts. */
-export type FlowContext = Context;
-export type Flow = Conversation<BotContext, FlowContext>;
+export type BotContext = Context & SubscriberFlavor & UpdateFlavor;
 
-/** What every feature and flow of the Telegram bot is given. */
+/** What every feature of the Telegram bot is given. */
 export interface TelegramDeps {
   core: CoreDeps;
   logger: Logger;

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createTelegramBot, type TelegramBot } from '../../bots/telegram/bot.ts';
-import type { TelegramFeature } from '../../bots/telegram/features/index.ts';
+import type { Cabinet } from '../../bots/flows/router.ts';
 import { createHttpApp } from '../../bots/server.ts';
 import type { Config } from '../../bots/config.ts';
 import { createLogger, type Logger } from '../../bots/logger.ts';
@@ -11,6 +11,7 @@ import { defaultCoreSettings, type CoreSettings } from '../../core/settings.ts';
 import type { CoreDeps } from '../../core/accounts/types.ts';
 import { FakeTelegram, type FakeTelegramOptions } from './fake-telegram/index.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { createToyTable, toyCabinet } from './toy-cabinet.ts';
 
 // Builds the real Telegram bot against the fake Telegram server (real HTTP) and a test database, in polling or
 // webhook mode, so a test plays a subscriber and reads what the bot sent. Later features reuse it as it is.
@@ -23,7 +24,9 @@ export interface TelegramHarnessOptions {
   mode?: 'polling' | 'webhook';
   clock?: FixedClock;
   settings?: CoreSettings;
-  features?: readonly TelegramFeature[];
+  /** The subscribers' cabinet, built per instance; default: the toy cabinet (tests/support/toy-cabinet.ts). */
+  cabinet?: (deps: { core: CoreDeps; logger: Logger }) => Cabinet;
+  claimLeaseMs?: number;
   fake?: FakeTelegramOptions;
   /** Reuse a running fake (e.g. a second bot instance after a "restart"). */
   tg?: FakeTelegram;
@@ -88,10 +91,12 @@ export async function startTelegramHarness(options: TelegramHarnessOptions): Pro
     groupPerMinute: 20,
   };
   const build = async () => {
-    const app = createTelegramBot({ telegram, core, logger, ...(options.features ? { features: options.features } : {}) });
+    const cabinet = (options.cabinet ?? ((deps) => toyCabinet(deps)))({ core, logger });
+    const app = createTelegramBot({ telegram, core, logger, cabinet, ...(options.claimLeaseMs !== undefined ? { claimLeaseMs: options.claimLeaseMs } : {}) });
     await app.start();
     return app;
   };
+  await createToyTable(options.db);
   current = await build();
 
   const harness: TelegramHarness = {

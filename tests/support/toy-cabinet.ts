@@ -1,125 +1,151 @@
 import { QueryTypes } from 'sequelize';
-import { giveConsent } from '../../core/subscribers.ts';
 import type { Database } from '../../models/database.ts';
-import type { Chat } from '../../bots/flows/chat.ts';
-import { choose, askText } from '../../bots/flows/kit.ts';
+import { askText, choose } from '../../bots/flows/kit.ts';
 import { createCabinet, type Cabinet, type CabinetFlows, type Flow, type FlowDeps } from '../../bots/flows/router.ts';
+import type { Chat } from '../../bots/flows/chat.ts';
 
-// A small cabinet of toy flows, to test a channel adapter without the real flows: one asks a choice, one waits
-// for text, one stores a row keyed by chat.step's key under a unique constraint, one throws, one echoes every
-// message it gets (in order, numbered), one offers more buttons than a Viber keyboard holds, one says a text
-// longer than a Viber message. Texts are the tests' own; flows in bots/flows take theirs from bots/texts.
-
-export const toy = {
-  consentAsk: 'toy: згода?',
-  consentYes: 'Згоден',
-  consented: 'toy: згоду отримано',
-  started: (payload: string | null) => `toy: start ${payload ?? '-'}`,
-  pick: 'toy: оберіть',
-  picked: (id: string) => `toy: обрано ${id}`,
-  askValue: 'toy: напишіть значення',
-  echoed: (text: string) => `toy: ви написали ${text}`,
-  stored: (value: string, fresh: boolean) => `toy: збережено ${value}${fresh ? '' : ' (уже було)'}`,
-  echoReady: 'toy: луна готова',
-  echo: (n: number, text: string) => `toy: луна ${n}: ${text}`,
-  manyAsk: 'toy: багато варіантів',
-  action: (id: string) => `toy: дія ${id}`,
-  contact: (phone: string | null, verified: boolean) => `toy: контакт ${phone ?? '-'} ${verified ? 'verified' : 'unverified'}`,
-  photo: (ref: string, caption: string | null) => `toy: фото ${ref} ${caption ?? '-'}`,
-};
+// A small cabinet of toy flows for testing an adapter on its own, without the real flows: one asks a choice,
+// one waits for text, one stores a row under chat.step's key (unique in a scratch table), one throws, one asks
+// for a contact, one for a photo. Their words start with "toy:" so a test reads what the adapter rendered.
 
 export const TOY_TABLE = 'toy_rows';
+export const toyText = {
+  onboarding: 'toy: onboarding',
+  start: (payload: string | null) => `toy: start ${payload ?? '-'}`,
+  help: 'toy: help',
+  pick: 'toy: pick one',
+  picked: (id: string) => `toy: picked ${id}`,
+  type: 'toy: type something',
+  typeHint: 'toy: words, please',
+  got: (text: string) => `toy: got ${text}`,
+  confirm: 'toy: send it?',
+  stored: 'toy: stored',
+  already: 'toy: already stored',
+  share: 'toy: share your phone',
+  contact: (phone: string | null, verified: boolean) => `toy: contact ${phone ?? '-'} ${verified ? 'verified' : 'unverified'}`,
+  later: 'toy: later',
+  photo: 'toy: send a photo',
+  gotPhoto: (ref: string, caption: string | null) => `toy: photo ${ref} ${caption ?? '-'}`,
+  action: (name: string) => `toy: action ${name}`,
+};
+/** Says the secret-looking words the error-path tests grep the log for. */
+export const TOY_SECRET = 'proof-answer-Шевченко 380501234567';
+
+export const pickChoices = [[{ id: 'a', label: 'Альфа' }, { id: 'b', label: 'Бета' }]];
+export const sendChoice = { id: 'send', label: 'Так, надіслати' };
 
 export async function createToyTable(db: Database): Promise<void> {
-  await db.sequelize.query(`CREATE TABLE IF NOT EXISTS ${TOY_TABLE} (key text PRIMARY KEY, value text NOT NULL, stored_at timestamptz NOT NULL DEFAULT now())`);
+  await db.sequelize.query(`CREATE TABLE IF NOT EXISTS ${TOY_TABLE} (key text PRIMARY KEY, subscriber_id integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
 }
 
-export async function toyRows(db: Database): Promise<Array<{ key: string; value: string }>> {
-  return db.sequelize.query(`SELECT key, value FROM ${TOY_TABLE} ORDER BY stored_at, key`, { type: QueryTypes.SELECT });
+export async function toyRows(db: Database): Promise<{ key: string; subscriber_id: number }[]> {
+  return db.sequelize.query(`SELECT key, subscriber_id FROM ${TOY_TABLE} ORDER BY created_at`, { type: QueryTypes.SELECT });
 }
 
 export interface ToyOptions {
-  /** Called inside the store flow's step right after its row is written (a test kills the process here). */
-  afterWork?: (key: string) => void;
-  /** How long each echo takes inside its step (to catch a process in the middle of one). */
-  echoDelayMs?: () => number;
+  /** Pauses inside the store flow, for a test that kills the process there. */
+  pauseBeforeWorkMs?: number;
+  pauseAfterWorkMs?: number;
 }
 
-const flow = <A = null>(id: string, run: (chat: Chat, deps: FlowDeps, args: A) => Promise<void>): Flow<A> => ({ id, run });
+/** The use case a confirm button stands for, guarded by a unique constraint on the step's key. */
+function storeRow(chat: Chat, deps: FlowDeps): Promise<'stored' | 'already'> {
+  return chat.step(async (key) => {
+    const [rows] = await deps.core.db.sequelize.query(
+      `INSERT INTO ${TOY_TABLE} (key, subscriber_id) VALUES (:key, :subscriberId) ON CONFLICT (key) DO NOTHING RETURNING key`,
+      { replacements: { key, subscriberId: chat.subscriberId } },
+    );
+    return rows.length === 1 ? 'stored' : 'already';
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const saying = (id: string, text: string): Flow<any> => ({ id, run: (chat) => chat.say(text, { keyboard: 'menu' }) });
 
 export function toyFlows(options: ToyOptions = {}): CabinetFlows {
-  const onboarding = flow<{ payload: string | null }>('toy-onboarding', async (chat, deps, args) => {
-    await choose(chat, toy.consentAsk, [[{ id: 'yes', label: toy.consentYes }]]);
-    await chat.step(() => giveConsent(deps.core, chat.subscriberId).then(() => null));
-    await chat.say(`${toy.consented} ${args.payload ?? '-'}`, { keyboard: 'menu' });
-  });
-  const start = flow<{ payload: string | null }>('toy-start', async (chat, _deps, args) => {
-    await chat.say(toy.started(args.payload), { keyboard: 'menu' });
-  });
-  const pick = flow('toy-choice', async (chat) => {
-    const id = await choose(chat, toy.pick, [[{ id: 'a', label: 'Варіант А' }, { id: 'b', label: 'Варіант Б' }], [{ id: 'c', label: 'Варіант В' }]]);
-    await chat.say(toy.picked(id), { keyboard: 'menu' });
-  });
-  const text = flow('toy-text', async (chat) => {
-    const value = await askText(chat, toy.askValue, { hint: toy.askValue });
-    await chat.say(toy.echoed(value), { keyboard: 'menu' });
-  });
-  const store = flow('toy-store', async (chat, deps) => {
-    const value = await askText(chat, toy.askValue, { hint: toy.askValue });
-    const fresh = await chat.step(async (key) => {
-      const [rows] = await deps.core.db.sequelize.query(`INSERT INTO ${TOY_TABLE} (key, value) VALUES (:key, :value) ON CONFLICT (key) DO NOTHING RETURNING key`, {
-        replacements: { key, value },
-      });
-      options.afterWork?.(key);
-      return (rows as unknown[]).length > 0;
-    });
-    await chat.say(toy.stored(value, fresh), { keyboard: 'menu' });
-  });
-  const fails = flow('toy-throws', async (chat) => {
-    const value = await askText(chat, toy.askValue, { hint: toy.askValue });
-    // A message that quotes what the subscriber typed, as a database error can: it must not reach the log.
-    throw new Error(`toy failure on ${value}`);
-  });
-  const echo = flow('toy-echo', async (chat) => {
-    await chat.say(toy.echoReady);
-    let n = 0;
-    for (;;) {
-      const input = await chat.wait();
-      if (input.kind === 'contact') {
-        await chat.say(toy.contact(input.phone, input.verified));
-        continue;
-      }
-      if (input.kind === 'photo') {
-        await chat.say(toy.photo(input.photo.ref, input.caption));
-        continue;
-      }
-      const said = input.kind === 'text' ? input.text : input.kind;
+  const pick: Flow<null> = {
+    id: 'toy-pick',
+    async run(chat) {
+      const id = await choose(chat, toyText.pick, pickChoices);
+      await chat.say(toyText.picked(id), { keyboard: 'menu' });
+    },
+  };
+  const type: Flow<null> = {
+    id: 'toy-type',
+    async run(chat) {
+      const text = await askText(chat, toyText.type, { hint: toyText.typeHint });
+      await chat.say(toyText.got(text), { keyboard: 'menu' });
+    },
+  };
+  const store: Flow<null> = {
+    id: 'toy-store',
+    async run(chat: Chat, deps: FlowDeps) {
+      await choose(chat, toyText.confirm, [[sendChoice]]);
+      if (options.pauseBeforeWorkMs) await chat.step(() => sleep(options.pauseBeforeWorkMs!).then(() => null));
+      const outcome = await storeRow(chat, deps);
+      if (options.pauseAfterWorkMs) await chat.step(() => sleep(options.pauseAfterWorkMs!).then(() => null));
+      await chat.say(outcome === 'stored' ? toyText.stored : toyText.already, { keyboard: 'menu' });
+    },
+  };
+  const fail: Flow<null> = {
+    id: 'toy-fail',
+    async run(chat) {
       await chat.step(async () => {
-        const delay = options.echoDelayMs?.() ?? 0;
-        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-        return null;
+        throw new Error(`toy failure: ${TOY_SECRET}`);
       });
-      n += 1;
-      await chat.say(toy.echo(n, said));
-    }
-  });
-  const many = flow('toy-many', async (chat) => {
-    const choices = Array.from({ length: 40 }, (_, i) => [{ id: `n${i + 1}`, label: `Рахунок ${i + 1}` }]);
-    const id = await choose(chat, toy.manyAsk, choices);
-    await chat.say(toy.picked(id), { keyboard: 'menu' });
-  });
-  const long = flow('toy-long', async (chat) => {
-    await chat.say(`${'Довгий текст. '.repeat(600)}кінець 👍🏽`, { keyboard: 'menu' });
-  });
-  const action = (id: string) => flow(`toy-action-${id}`, async (chat) => chat.say(toy.action(id), { keyboard: 'menu' }));
+    },
+  };
+  const contact: Flow<null> = {
+    id: 'toy-contact',
+    async run(chat) {
+      await chat.say(toyText.share, { keyboard: 'contact', choices: [[{ id: 'later', label: 'Пізніше' }]] });
+      for (;;) {
+        const input = await chat.wait();
+        if (input.kind === 'contact') return chat.say(toyText.contact(input.phone, input.verified), { keyboard: 'menu' });
+        if (input.kind === 'choice') return chat.say(toyText.later, { keyboard: 'menu' });
+        await chat.say(toyText.share, { keyboard: 'contact', choices: [[{ id: 'later', label: 'Пізніше' }]] });
+      }
+    },
+  };
+  const photo: Flow<null> = {
+    id: 'toy-photo',
+    async run(chat) {
+      await chat.say(toyText.photo);
+      for (;;) {
+        const input = await chat.wait();
+        if (input.kind === 'photo') return chat.say(toyText.gotPhoto(input.photo.ref, input.caption), { keyboard: 'menu' });
+        await chat.say(toyText.photo);
+      }
+    },
+  };
   return {
-    onboarding,
-    start,
-    menu: { readings: pick, accounts: text, addAccount: store, letter: fails, letters: many, settings: echo, help: long },
-    actions: { 'readings:start': action('readings:start'), 'reminders:off': action('reminders:off'), 'letters:list': action('letters:list'), menu: action('menu') },
+    onboarding: saying('toy-onboarding', toyText.onboarding),
+    start: { id: 'toy-start', run: (chat, _deps, args) => chat.say(args.payload === 'long' ? 'абв '.repeat(2500) : toyText.start(args.payload), { keyboard: 'menu' }) },
+    menu: {
+      readings: pick,
+      letter: type,
+      letters: store,
+      settings: fail,
+      accounts: contact,
+      addAccount: photo,
+      help: saying('toy-help', toyText.help),
+    },
+    actions: {
+      'readings:start': saying('toy-act-readings', toyText.action('readings:start')),
+      'reminders:off': saying('toy-act-reminders', toyText.action('reminders:off')),
+      // Work at a flow's very first step, before anything is said: its key comes from the event that started it.
+      'letters:list': {
+        id: 'toy-act-store',
+        async run(chat, deps) {
+          const outcome = await storeRow(chat, deps);
+          await chat.say(`${toyText.action('letters:list')} ${outcome}`, { keyboard: 'menu' });
+        },
+      },
+      menu: saying('toy-act-menu', toyText.action('menu')),
+    },
   };
 }
 
-export function toyCabinet(deps: FlowDeps, options: ToyOptions = {}, timeoutMs = 3_600_000): Cabinet {
-  return createCabinet({ flows: toyFlows(options), deps, timeoutMs });
+export function toyCabinet(deps: FlowDeps, options: ToyOptions & { timeoutMs?: number } = {}): Cabinet {
+  return createCabinet({ flows: toyFlows(options), deps, timeoutMs: options.timeoutMs ?? 30 * 60_000 });
 }

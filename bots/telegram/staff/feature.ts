@@ -8,7 +8,7 @@ import { lastReminderRun } from '../../../core/reminders/runs.ts';
 import type { Attachment } from '../../../models/models.ts';
 import { staff } from '../../texts/staff.ts';
 import type { BotContext, TelegramDeps } from '../context.ts';
-import type { TelegramFeature } from '../features/feature.ts';
+import type { TelegramFeature } from '../feature.ts';
 import { chunks, letterCard, staffCb } from './card.ts';
 import { createGroupPacer, groupLimit, type GroupPacer } from './pacer.ts';
 import * as store from './store.ts';

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../../support/database.ts';
-import { anAccount, aPayment, aSubscriber } from '../../support/builders.ts';
+import { aSubscriber } from '../../support/builders.ts';
 import { closeTelegramWorld, startTelegramWorld, type TelegramHarness } from '../../support/telegram-harness.ts';
 import { TINY_JPEG } from '../../support/fake-telegram/index.ts';
+import { toyText } from '../../support/toy-cabinet.ts';
 import { common } from '../../../bots/texts/common.ts';
-import { help } from '../../../bots/texts/help.ts';
-import { linking } from '../../../bots/texts/linking.ts';
-import { settings } from '../../../bots/texts/settings.ts';
-import { actionData, cb } from '../../../bots/telegram/callback-data.ts';
+import { actionData } from '../../../bots/telegram/callback-data.ts';
 import { findSubscriber } from '../../../core/subscribers.ts';
 import { pruneTelegramState } from '../../../bots/telegram/storage.ts';
 
@@ -28,75 +26,50 @@ describe('surviving the real world', () => {
     await aSubscriber(db, { channelUserId: '7300' });
     const user = h.tg.user({ id: 7300, first_name: 'Давид' });
     user.command('/help');
-    await h.tg.waitForSent(user.chatId, help.text);
+    await h.tg.waitForSent(user.chatId, toyText.help);
     expect(h.tg.calls('deleteWebhook').length).toBeGreaterThan(0);
     expect(h.tg.calls('setWebhook')).toHaveLength(0);
     expect(h.tg.webhookDeliveries()).toHaveLength(0);
   });
 
-  it('continues the link flow on a new instance after a restart in the middle of it', async () => {
-    const account = await anAccount(db, { number: '610001', address: 'вул. Козацька, 12' });
-    await aPayment(db, account, '2026-11-10', 41_275);
-    const subscriber = await aSubscriber(db, { channelUserId: '7301' });
+  it('continues a flow on a new instance after a restart in the middle of it', async () => {
+    await aSubscriber(db, { channelUserId: '7301' });
     const user = h.tg.user({ id: 7301, first_name: 'Микола' });
-    user.command('/add');
-    await h.tg.waitForSent(user.chatId, linking.askNumber);
-    user.sendText('610001');
-    const proof = await h.tg.waitForSent(user.chatId, linking.chooseProof('610001'));
-    user.pressButton(proof, cb.proofPayment);
-    await h.tg.waitForSent(user.chatId, linking.askPayment);
-
+    user.command('/readings');
+    const asked = await h.tg.waitForSent(user.chatId, toyText.pick);
     const before = h.app;
     await h.restart();
     expect(h.app).not.toBe(before);
-
-    user.sendText('412,75');
-    await h.tg.waitForSent(user.chatId, linking.linked('610001', 'вул. Козацька, 12'));
-    expect(await db.models.Link.count({ where: { subscriberId: subscriber.id, accountId: account.id } })).toBe(1);
+    user.pressButton(asked, 'f:1:a');
+    await h.tg.waitForSent(user.chatId, toyText.picked('a'));
   });
 
-  it('answers an old inline button whose flow is gone after a restart', async () => {
+  it('answers an old inline button whose flow was cancelled just before a restart', async () => {
     await aSubscriber(db, { channelUserId: '7302' });
     const user = h.tg.user({ id: 7302, first_name: 'Віра' });
-    user.command('/add');
-    await h.tg.waitForSent(user.chatId, linking.askNumber);
-    user.sendText('610002');
-    const proof = await h.tg.waitForSent(user.chatId, linking.chooseProof('610002'));
-    // The restart begins while the bot still waits for Telegram's answer to "cancelled", before it saved the
+    user.command('/readings');
+    const asked = await h.tg.waitForSent(user.chatId, toyText.pick);
+    // The restart begins while the bot still waits for Telegram's answer to "cancelled", before it committed the
     // flow's end: stopping must let that update finish, or the new instance would resume the cancelled flow.
     h.tg.failNext('sendMessage', { code: 'late', ms: 300 }, { chatId: user.chatId });
     user.command('/cancel');
     await h.tg.waitForSent(user.chatId, common.cancelled);
     await h.restart();
-
-    const press = user.pressButton(proof, cb.proofSurname);
+    user.pressButton(asked, 'f:1:b', { force: true });
     await h.tg.waitForSent(user.chatId, common.staleButton);
-    expect(h.tg.callbackAnswer(press)?.text).toBe(common.staleButton);
   });
 
   it('handles a redelivered update once', async () => {
     await aSubscriber(db, { channelUserId: '7303' });
     const user = h.tg.user({ id: 7303, first_name: 'Степан' });
     const update = user.command('/help');
-    await h.tg.waitForSent(user.chatId, help.text);
+    await h.tg.waitForSent(user.chatId, toyText.help);
     h.tg.redeliver(update.update_id);
     user.command('/cancel');
     await h.tg.waitForSent(user.chatId, common.nothingToCancel);
-    expect(h.tg.sentTexts(user.chatId).filter((t) => t === help.text)).toHaveLength(1);
-    const rows = await db.sequelize.query('SELECT 1 FROM telegram_processed_updates WHERE update_id = :id', {
-      replacements: { id: update.update_id },
-    });
-    expect(rows[0]).toHaveLength(1);
-  });
-
-  it('waits out a 429 and sends the message', async () => {
-    await aSubscriber(db, { channelUserId: '7304' });
-    const user = h.tg.user({ id: 7304, first_name: 'Ольга' });
-    h.tg.failNext('sendMessage', { code: 429, retryAfter: 1 }, { chatId: user.chatId });
-    user.command('/help');
-    await h.tg.waitForSent(user.chatId, help.text, { timeout: 8000 });
-    const outcomes = h.tg.calls('sendMessage').filter((c) => Number(c.params.chat_id) === user.chatId).map((c) => c.outcome.ok);
-    expect(outcomes).toEqual([false, true]);
+    expect(h.tg.sentTexts(user.chatId).filter((t) => t === toyText.help)).toHaveLength(1);
+    const [rows] = await db.sequelize.query('SELECT done FROM telegram_processed_updates WHERE update_id = :id', { replacements: { id: update.update_id } });
+    expect(rows).toEqual([{ done: true }]);
   });
 
   it('marks a subscriber blocked on 403 and clears it when they write again', async () => {
@@ -108,7 +81,7 @@ describe('surviving the real world', () => {
     await expect.poll(() => isBlocked(7305)).toBe(true);
 
     user.command('/help');
-    await h.tg.waitForSent(user.chatId, help.text);
+    await h.tg.waitForSent(user.chatId, toyText.help);
     expect(await isBlocked(7305)).toBe(false);
   });
 
@@ -122,35 +95,24 @@ describe('surviving the real world', () => {
   });
 });
 
-describe('errors and housekeeping', () => {
-  it('answers politely when handling fails, and the next message works', async () => {
-    await aSubscriber(db, { channelUserId: '7307' });
-    const user = h.tg.user({ id: 7307, first_name: 'Зоя' });
-    h.tg.failNext('sendMessage', { code: 400, description: 'Bad Request: something unexpected' }, { chatId: user.chatId });
-    user.command('/help');
-    await h.tg.waitForSent(user.chatId, common.error);
-    expect(h.logs.join('')).toContain('telegram update failed');
-    user.command('/help');
-    await h.tg.waitForSent(user.chatId, help.text);
-  });
-
-  it('prunes old update ids and abandoned conversation state, keeping recent ones', async () => {
+describe('housekeeping', () => {
+  it('prunes old update ids and abandoned flow state, keeping recent ones', async () => {
     await db.sequelize.query(`
-      INSERT INTO telegram_processed_updates (update_id, processed_at) VALUES (880001, now() - interval '3 days'), (880002, now());
+      INSERT INTO telegram_processed_updates (update_id, processed_at, done) VALUES (880001, now() - interval '3 days', true), (880002, now(), true);
       INSERT INTO telegram_state (key, value, updated_at) VALUES
-        ('conv:880001', '{}', now() - interval '8 days'), ('conv:880002', '{}', now()), ('session:880001', '{}', now() - interval '8 days');
+        ('flow:880001', '{}', now() - interval '8 days'), ('flow:880002', '{}', now()), ('session:880001', '{}', now() - interval '8 days');
     `);
-    await pruneTelegramState(db, { updatesOlderThanMs: 2 * 86_400_000, conversationsOlderThanMs: 7 * 86_400_000, conversationPrefix: 'conv:' });
+    await pruneTelegramState(db, { updatesOlderThanMs: 2 * 86_400_000, statesOlderThanMs: 7 * 86_400_000, statePrefix: 'flow:' });
     const [updates] = await db.sequelize.query('SELECT update_id FROM telegram_processed_updates WHERE update_id IN (880001, 880002)');
     expect(updates.map((r) => Number((r as { update_id: string }).update_id))).toEqual([880002]);
     const [state] = await db.sequelize.query(`SELECT key FROM telegram_state WHERE key LIKE '%880001' OR key LIKE '%880002' ORDER BY key`);
-    expect(state.map((r) => (r as { key: string }).key)).toEqual(['conv:880002', 'session:880001']);
+    expect(state.map((r) => (r as { key: string }).key)).toEqual(['flow:880002', 'session:880001']);
   });
 });
 
 describe('the Telegram notifier', () => {
-  it('sends photos then the text with action buttons, and routes reminders:off', async () => {
-    const subscriber = await aSubscriber(db, { channelUserId: '7401' });
+  it('sends photos then the text with action buttons, which start their flows', async () => {
+    await aSubscriber(db, { channelUserId: '7401' });
     const user = h.tg.user({ id: 7401, first_name: 'Ніна' });
     user.sendPhoto({ bytes: TINY_JPEG });
     user.sendPhoto({ bytes: TINY_JPEG });
@@ -175,11 +137,8 @@ describe('the Telegram notifier', () => {
     expect(h.tg.calls('sendMediaGroup')).toHaveLength(1);
     const notice = await h.tg.waitForSent(user.chatId, 'Нагадуємо');
     expect(JSON.stringify(notice.reply_markup)).toContain(actionData['reminders:off']);
-
-    user.pressButton(notice, actionData['reminders:off']);
-    await h.tg.waitForSent(user.chatId, settings.remindersOff);
-    const after = await db.models.Subscriber.findByPk(subscriber.id);
-    expect(after?.remindersEnabled).toBe(false);
+    user.pressButton(notice, actionData['readings:start']);
+    await h.tg.waitForSent(user.chatId, toyText.action('readings:start'));
   });
 
   it('reports a blocked subscriber as unreachable and marks them; other errors throw', async () => {

@@ -11,7 +11,7 @@ import { createTestDatabase, type TestDatabase } from '../../support/database.ts
 import { startFakeViber, type FakeViber, type SentMessage } from '../../support/fake-viber/index.ts';
 import { startViberBotInstance, type RunningViberBot } from '../../support/fake-viber/bot-instance.ts';
 import { aSubscriber } from '../../support/builders.ts';
-import { createToyTable, toy } from '../../support/toy-cabinet.ts';
+import { createToyTable, toy } from './support/toy-cabinet.ts';
 
 // The Viber adapter of the shared cabinet, against toy flows: how callbacks become router events, how what a flow
 // says becomes Viber messages and keyboards within Viber's limits, and what a failure does.

@@ -6,7 +6,7 @@ import { closeViberWorld, startViberWorld, type RunningViberBot } from '../../su
 import { startedMessageCounts } from '../../../bots/viber/billable-sender.ts';
 import { ViberApiError, ViberTransportError, createViberClient } from '../../../bots/viber/client.ts';
 import { menu } from '../../../bots/texts/menu.ts';
-import { toy } from '../../support/toy-cabinet.ts';
+import { toy } from './support/toy-cabinet.ts';
 
 let db: TestDatabase;
 let viber: FakeViber;

@@ -10,7 +10,7 @@ import { signViberBody } from '../../../bots/viber/signature.ts';
 import { aSubscriber } from '../../support/builders.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { startFakeViber, type FakeViber } from '../../support/fake-viber/index.ts';
-import { createToyTable, toy, toyRows } from '../../support/toy-cabinet.ts';
+import { createToyTable, toy, toyRows } from './support/toy-cabinet.ts';
 
 // Real processes serving the Viber bot (support/toy-app.ts), killed with SIGKILL at chosen points: every callback
 // answered 200 is handled, once, after a restart; a callback whose work was done but whose state was not written

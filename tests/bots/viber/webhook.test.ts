@@ -5,7 +5,7 @@ import type { TestDatabase } from '../../support/database.ts';
 import type { FakeViber } from '../../support/fake-viber/index.ts';
 import { closeViberWorld, startViberWorld, type RunningViberBot } from '../../support/fake-viber/bot-instance.ts';
 import { WEBHOOK_EVENTS } from '../../../bots/viber/bot.ts';
-import { toy } from '../../support/toy-cabinet.ts';
+import { toy } from './support/toy-cabinet.ts';
 
 let db: TestDatabase;
 let viber: FakeViber;

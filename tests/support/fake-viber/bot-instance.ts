@@ -9,7 +9,7 @@ import { createViberBot, type ViberBot, type ViberBotDeps } from '../../../bots/
 import { startFakeViber, type FakeViber } from './index.ts';
 import { createTestDatabase, type TestDatabase } from '../database.ts';
 import type { Cabinet } from '../../../bots/flows/router.ts';
-import { toyCabinet } from '../toy-cabinet.ts';
+import { toyCabinet } from '../../bots/viber/support/toy-cabinet.ts';
 
 export interface RunningViberBot {
   bot: ViberBot;
@@ -29,7 +29,7 @@ export async function startViberBotInstance(options: {
   logger?: Logger;
   remindersEnabled?: boolean;
   tuning?: ViberBotDeps['tuning'];
-  /** The cabinet the bot runs; the toy cabinet (tests/support/toy-cabinet.ts) when not given. */
+  /** The cabinet the bot runs; the toy cabinet (tests/bots/viber/support/toy-cabinet.ts) when not given. */
   cabinet?: Cabinet;
 }): Promise<RunningViberBot> {
   const logger = options.logger ?? createLogger('silent');

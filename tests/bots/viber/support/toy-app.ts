@@ -7,7 +7,7 @@ import { createDatabase } from '../../../../models/database.ts';
 import { createLogger } from '../../../../bots/logger.ts';
 import { createHttpApp } from '../../../../bots/server.ts';
 import { createViberBot, type ViberBot } from '../../../../bots/viber/bot.ts';
-import { toyCabinet } from '../../../support/toy-cabinet.ts';
+import { toyCabinet } from './toy-cabinet.ts';
 
 // A real process serving the Viber bot on the toy cabinet, for the tests that kill it with SIGKILL
 // (process-kill.test.ts). It is the app's Viber part as bots/app.ts mounts it: the webhook before any body

@@ -1,0 +1,68 @@
+import { InlineKeyboard, Keyboard as ReplyKeyboard, type Context } from 'grammy';
+import type { InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'grammy/types';
+import { fitText, splitText } from '../../core/text.ts';
+import type { Choices, Keyboard, SayOptions } from '../flows/chat.ts';
+import type { ChatOutput } from '../flows/runner.ts';
+import { common } from '../texts/common.ts';
+import { onboarding } from '../texts/onboarding.ts';
+import { choiceData } from './callback-data.ts';
+import { mainMenuKeyboard } from './keyboards/main-menu.ts';
+
+// How what a flow says is shown in a Telegram chat: choices as inline buttons (their callback data carries the
+// message's prompt number, so an older message's button is told apart), the reply keyboard at the bottom, and
+// Telegram's limits kept by construction.
+
+/** Telegram's limits: a message's text, callback data (bytes) and what a phone shows of a button in one line. */
+export const MESSAGE_MAX = 4096;
+export const CALLBACK_DATA_MAX_BYTES = 64;
+export const BUTTON_LABEL_MAX = 60;
+
+export function inlineChoices(choices: Choices, prompt: number): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const row of choices) {
+    for (const choice of row) {
+      const data = choiceData(prompt, choice.id);
+      // A flow's choice id is short ASCII by the chat port's contract; a longer one is a bug to see at once.
+      if (Buffer.byteLength(data) > CALLBACK_DATA_MAX_BYTES) throw new Error(`choice id too long for Telegram callback data: ${choice.id.length} chars`);
+      keyboard.text(fitText(choice.label, BUTTON_LABEL_MAX), data);
+    }
+    keyboard.row();
+  }
+  return keyboard;
+}
+
+export function replyKeyboard(keyboard: Keyboard, choices: Choices | undefined): ReplyKeyboardMarkup {
+  if (keyboard === 'menu') return mainMenuKeyboard();
+  const built = new ReplyKeyboard();
+  if (keyboard === 'contact') {
+    built.requestContact(onboarding.sharePhoneButton).row();
+    // Here the choices are reply buttons: a pressed one arrives as its label typed, which the runner takes as it.
+    for (const row of choices ?? []) {
+      for (const choice of row) built.text(fitText(choice.label, BUTTON_LABEL_MAX));
+      built.row();
+    }
+  }
+  return built.text(common.cancelButton).resized().persistent();
+}
+
+/** The markup of a message: inline buttons when it offers choices (except with the contact keyboard), else the reply keyboard. */
+export function markupOf(options: SayOptions, prompt: number): InlineKeyboardMarkup | ReplyKeyboardMarkup {
+  const keyboard = options.keyboard ?? 'flow';
+  if (keyboard !== 'contact' && options.choices && options.choices.length > 0) return inlineChoices(options.choices, prompt);
+  return replyKeyboard(keyboard, options.choices);
+}
+
+/** The chat port's output for the chat of `ctx`: each message split to Telegram's length, the markup on its last part. */
+export function telegramOutput(ctx: Context, subscriberId: number): ChatOutput {
+  return {
+    channel: 'telegram',
+    subscriberId,
+    async send(text, options, prompt) {
+      const parts = splitText(text, MESSAGE_MAX);
+      const markup = markupOf(options, prompt);
+      for (let i = 0; i < parts.length; i++) {
+        await ctx.reply(parts[i]!, i === parts.length - 1 ? { reply_markup: markup } : {});
+      }
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { Composer } from 'grammy';
+import type { Cabinet } from '../flows/router.ts';
+import type { FlowState } from '../flows/runner.ts';
+import type { BotContext, TelegramDeps } from './context.ts';
+import { errorFields } from './errors.ts';
+import { eventOf } from './events.ts';
+import { telegramOutput } from './chat-output.ts';
+
+// The subscribers' side of the bot: a private chat's update becomes an event for the shared cabinet (the
+// router and its flows, bots/flows), whose answer is rendered here and whose new flow state is committed with
+// the update's claim (update-claim.ts).
+
+export interface SubscriberChatOptions {
+  cabinet: Cabinet;
+  /** The telegram_state key of a chat's flow state. */
+  stateKey: (chatId: number) => string;
+}
+
+export function subscriberChat(deps: TelegramDeps, options: SubscriberChatOptions): Composer<BotContext> {
+  const { core, logger } = deps;
+  const composer = new Composer<BotContext>();
+  composer.on(['message', 'callback_query:data'], async (ctx, next) => {
+    const subscriber = ctx.subscriber;
+    if (ctx.chat?.type !== 'private' || !subscriber) return next();
+    const event = eventOf(ctx);
+    if (!event) return next();
+    const key = options.stateKey(ctx.chat.id);
+    const stored = (ctx.prefetchedState.get(key) as FlowState | undefined) ?? null;
+    const press = event.kind === 'incoming' && event.incoming.kind === 'press' ? ctx.callbackQuery?.message : undefined;
+    // Stops the button's spinner at once; a redelivered press finds its query too old, which changes nothing.
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+
+    const after = await options.cabinet.handle({
+      out: telegramOutput(ctx, subscriber.id),
+      subscriber,
+      state: stored,
+      event,
+      now: core.clock.now().getTime(),
+      // A flow this update starts is the same run on every delivery of it: its steps' keys find done work.
+      eventKey: `tg:${ctx.update.update_id}`,
+    });
+    ctx.stateChange = after ? { kind: 'write', key, json: JSON.stringify(after) } : stored ? { kind: 'delete', key } : { kind: 'keep' };
+
+    if (press) {
+      // The pressed message's buttons go once the press is handled: a press fails, its buttons stay to try again.
+      await ctx.api
+        .editMessageReplyMarkup(ctx.chat.id, press.message_id, { reply_markup: { inline_keyboard: [] } })
+        .catch((err: unknown) => logger.debug({ err: errorFields(err), updateId: ctx.update.update_id }, 'pressed buttons not removed'));
+    }
+  });
+  return composer;
+}

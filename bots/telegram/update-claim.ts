@@ -1,0 +1,89 @@
+import type { MiddlewareFn } from 'grammy';
+import type { CoreDeps } from '../../core/accounts/types.ts';
+import type { Logger } from '../logger.ts';
+import type { BotContext } from './context.ts';
+import { errorFields } from './errors.ts';
+import { beginUpdate, commitUpdate, pruneTelegramState, releaseUpdate } from './storage.ts';
+import type { UpdateOutcomes } from './update-outcome.ts';
+
+// Every update is claimed before it is handled and committed after: the claim turns `done` in the statement that
+// stores the chat's new flow state, and is released when the handling fails. So a delivery of an update that
+// was handled is skipped, and one whose handling failed or died is handled again (see storage.ts).
+
+/** Processed ids are pruned about once per this many updates. */
+const PRUNE_EVERY = 500;
+
+export interface UpdateClaimOptions {
+  core: CoreDeps;
+  logger: Logger;
+  outcomes: UpdateOutcomes;
+  /** A claim older than this whose update is not done is taken to belong to a handler that died. */
+  leaseMs: number;
+  /** The telegram_state key of a chat's flow state. */
+  stateKey: (chatId: number) => string;
+  statePrefix: string;
+  /** A person left the chat (blocked the bot). */
+  onBlocked: (chatId: string) => Promise<void>;
+}
+
+export function updateClaim(options: UpdateClaimOptions): MiddlewareFn<BotContext> {
+  const { core, logger, outcomes } = options;
+  let handled = 0;
+  return async (ctx, next) => {
+    ctx.subscriber = null;
+    ctx.stateChange = { kind: 'keep' };
+    const updateId = ctx.update.update_id;
+    const from = ctx.from;
+    const person = ctx.chat?.type === 'private' && from && !from.is_bot ? from : undefined;
+    const kicked = person !== undefined && ctx.myChatMember?.new_chat_member.status === 'kicked';
+    const chatId = ctx.chatId;
+    // One round trip: the update claimed, the subscriber touched (every update from a person refreshes them, and
+    // writing again clears a "blocked" mark), and the chat's flow state read.
+    const begun = await beginUpdate(core.db, {
+      updateId,
+      leaseMs: options.leaseMs,
+      touch:
+        person && !kicked
+          ? { deps: core, contact: { channel: 'telegram', channelUserId: String(person.id), name: [person.first_name, person.last_name].filter(Boolean).join(' ') } }
+          : null,
+      stateKeys: chatId === undefined ? [] : [options.stateKey(chatId)],
+    });
+    if (begun.status !== 'claimed') {
+      logger.info({ updateId }, begun.status === 'done' ? 'duplicate update skipped' : 'update is being handled by another delivery');
+      outcomes.set(ctx.update, { kind: begun.status === 'done' ? 'duplicate' : 'busy' });
+      return;
+    }
+    if (++handled % PRUNE_EVERY === 0) {
+      void pruneTelegramState(core.db, { updatesOlderThanMs: 2 * 86_400_000, statesOlderThanMs: 7 * 86_400_000, statePrefix: options.statePrefix }).catch(
+        (err: unknown) => logger.warn({ err: errorFields(err) }, 'pruning telegram state failed'),
+      );
+    }
+    ctx.prefetchedState = begun.state;
+    const release = async () => {
+      await releaseUpdate(core.db, { updateId, claim: begun.claim }).catch((err: unknown) =>
+        // The claim then runs out its lease, and a redelivery after it is handled.
+        logger.warn({ err: errorFields(err), updateId }, 'could not release the claim of a failed update'),
+      );
+    };
+    try {
+      if (person) {
+        if (kicked) await options.onBlocked(String(person.id));
+        else ctx.subscriber = begun.subscriber;
+      }
+      if (!ctx.myChatMember) await next();
+    } catch (error) {
+      await release();
+      outcomes.set(ctx.update, { kind: 'failed', redeliver: true });
+      throw error;
+    }
+    if (ctx.failure) {
+      await release();
+      outcomes.set(ctx.update, { kind: 'failed', redeliver: !ctx.failure.told });
+      return;
+    }
+    const committed = await commitUpdate(core.db, { updateId, claim: begun.claim, state: ctx.stateChange });
+    // Not committed: this handler outlived its lease and another delivery took the update over; that one's result stands.
+    if (!committed) logger.warn({ updateId }, 'update claim was taken over before it committed');
+    outcomes.set(ctx.update, { kind: 'handled' });
+  };
+}
