@@ -14,13 +14,26 @@ export class PermanentFailure extends Error {
 const PERMANENT_VIBER = new Set<number>([ViberStatus.badData, ViberStatus.missingData, ViberStatus.apiVersionNotSupported, ViberStatus.incompatibleWithVersion]);
 
 /**
- * An error that retrying cannot fix: the platform refused the request itself (Telegram's 400 Bad Request — a text
- * too long, a markup too big, a string that is not UTF-8 —, Viber's badData). Network errors, 429 and 5xx are not:
- * those are retried with backoff.
+ * Telegram's 400s about what was sent: the same request is refused however often it is retried. Other 400s are about
+ * the chat ("not enough rights", "chat not found", a deleted topic): an administrator can fix those, and then a retry
+ * goes through, so they are retried like a network error.
+ */
+const TELEGRAM_CONTENT_REFUSAL =
+  /too long|too_long|must be encoded in UTF-8|can't parse|BUTTON_|message text is empty|text must be non-empty|wrong file identifier|wrong remote file identifier|failed to get HTTP URL content|wrong type of the web page content|PHOTO_INVALID|IMAGE_PROCESS_FAILED|TOPIC_TITLE_EMPTY/i;
+
+/** Telegram refused the content of a request (a text too long, a markup too big, a string that is not UTF-8). */
+export function isContentRefusal(error: unknown): error is GrammyError {
+  return error instanceof GrammyError && error.error_code === 400 && TELEGRAM_CONTENT_REFUSAL.test(error.description);
+}
+
+/**
+ * An error that retrying cannot fix: the platform refused the request itself (Telegram's 400 about the content,
+ * Viber's badData), or a handler said so. Network errors, 429, 5xx and refusals an administrator can fix are
+ * retried with backoff.
  */
 export function isPermanent(error: unknown): boolean {
   if (error instanceof PermanentFailure) return true;
-  if (error instanceof GrammyError) return error.error_code === 400;
+  if (error instanceof GrammyError) return isContentRefusal(error);
   if (error instanceof ViberApiError) return PERMANENT_VIBER.has(error.status);
   return false;
 }

@@ -39,8 +39,8 @@ export interface LetterCardHead {
 
 const deliveryLines: Record<NonNullable<LetterCardHead['lastDelivery']>['outcome'], string> = {
   delivered: 'доставлено абонентові',
-  blocked: 'не доставлено: абонент заблокував бота',
-  'not-subscribed': 'не доставлено: абонент відписався від бота',
+  blocked: 'не доставлено, бот заблокований абонентом',
+  'not-subscribed': 'не доставлено, абонент відписався',
   refused: 'не доставлено: месенджер не прийняв повідомлення',
 };
 

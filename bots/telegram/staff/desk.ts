@@ -7,6 +7,7 @@ import type { OutboxPayload } from '../../../core/outbox.ts';
 import { getSubscriber, type SubscriberView } from '../../../core/subscribers.ts';
 import type { Logger } from '../../logger.ts';
 import type { HandlerResult } from '../../outbox/dispatcher.ts';
+import { isContentRefusal } from '../../outbox/permanent.ts';
 import type { AnswerReport, AnswerReporter } from '../../outbox/subscriber-deliveries.ts';
 import { staff } from '../../texts/staff.ts';
 import { letterCard } from './card.ts';
@@ -45,7 +46,6 @@ export function isThreadNotFound(error: unknown): boolean {
   return error instanceof GrammyError && error.error_code === 400 && /thread not found/i.test(error.description);
 }
 
-const isBadRequest = (error: unknown) => error instanceof GrammyError && error.error_code === 400;
 
 class NoToken {
   constructor(readonly waitMs: number) {}
@@ -111,8 +111,9 @@ export function createStaffDesk(options: StaffDeskOptions): StaffDesk {
   }
 
   /**
-   * Sends one part of a letter into the group. A refusal retrying cannot fix (400, other than a deleted topic) is
-   * answered at once with a short notice in its place, so the letter is never silently missing from the group.
+   * Sends one part of a letter into the group. A refusal of its content, which retrying cannot fix, is answered at
+   * once with a short notice in its place, so the letter is never silently missing from the group. Other failures
+   * (a deleted topic, missing rights, the network) are thrown, for a new topic or a retry.
    */
   async function sendOrNotice(
     letter: StaffLetter,
@@ -123,8 +124,8 @@ export function createStaffDesk(options: StaffDeskOptions): StaffDesk {
     try {
       return (await paced(send)).message_id;
     } catch (error) {
-      if (!isBadRequest(error) || isThreadNotFound(error)) throw error;
-      const reason = error instanceof GrammyError ? error.description : String(error);
+      if (!isContentRefusal(error)) throw error;
+      const reason = error.description;
       logger.error({ err: describe(error), letterId: letter.letterId }, 'Telegram refused a letter part; posted a notice in its place');
       const sent = await paced(() =>
         api.sendMessage(chatId, notice(reason), {

@@ -132,8 +132,7 @@ export function staffDeskComposer(deps: TelegramDeps, options: StaffDeskFeatureO
     const history = letter.messages.map((m) =>
       staff.historyLine({ author: m.author, staffName: m.staffName, text: m.text, createdAt: m.createdAt, photos: m.attachments.length }, tz),
     );
-    for (const part of [card, ...continuations]) await say(ctx, part);
-    if (history.length) await say(ctx, [staff.historyHeader, ...history].join('\n'));
+    await say(ctx, [card, ...continuations, ...(history.length ? ['', staff.historyHeader, ...history] : [])].join('\n'));
   });
 
   desk.callbackQuery(staffCb.closePattern, async (ctx) => {

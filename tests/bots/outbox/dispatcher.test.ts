@@ -138,13 +138,17 @@ describe('which errors retrying cannot fix', () => {
   const telegram = (code: number, description: string) =>
     new GrammyError('Call failed', { ok: false, error_code: code, description }, 'sendMessage', {});
 
-  it("is Telegram's 400, Viber's badData and a handler's PermanentFailure; not 429, 5xx, network errors or a blocked user", () => {
+  it("is Telegram's 400 about the content, Viber's badData and a handler's PermanentFailure; not 429, 5xx, network errors or a blocked user", () => {
     expect(isPermanent(telegram(400, 'Bad Request: reply markup is too long'))).toBe(true);
     expect(isPermanent(new ViberApiError('send_message', 3, 'badData'))).toBe(true);
     expect(isPermanent(new PermanentFailure('no way'))).toBe(true);
     expect(isPermanent(telegram(429, 'Too Many Requests: retry after 5'))).toBe(false);
     expect(isPermanent(telegram(502, 'Bad Gateway'))).toBe(false);
+    expect(isPermanent(telegram(400, 'Bad Request: strings must be encoded in UTF-8'))).toBe(true);
     expect(isPermanent(telegram(403, 'Forbidden: bot was blocked by the user'))).toBe(false);
+    // An administrator can fix these; then the same send goes through.
+    expect(isPermanent(telegram(400, 'Bad Request: not enough rights to send text messages to the chat'))).toBe(false);
+    expect(isPermanent(telegram(400, 'Bad Request: chat not found'))).toBe(false);
     expect(isPermanent(new ViberApiError('send_message', 12, 'tooManyRequests'))).toBe(false);
     expect(isPermanent(new Error('socket hang up'))).toBe(false);
   });
