@@ -41,7 +41,7 @@ const deliveryLines: Record<NonNullable<LetterCardHead['lastDelivery']>['outcome
   delivered: 'доставлено абонентові',
   blocked: 'не доставлено, бот заблокований абонентом',
   'not-subscribed': 'не доставлено, абонент відписався',
-  refused: 'не доставлено: месенджер не прийняв повідомлення',
+  refused: 'не доставлено, месенджер не прийняв повідомлення',
 };
 
 const reminderOutcomes: Record<string, string> = {
@@ -133,6 +133,7 @@ export const staff = {
   notDelivered: {
     blocked: '⚠️ Не доставлено: абонент заблокував бота.',
     'not-subscribed': '⚠️ Не доставлено: абонент відписався від бота.',
+    refused: '⚠️ Не доставлено: месенджер абонента не прийняв це повідомлення (наприклад, задовге). Скоротіть відповідь і надішліть ще раз.',
   } as const,
   photosNotDelivered: (count: number, channel: Channel) =>
     `📷 ${count === 1 ? 'Фото' : `Фото (${count})`} не вдалося передати у ${channelNames[channel]}: абонент отримав лише текст.`,

@@ -161,4 +161,24 @@ describe('the staff desk', () => {
     expect(edited.text).toMatch(/Остання відповідь: доставлено абонентові, /);
     expect(edited.reply_markup).toEqual(card.reply_markup);
   });
+
+  it('tells the group at once when the messenger refuses an answer, instead of retrying it for hours', async () => {
+    const writer = await aWriter(h, { userId: 5304, name: 'Любов' });
+    const letterId = await aLetter(h.core, writer, { text: 'Питання' });
+    await h.drain();
+    const card = cardOf(letterId)!;
+    h.tg.failNext('sendMessage', { code: 400, description: 'Bad Request: message is too long' }, { chatId: 5304 });
+    h.group.member(h.tg.user(operator), 'administrator').sendText('Відповідь, яку Telegram не прийняв', { threadId: card.message_thread_id! });
+    await untilAnswered(letterId);
+    await h.drain();
+
+    const report = await h.tg.waitForSent(STAFF, '⚠️ Не доставлено: месенджер абонента не прийняв');
+    expect(report.reply_to_message?.text).toBe('Відповідь, яку Telegram не прийняв');
+    const [entry] = await db.sequelize.query<{ status: string; attempts: number }>(
+      `SELECT status, attempts FROM outbox WHERE kind = 'staff-answer' AND (payload->>'letterId')::int = :letterId`,
+      { replacements: { letterId }, type: QueryTypes.SELECT },
+    );
+    expect(entry).toEqual({ status: 'sent', attempts: 1 });
+    expect(cardOf(letterId)!.text).toMatch(/Остання відповідь: не доставлено, месенджер не прийняв повідомлення/);
+  });
 });
