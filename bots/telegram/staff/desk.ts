@@ -46,7 +46,6 @@ export function isThreadNotFound(error: unknown): boolean {
   return error instanceof GrammyError && error.error_code === 400 && /thread not found/i.test(error.description);
 }
 
-
 class NoToken {
   constructor(readonly waitMs: number) {}
 }
