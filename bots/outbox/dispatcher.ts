@@ -2,6 +2,7 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Clock } from '../../core/clock.ts';
 import type { OutboxKind, OutboxPayload } from '../../core/outbox.ts';
 import type { Logger } from '../logger.ts';
+import { isPermanent as isPermanentByDefault } from './permanent.ts';
 
 export interface ClaimedEntry<K extends OutboxKind = OutboxKind> {
   id: number;
@@ -28,6 +29,11 @@ export interface DispatcherOptions {
   leaseMs?: number;
   /** After this many failed attempts an entry is parked as 'failed' for an operator to look at. */
   maxAttempts?: number;
+  /**
+   * Errors retrying cannot fix (default: Telegram's 400, Viber's badData, PermanentFailure): parked at the first one.
+   * Handlers deal with what they can first (split, shorten, tell the staff group); what still escapes is parked.
+   */
+  isPermanent?: (error: unknown) => boolean;
 }
 
 export interface OutboxDispatcher {
@@ -52,6 +58,7 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
   const batchSize = options.batchSize ?? 20;
   const leaseMs = options.leaseMs ?? 60_000;
   const maxAttempts = options.maxAttempts ?? 20;
+  const isPermanent = options.isPermanent ?? isPermanentByDefault;
   const kinds = Object.keys(handlers);
 
   let timer: NodeJS.Timeout | undefined;
@@ -92,7 +99,8 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
 
   async function fail(entry: ClaimedEntry, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
-    const parked = entry.attempts >= maxAttempts;
+    const permanent = isPermanent(error);
+    const parked = permanent || entry.attempts >= maxAttempts;
     // Backoff doubles from 2 s up to 10 min, so a long outage costs few retries and a short one little delay.
     const delayMs = Math.min(600_000, 2000 * 2 ** Math.min(entry.attempts - 1, 12));
     await sequelize.query(
@@ -107,8 +115,12 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
       },
     );
     logger[parked ? 'error' : 'warn'](
-      { outboxId: entry.id, kind: entry.kind, attempts: entry.attempts, err: message },
-      parked ? 'outbox entry parked after too many failures' : 'outbox delivery failed; will retry',
+      { outboxId: entry.id, kind: entry.kind, attempts: entry.attempts, permanent, err: message },
+      permanent
+        ? 'outbox entry refused for good by the platform; parked without retrying'
+        : parked
+          ? 'outbox entry parked after too many failures'
+          : 'outbox delivery failed; will retry',
     );
   }
 

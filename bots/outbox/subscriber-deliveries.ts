@@ -7,13 +7,15 @@ import type { Logger } from '../logger.ts';
 import type { DeliveryResult, OutgoingMessage, SubscriberNotifier } from '../notifier.ts';
 import { notices } from '../texts/staff.ts';
 import type { HandlerResult, OutboxHandlers } from './dispatcher.ts';
+import { isPermanent } from './permanent.ts';
 
 /** How a staff answer's delivery went, for the staff group to see. */
 export interface AnswerReport {
   letterId: number;
   letterMessageId: number;
   channel: Channel;
-  outcome: 'delivered' | 'blocked' | 'not-subscribed';
+  /** 'refused': the messenger refused the message itself (too long, malformed); retrying would not change that. */
+  outcome: 'delivered' | 'blocked' | 'not-subscribed' | 'refused';
   /** Staff photos the subscriber's channel could not show (Telegram files cannot reach Viber). */
   droppedPhotos: number;
   subscriberMessageIds: string[];
@@ -80,14 +82,25 @@ export function createSubscriberDeliveryHandlers(deps: SubscriberDeliveryDeps): 
     // A Telegram file id means nothing to Viber, which needs a public URL we do not have: staff are told instead.
     const photos = answer.attachments.filter((a) => a.channel === subscriber.channel);
     const droppedPhotos = answer.attachments.length - photos.length;
-    const result: DeliveryResult = await notifierFor(subscriber.channel).send(
-      { channel: subscriber.channel, channelUserId: subscriber.channelUserId },
-      {
-        text: notices.answer(letter.number, answer.text),
-        ...(photos.length > 0 ? { photos } : {}),
-        actions: [{ label: notices.myLettersButton, action: 'letters:list' }],
-      },
-    );
+    let result: DeliveryResult | 'refused';
+    try {
+      result = await notifierFor(subscriber.channel).send(
+        { channel: subscriber.channel, channelUserId: subscriber.channelUserId },
+        {
+          text: notices.answer(letter.number, answer.text),
+          ...(photos.length > 0 ? { photos } : {}),
+          actions: [{ label: notices.myLettersButton, action: 'letters:list' }],
+        },
+      );
+    } catch (error) {
+      if (!isPermanent(error)) throw error;
+      // Retrying the same refusal for hours would leave staff believing the answer went: they are told now.
+      logger.error({ letterId: letter.letterId, err: error instanceof Error ? error.message : String(error) }, 'staff answer refused by the messenger');
+      result = 'refused';
+    }
+    if (result === 'refused') {
+      return { letterId: letter.letterId, letterMessageId: answer.id, channel: subscriber.channel, outcome: 'refused', droppedPhotos, subscriberMessageIds: [] };
+    }
     return {
       letterId: letter.letterId,
       letterMessageId: answer.id,

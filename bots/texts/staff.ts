@@ -1,5 +1,6 @@
 import type { Channel, LetterCategory, LetterStatus, ReadingCorrection } from '../../models/models.ts';
 import type { StaffAccountView } from '../../core/accounts/types.ts';
+import { fitText } from '../../core/text.ts';
 import { letters } from './letters.ts';
 import { day, money, moment } from './format.ts';
 
@@ -8,7 +9,8 @@ import { day, money, moment } from './format.ts';
 
 const channelNames: Record<Channel, string> = { telegram: 'Telegram', viber: 'Viber' };
 const linkMethods: Record<string, string> = { payment: 'за оплатою', surname: 'за прізвищем', phone: 'за телефоном' };
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+/** Shortened at a grapheme boundary: an emoji, a flag or a letter with its accent is never cut in half. */
+const cut = (text: string, max: number) => fitText(text, max);
 const balance = (kop: number) => (kop > 0 ? `борг ${money(kop)}` : kop < 0 ? `переплата ${money(kop)}` : 'без боргу');
 
 export interface CardAccount {
@@ -17,19 +19,30 @@ export interface CardAccount {
   balanceKop: number;
 }
 
-export interface LetterCard {
+/** What the head of a letter's card in the staff group says (the letter's text goes below it, whole). */
+export interface LetterCardHead {
   number: number;
   category: LetterCategory;
   status: LetterStatus;
   channel: Channel;
   createdAt: string;
   subscriber: { name: string; phone: string | null } | null;
+  /** The accounts shown; `moreAccounts` more are not (a card must fit in one Telegram message). */
   accounts: CardAccount[];
+  moreAccounts: number;
   correction: ReadingCorrection | null;
-  text: string;
   photos: number;
   closedBy: string | null;
+  /** How the last staff answer's delivery went, once it has been tried. */
+  lastDelivery: { outcome: 'delivered' | 'blocked' | 'not-subscribed' | 'refused'; at: string } | null;
 }
+
+const deliveryLines: Record<NonNullable<LetterCardHead['lastDelivery']>['outcome'], string> = {
+  delivered: 'доставлено абонентові',
+  blocked: 'не доставлено, бот заблокований абонентом',
+  'not-subscribed': 'не доставлено, абонент відписався',
+  refused: 'не доставлено, месенджер не прийняв повідомлення',
+};
 
 const reminderOutcomes: Record<string, string> = {
   completed: 'усім, кому треба',
@@ -38,29 +51,51 @@ const reminderOutcomes: Record<string, string> = {
   error: 'помилка',
 };
 
+const pluralRules = new Intl.PluralRules('uk');
+const plural = (count: number, one: string, few: string, many: string) => {
+  const form = pluralRules.select(count);
+  return form === 'one' ? one : form === 'few' ? few : many;
+};
+const accountsWord = (count: number) => plural(count, 'рахунок', 'рахунки', 'рахунків');
+
 export const staff = {
   channel: (channel: Channel) => channelNames[channel],
 
-  letterCard: (l: LetterCard, timeZone: string) =>
+  /** An emergency («Аварія») letter is marked so staff see it first, in the group's list and in the topic. */
+  urgentMarker: '🚨 ТЕРМІНОВО',
+
+  letterCardHead: (l: LetterCardHead, timeZone: string) =>
     [
-      `📨 Лист №${l.number} · ${letters.categories[l.category]}`,
-      `Від: ${l.subscriber ? l.subscriber.name || 'без імені' : 'абонент видалив свої дані'} · ${channelNames[l.channel]}`,
+      `${l.category === 'emergency' ? '🚨 ТЕРМІНОВО · ' : '📨 '}Лист №${l.number} · ${letters.categories[l.category]}`,
+      `Від: ${l.subscriber ? cut(l.subscriber.name, 100) || 'без імені' : 'абонент видалив свої дані'} · ${channelNames[l.channel]}`,
       ...(l.subscriber ? [`Телефон: ${l.subscriber.phone ? `+${l.subscriber.phone} (підтверджений)` : 'не підтверджений'}`] : []),
       ...(l.accounts.length === 0
         ? ['Рахунок: не вказано']
-        : l.accounts.map((a) => `Рахунок № ${a.number} · ${a.address} · ${balance(a.balanceKop)}`)),
+        : l.accounts.map((a) => cut(`Рахунок № ${a.number} · ${a.address} · ${balance(a.balanceKop)}`, 160))),
+      ...(l.moreAccounts > 0 ? [`…і ще ${l.moreAccounts} ${accountsWord(l.moreAccounts)} (/account НОМЕР — картка рахунку)`] : []),
       ...(l.correction
-        ? [`Лічильник ${l.correction.meterSerial}: останній показник ${l.correction.lastValue}, абонент просить ${l.correction.requestedValue}`]
+        ? [cut(`Лічильник ${l.correction.meterSerial}: останній показник ${l.correction.lastValue}, абонент просить ${l.correction.requestedValue}`, 200)]
         : []),
       `Отримано: ${moment(l.createdAt, timeZone)}${l.photos > 0 ? ` · фото: ${l.photos}` : ''}`,
-      `Статус: ${letters.statuses[l.status]}${l.status === 'closed' && l.closedBy ? ` (${l.closedBy})` : ''}`,
-      '',
-      cut(l.text, 3000),
-      '',
-      l.status === 'closed'
-        ? 'Лист закрито. Відповідь у відповідь на це повідомлення все одно дійде абонентові.'
-        : 'Щоб відповісти, напишіть у відповідь на це повідомлення. /note ТЕКСТ — нотатка для своїх.',
+      `Статус: ${letters.statuses[l.status]}${l.status === 'closed' && l.closedBy ? ` (${cut(l.closedBy, 60)})` : ''}`,
+      ...(l.lastDelivery ? [`Остання відповідь: ${deliveryLines[l.lastDelivery.outcome]}, ${moment(l.lastDelivery.at, timeZone)}`] : []),
     ].join('\n'),
+
+  letterCardFooter: (status: LetterStatus) =>
+    status === 'closed'
+      ? 'Лист закрито. Відповідь у відповідь на це повідомлення все одно дійде абонентові.'
+      : 'Щоб відповісти, напишіть у відповідь на це повідомлення. /note ТЕКСТ — нотатка для своїх.',
+
+  /** Under the first piece of a letter too long for one message. */
+  letterContinues: (parts: number) => `(далі — ще ${parts} ${plural(parts, 'повідомлення', 'повідомлення', 'повідомлень')} з текстом листа)`,
+  /** Heads each further piece of a long letter's text. */
+  letterContinuation: (number: number, part: number, total: number) => `📨 Лист №${number}, продовження (${part}/${total}):`,
+
+  /** Posted instead of a card Telegram refused, so the letter is never silently missing from the group. */
+  cardRefused: (number: number, reason: string) =>
+    `⚠️ Лист №${number} не вдалося показати тут: Telegram відмовив (${cut(reason, 200)}). Повний лист: /letter ${number}. Відповідайте у відповідь на це повідомлення.`,
+  partRefused: (number: number, part: number) =>
+    `⚠️ Частину ${part} листа №${number} не вдалося показати тут. Повний лист: /letter ${number}.`,
 
   subscriberCard: (s: { name: string; channel: Channel; phone: string | null; accounts: CardAccount[] }) =>
     [
@@ -98,6 +133,7 @@ export const staff = {
   notDelivered: {
     blocked: '⚠️ Не доставлено: абонент заблокував бота.',
     'not-subscribed': '⚠️ Не доставлено: абонент відписався від бота.',
+    refused: '⚠️ Не доставлено: месенджер абонента не прийняв це повідомлення (наприклад, задовге). Скоротіть відповідь і надішліть ще раз.',
   } as const,
   photosNotDelivered: (count: number, channel: Channel) =>
     `📷 ${count === 1 ? 'Фото' : `Фото (${count})`} не вдалося передати у ${channelNames[channel]}: абонент отримав лише текст.`,
@@ -136,6 +172,20 @@ export const staff = {
         (s) => `• ${s.name || 'без імені'} · ${channelNames[s.channel]} · ${s.phoneMasked ?? 'телефон не підтверджено'} · ${linkMethods[s.linkedVia] ?? s.linkedVia}`,
       ),
     ].join('\n'),
+
+  help: [
+    'Працівникам у цій групі:',
+    '• Відповідь абонентові — напишіть у темі абонента або у відповідь на повідомлення листа.',
+    '• Кнопки під листом: «Закрити», «Виправити показник» (для листів про показники).',
+    '/note ТЕКСТ — нотатка до листа для своїх (абонент її не бачить)',
+    '/letters — відкриті листи, спочатку найстаріші',
+    '/letter НОМЕР — лист з усією історією',
+    '/account НОМЕР — картка особового рахунку',
+    '/reminders — останнє розсилання нагадувань',
+    '/help — ця довідка',
+    '',
+    '🚨 ТЕРМІНОВО — лист про аварію: його картку закріплено, відповідайте першим.',
+  ].join('\n'),
 
   noReminderRuns: 'Нагадування ще не надсилалися.',
   reminderRun: (

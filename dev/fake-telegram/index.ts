@@ -41,14 +41,21 @@
  *   FakeTelegram.start({ limits: { perSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 20 } }); tg.stats();
  *   tg.override('someMethod', (params) => result)  — or throw new TelegramApiError(code, description).
  *
- * Like Telegram, it refuses: unknown chats (400 chat not found), deleted or unknown forum topics (400 message thread
- * not found), callback_data over 64 bytes, bad HTML / unescaped MarkdownV2 characters, edits that change nothing
- * (400 message is not modified), a second answerCallbackQuery, wrong tokens (401), unknown methods (404).
+ * Like Telegram, it refuses (limits.ts has the numbers and where they come from): unknown chats (400 chat not found),
+ * deleted or unknown forum topics (400 message thread not found), texts outside 1–4096 and captions over 1024 UTF-16
+ * units after parse_mode, callback_data outside 1–64 bytes, buttons without text or action, markup over 100 inline
+ * (300 reply) buttons or 10 kB of JSON, callback answers over 200 characters, any string with a lone surrogate
+ * (400 strings must be encoded in UTF-8), bad HTML / unescaped MarkdownV2 characters, edits that change nothing
+ * (400 message is not modified), a second answerCallbackQuery, wrong tokens (401), and methods it does not implement
+ * (404): only those the bots call — getMe, sendMessage, sendPhoto, sendMediaGroup, editMessageText,
+ * editMessageReplyMarkup, answerCallbackQuery, getFile, setMyCommands, createForumTopic, deleteForumTopic,
+ * pinChatMessage, getChat, and getUpdates / setWebhook / deleteWebhook / getWebhookInfo.
  * parse_mode text is stored as Telegram returns it: plain text plus entities.
  */
 export { FakeTelegram, DEFAULT_TOKEN, type FakeTelegramOptions, type WaitOptions, type SentPredicate } from './server.ts';
 export { FakeUser, FakeGroup, FakeMember, type UserSeed, type GroupSeed, type PostOptions, type PressOptions } from './users.ts';
 export { TelegramApiError, texts as telegramErrors } from './errors.ts';
+export * as telegramLimits from './limits.ts';
 export type { Fault, FaultOptions, RateLimits, SendStats } from './faults.ts';
 export type { RecordedCall, SentMessage, Params, UploadedFile, ClockLike } from './state.ts';
 export type { WebhookDelivery, WebhookOptions } from './updates.ts';

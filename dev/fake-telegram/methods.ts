@@ -1,6 +1,17 @@
-import type { Chat, ForumTopic, InlineKeyboardMarkup, Message, MessageEntity, MessageOrigin } from 'grammy/types';
-import { TelegramApiError, badRequest, forbidden, texts } from './errors.ts';
+import type { Chat, ForumTopic, InlineKeyboardMarkup, Message, MessageEntity } from 'grammy/types';
+import { TelegramApiError, badRequest, texts } from './errors.ts';
 import { applyParseMode } from './formatting.ts';
+import {
+  CALLBACK_ANSWER_MAX,
+  CALLBACK_DATA_MAX_BYTES,
+  CAPTION_MAX,
+  INLINE_BUTTONS_MAX,
+  REPLY_BUTTONS_MAX,
+  TEXT_MAX,
+  TOPIC_NAME_MAX,
+  assertMarkupSize,
+  limitErrors,
+} from './limits.ts';
 import type { AnyMarkup, ChatRecord, FakeState, FileRecord, Params, StoredMessage, UploadedFile } from './state.ts';
 
 export type MethodHandler = (params: Params) => unknown;
@@ -39,11 +50,7 @@ export function createMethods(state: FakeState, options: { urlContent?: (url: st
     return record;
   };
 
-  const writableChat = (params: Params): ChatRecord => {
-    const record = chatOf(params);
-    if (record.botLeft) throw forbidden(`bot is not a member of the ${record.chat.type === 'private' ? 'private' : record.chat.type} chat`);
-    return record;
-  };
+  const writableChat = (params: Params): ChatRecord => chatOf(params);
 
   const isForum = (record: ChatRecord) => record.chat.type === 'supergroup' && (record.chat as Chat.SupergroupChat).is_forum === true;
 
@@ -92,15 +99,16 @@ export function createMethods(state: FakeState, options: { urlContent?: (url: st
   const formatted = (raw: unknown, parseMode: unknown, entities: unknown, max: number, field: 'text' | 'caption') => {
     const text = str(raw) ?? '';
     const result = applyParseMode(text, parseMode);
-    if (field === 'text' && result.text.trim() === '') throw badRequest('message text is empty');
-    if (result.text.length > max) throw badRequest(field === 'text' ? 'message is too long' : 'message caption is too long');
+    if (field === 'text' && result.text.trim() === '') throw badRequest(limitErrors.textEmpty);
+    // String length is UTF-16 units, Telegram's own measure.
+    if (result.text.length > max) throw badRequest(field === 'text' ? limitErrors.textTooLong : limitErrors.captionTooLong);
     const finalEntities = parseMode ? result.entities : Array.isArray(entities) ? (entities as MessageEntity[]) : [];
     return { text: result.text, entities: finalEntities };
   };
 
   const caption = (params: Params): Partial<Message> => {
     if (params.caption === undefined) return {};
-    const { text, entities } = formatted(params.caption, params.parse_mode, params.caption_entities, 1024, 'caption');
+    const { text, entities } = formatted(params.caption, params.parse_mode, params.caption_entities, CAPTION_MAX, 'caption');
     return { caption: text, ...(entities.length ? { caption_entities: entities } : {}) };
   };
 
@@ -120,29 +128,6 @@ export function createMethods(state: FakeState, options: { urlContent?: (url: st
         const file = fileFrom(value, 'photos', 'jpg');
         return { photo: [{ file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.bytes.length, width: 800, height: 600 }] };
       }
-      case 'document': {
-        const file = fileFrom(value, 'documents', 'dat');
-        const name = isUpload(value) ? value.filename : file.file_path.split('/').pop()!;
-        return { document: { file_id: file.file_id, file_unique_id: file.file_unique_id, file_name: name, mime_type: 'application/octet-stream', file_size: file.bytes.length } };
-      }
-      case 'voice': {
-        const file = fileFrom(value, 'voice', 'ogg');
-        return { voice: { file_id: file.file_id, file_unique_id: file.file_unique_id, duration: 3, mime_type: 'audio/ogg', file_size: file.bytes.length } };
-      }
-      case 'sticker': {
-        const file = fileFrom(value, 'stickers', 'webp');
-        return {
-          sticker: { file_id: file.file_id, file_unique_id: file.file_unique_id, type: 'regular', width: 512, height: 512, is_animated: false, is_video: false },
-        };
-      }
-      case 'video': {
-        const file = fileFrom(value, 'videos', 'mp4');
-        return { video: { file_id: file.file_id, file_unique_id: file.file_unique_id, width: 640, height: 360, duration: 5, file_size: file.bytes.length } };
-      }
-      case 'audio': {
-        const file = fileFrom(value, 'documents', 'mp3');
-        return { audio: { file_id: file.file_id, file_unique_id: file.file_unique_id, duration: 5, file_size: file.bytes.length } };
-      }
       default:
         throw badRequest(`unsupported media ${field}`);
     }
@@ -152,15 +137,6 @@ export function createMethods(state: FakeState, options: { urlContent?: (url: st
     const record = writableChat(params);
     if (params[field] === undefined || params[field] === '') throw badRequest(`there is no ${field} in the request`);
     return botSend(record, `send${field[0]!.toUpperCase()}${field.slice(1)}`, params, { ...mediaContent(field, params[field]), ...caption(params) }).message;
-  };
-
-  const sourceMessage = (params: Params, what: 'copy' | 'forward'): StoredMessage => {
-    const from = chatOf(params, 'from_chat_id');
-    const source = state.findMessage(from.chat.id, num(params.message_id) ?? -1);
-    if (!source) throw badRequest(`message to ${what} not found`);
-    const content = pickContent(source.message);
-    if (Object.keys(content).length === 0) throw badRequest(`message can't be ${what === 'copy' ? 'copied' : 'forwarded'}`);
-    return source;
   };
 
   const ownMessage = (params: Params, action: 'edit'): StoredMessage => {
@@ -188,29 +164,15 @@ export function createMethods(state: FakeState, options: { urlContent?: (url: st
 
   const commandsKey = (params: Params) => `${JSON.stringify(params.scope ?? { type: 'default' })}|${str(params.language_code) ?? ''}`;
 
-  const ok = () => true as const;
-
   return {
     getMe: () => state.bot,
-    logOut: ok,
-    close: ok,
 
     sendMessage: (params) => {
       const record = writableChat(params);
-      const { text, entities } = formatted(params.text, params.parse_mode, params.entities, 4096, 'text');
+      const { text, entities } = formatted(params.text, params.parse_mode, params.entities, TEXT_MAX, 'text');
       return botSend(record, 'sendMessage', params, { text, ...(entities.length ? { entities } : {}) }).message;
     },
     sendPhoto: sendMedia('photo'),
-    sendDocument: sendMedia('document'),
-    sendVoice: sendMedia('voice'),
-    sendSticker: sendMedia('sticker'),
-    sendVideo: sendMedia('video'),
-    sendAudio: sendMedia('audio'),
-    sendContact: (params) => {
-      const record = writableChat(params);
-      const contact = { phone_number: str(params.phone_number) ?? '', first_name: str(params.first_name) ?? '' };
-      return botSend(record, 'sendContact', params, { contact }).message;
-    },
     sendMediaGroup: (params) => {
       const record = writableChat(params);
       const media = Array.isArray(params.media) ? (params.media as Params[]) : [];
@@ -223,58 +185,21 @@ export function createMethods(state: FakeState, options: { urlContent?: (url: st
         return botSend(record, 'sendMediaGroup', itemParams, { ...content, media_group_id: groupId }).message;
       });
     },
-    copyMessage: (params) => {
-      const source = sourceMessage(params, 'copy');
-      const record = writableChat(params);
-      const content = pickContent(source.message);
-      const overridden = params.caption !== undefined && content.text === undefined ? { ...content, caption: undefined, caption_entities: undefined, ...caption(params) } : content;
-      return { message_id: botSend(record, 'copyMessage', params, stripUndefined(overridden)).message.message_id };
-    },
-    forwardMessage: (params) => {
-      const source = sourceMessage(params, 'forward');
-      const record = writableChat(params);
-      const original = source.message;
-      const origin: MessageOrigin =
-        original.forward_origin ??
-        (original.from ? { type: 'user', sender_user: original.from, date: original.date } : { type: 'hidden_user', sender_user_name: 'Hidden', date: original.date });
-      return botSend(record, 'forwardMessage', params, { ...pickContent(original), forward_origin: origin }).message;
-    },
 
     editMessageText: (params) => {
       const stored = ownMessage(params, 'edit');
       if (stored.message.text === undefined) throw badRequest('there is no text in the message to edit');
-      const { text, entities } = formatted(params.text, params.parse_mode, params.entities, 4096, 'text');
+      const { text, entities } = formatted(params.text, params.parse_mode, params.entities, TEXT_MAX, 'text');
       return applyEdit(stored, { text, entities: entities.length ? entities : undefined }, validMarkup(params.reply_markup));
-    },
-    editMessageCaption: (params) => {
-      const stored = ownMessage(params, 'edit');
-      if (stored.message.text !== undefined) throw badRequest('there is no caption in the message to edit');
-      const next = caption({ ...params, caption: params.caption ?? '' });
-      return applyEdit(stored, { caption: next.caption || undefined, caption_entities: next.caption_entities }, validMarkup(params.reply_markup));
     },
     editMessageReplyMarkup: (params) => {
       const stored = ownMessage(params, 'edit');
       return applyEdit(stored, {}, validMarkup(params.reply_markup));
     },
-    deleteMessage: (params) => {
-      const record = chatOf(params);
-      const stored = state.findMessage(record.chat.id, num(params.message_id) ?? -1);
-      if (!stored) throw badRequest('message to delete not found');
-      stored.deleted = true;
-      return true;
-    },
-    deleteMessages: (params) => {
-      const record = chatOf(params);
-      const ids = Array.isArray(params.message_ids) ? (params.message_ids as number[]) : [];
-      for (const id of ids) {
-        const stored = state.findMessage(record.chat.id, id);
-        if (stored) stored.deleted = true;
-      }
-      return true;
-    },
     answerCallbackQuery: (params) => {
       const query = state.callbacks.get(str(params.callback_query_id) ?? String(params.callback_query_id));
       if (!query || query.answer) throw badRequest('query is too old and response timeout expired or query ID is invalid');
+      if ((str(params.text) ?? '').length > CALLBACK_ANSWER_MAX) throw badRequest(limitErrors.callbackAnswerTooLong);
       query.answer = params;
       return true;
     },
@@ -295,22 +220,12 @@ export function createMethods(state: FakeState, options: { urlContent?: (url: st
       state.commands.set(commandsKey(params), commands);
       return true;
     },
-    getMyCommands: (params) => state.commands.get(commandsKey(params)) ?? [],
-    deleteMyCommands: (params) => {
-      state.commands.delete(commandsKey(params));
-      return true;
-    },
-    sendChatAction: (params) => {
-      const record = writableChat(params);
-      envelope(record, { message_thread_id: params.message_thread_id });
-      return true;
-    },
 
     createForumTopic: (params) => {
       const record = writableChat(params);
       if (!isForum(record)) throw badRequest('the chat is not a forum');
       const name = str(params.name) ?? '';
-      if (name.length < 1 || name.length > 128) throw badRequest('TOPIC_TITLE_EMPTY');
+      if (name.length < 1 || name.length > TOPIC_NAME_MAX) throw badRequest('TOPIC_TITLE_EMPTY');
       const icon_color = num(params.icon_color) ?? 7_322_096;
       const created = state.addMessage(
         record.chat.id,
@@ -330,24 +245,6 @@ export function createMethods(state: FakeState, options: { urlContent?: (url: st
       record.topics.set(topic.message_thread_id, { ...topic, closed: false, deleted: false });
       return topic;
     },
-    editForumTopic: (params) => {
-      const topic = topicOf(writableChat(params), params.message_thread_id);
-      if (typeof params.name === 'string') topic.name = params.name;
-      if (typeof params.icon_custom_emoji_id === 'string') topic.icon_custom_emoji_id = params.icon_custom_emoji_id;
-      return true;
-    },
-    closeForumTopic: (params) => {
-      const topic = topicOf(writableChat(params), params.message_thread_id);
-      if (topic.closed) throw badRequest('TOPIC_NOT_MODIFIED');
-      topic.closed = true;
-      return true;
-    },
-    reopenForumTopic: (params) => {
-      const topic = topicOf(writableChat(params), params.message_thread_id);
-      if (!topic.closed) throw badRequest('TOPIC_NOT_MODIFIED');
-      topic.closed = false;
-      return true;
-    },
     deleteForumTopic: (params) => {
       const record = writableChat(params);
       const topic = topicOf(record, params.message_thread_id);
@@ -365,16 +262,6 @@ export function createMethods(state: FakeState, options: { urlContent?: (url: st
       record.pinned = stored.message.message_id;
       return true;
     },
-    unpinChatMessage: (params) => {
-      const record = writableChat(params);
-      record.pinned = undefined;
-      return true;
-    },
-    unpinAllChatMessages: (params) => {
-      const record = writableChat(params);
-      record.pinned = undefined;
-      return true;
-    },
     getChat: (params) => {
       const record = chatOf(params);
       const pinned = record.pinned === undefined ? undefined : state.findMessage(record.chat.id, record.pinned);
@@ -386,27 +273,7 @@ export function createMethods(state: FakeState, options: { urlContent?: (url: st
         ...(pinned ? { pinned_message: pinned.message } : {}),
       };
     },
-    getChatMember: (params) => {
-      const record = chatOf(params);
-      const userId = num(params.user_id) ?? -1;
-      const user = userId === state.bot.id ? state.botAsUser() : state.users.get(userId);
-      if (!user) throw badRequest('user not found');
-      const status = record.chat.type === 'private' ? 'member' : (record.members.get(userId) ?? 'left');
-      return status === 'administrator'
-        ? { status, user, can_be_edited: false, is_anonymous: false, can_manage_chat: true, can_delete_messages: true, can_manage_video_chats: true, can_restrict_members: true, can_promote_members: false, can_change_info: true, can_invite_users: true, can_post_stories: false, can_edit_stories: false, can_delete_stories: false, can_pin_messages: true, can_manage_topics: true }
-        : { status, user };
-    },
-    leaveChat: (params) => {
-      const record = chatOf(params);
-      record.botLeft = true;
-      return true;
-    },
 
-    setMyDescription: ok,
-    setMyShortDescription: ok,
-    setMyName: ok,
-    setChatMenuButton: ok,
-    setMessageReaction: ok,
   };
 }
 
@@ -426,30 +293,59 @@ function pickComparable(message: Message): unknown {
   return { ...pickContent(message), reply_markup: message.reply_markup ?? null };
 }
 
-function stripUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
 
-/** Telegram refuses callback_data over 64 bytes (easy to hit with Cyrillic) and buttons without an action. */
+const INLINE_ACTIONS = [
+  'callback_data',
+  'url',
+  'web_app',
+  'login_url',
+  'switch_inline_query',
+  'switch_inline_query_current_chat',
+  'switch_inline_query_chosen_chat',
+  'copy_text',
+  'callback_game',
+  'pay',
+];
+
+/**
+ * Telegram refuses callback_data outside 1–64 bytes (easy to pass with Cyrillic), buttons without an action or without
+ * text, and markup too big (see limits.ts).
+ */
 export function validMarkup(raw: unknown): AnyMarkup | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
   if (typeof raw !== 'object') throw badRequest("can't parse reply keyboard markup JSON object");
   const markup = raw as Record<string, unknown>;
   if (Array.isArray(markup.inline_keyboard)) {
+    let count = 0;
     for (const row of markup.inline_keyboard as unknown[]) {
       if (!Array.isArray(row)) throw badRequest('field "inline_keyboard" must be an Array of Arrays');
       for (const button of row as Record<string, unknown>[]) {
-        if (typeof button.text !== 'string' || button.text === '') throw badRequest('text buttons are unallowed in the inline keyboard');
-        const actions = ['callback_data', 'url', 'web_app', 'login_url', 'switch_inline_query', 'switch_inline_query_current_chat', 'switch_inline_query_chosen_chat', 'copy_text', 'callback_game', 'pay'];
-        if (!actions.some((key) => button[key] !== undefined)) throw badRequest('text buttons are unallowed in the inline keyboard');
+        count += 1;
+        if (typeof button.text !== 'string') throw badRequest("can't parse inline keyboard button: Field \"text\" must be of type String");
+        if (button.text.trim() === '') throw badRequest(limitErrors.buttonText);
+        if (!INLINE_ACTIONS.some((key) => button[key] !== undefined)) throw badRequest('text buttons are unallowed in the inline keyboard');
         if (button.callback_data !== undefined) {
           const bytes = Buffer.byteLength(String(button.callback_data), 'utf8');
-          if (bytes < 1 || bytes > 64) throw badRequest('BUTTON_DATA_INVALID');
+          if (bytes < 1 || bytes > CALLBACK_DATA_MAX_BYTES) throw badRequest(limitErrors.buttonData);
         }
       }
     }
+    assertMarkupSize(markup, count, INLINE_BUTTONS_MAX);
     return markup as unknown as AnyMarkup;
   }
-  if (Array.isArray(markup.keyboard) || markup.remove_keyboard === true || markup.force_reply === true) return markup as unknown as AnyMarkup;
+  if (Array.isArray(markup.keyboard)) {
+    let count = 0;
+    for (const row of markup.keyboard as unknown[]) {
+      if (!Array.isArray(row)) throw badRequest('field "keyboard" must be an Array of Arrays');
+      for (const button of row as unknown[]) {
+        count += 1;
+        const text = typeof button === 'string' ? button : (button as Record<string, unknown> | null)?.text;
+        if (typeof text !== 'string' || text.trim() === '') throw badRequest(limitErrors.buttonText);
+      }
+    }
+    assertMarkupSize(markup, count, REPLY_BUTTONS_MAX);
+    return markup as unknown as AnyMarkup;
+  }
+  if (markup.remove_keyboard === true || markup.force_reply === true) return markup as unknown as AnyMarkup;
   throw badRequest("can't parse reply keyboard markup JSON object");
 }

@@ -4,6 +4,7 @@ import type { Chat, Update, User } from 'grammy/types';
 import { TelegramApiError, methodNotFound, unauthorized } from './errors.ts';
 import { Faults, faultToError, type Fault, type FaultOptions, type RateLimits, type SendStats } from './faults.ts';
 import { parseParams, readBody } from './http-body.ts';
+import { assertWellFormed } from './limits.ts';
 import { createMethods, type MethodHandler } from './methods.ts';
 import { FakeState, type ClockLike, type Params, type RecordedCall, type SentMessage, type StoredMessage } from './state.ts';
 import { UpdateQueue, type WebhookDelivery, type WebhookOptions } from './updates.ts';
@@ -385,6 +386,7 @@ export class FakeTelegram {
   private async execute(method: string, params: Params, signal: AbortSignal): Promise<unknown> {
     const override = this.overrides.get(method);
     if (override) return override(params);
+    assertWellFormed(params);
     this.faults.admitSend(method, params, Date.now());
     switch (method) {
       case 'getUpdates':

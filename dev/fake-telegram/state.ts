@@ -78,8 +78,6 @@ export interface ChatRecord {
   messages: Map<number, StoredMessage>;
   topics: Map<number, TopicRecord>;
   members: Map<number, MemberStatus>;
-  /** The bot left (leaveChat) or was removed: sends fail 403. */
-  botLeft: boolean;
   pinned?: number;
 }
 
@@ -190,7 +188,7 @@ export class FakeState {
       return existing;
     }
     // A group has history before the test starts; this also keeps topic ids clear of 1, the General topic.
-    const record: ChatRecord = { chat, nextMessageId: chat.type === 'private' ? 1 : 100, messages: new Map(), topics: new Map(), members: new Map(), botLeft: false };
+    const record: ChatRecord = { chat, nextMessageId: chat.type === 'private' ? 1 : 100, messages: new Map(), topics: new Map(), members: new Map() };
     this.chats.set(chat.id, record);
     return record;
   }

@@ -4,7 +4,9 @@
  * API side (point the bot's VIBER_API_URL at `viber.apiUrl`): set_webhook (records the URL and, like Viber,
  * calls the webhook once with a signed `webhook` event before answering), send_message (records, returns a
  * 64-bit message_token as a bare JSON number like Viber does; status 6 for users marked unsubscribed),
- * get_account_info, get_user_details. A wrong X-Viber-Auth-Token gets status 2. Faults: `failNext({ status: 12 })`
+ * get_account_info, get_user_details. A wrong X-Viber-Auth-Token gets status 2. Like Viber, send_message refuses with
+ * status 3 (badData) a text over 7,000 characters, a keyboard over 24 buttons, a button Text over 250, a reply
+ * button without ActionBody, and any string with a lone surrogate (see messageRefusal). Faults: `failNext({ status: 12 })`
  * or `failNext({ http: 503 })`, optionally for one method and several times.
  *
  * Subscriber side: `viber.user({ id, name })` posts correctly signed callbacks to the registered webhook:
@@ -251,6 +253,8 @@ export async function startFakeViber(options: {
       case 'send_message': {
         const receiver = typeof body.receiver === 'string' ? body.receiver : '';
         if (!receiver || typeof body.type !== 'string') return answer(4, {}, 'missingData');
+        const refusal = messageRefusal(body);
+        if (refusal) return answer(3, {}, refusal);
         if (unsubscribed.has(receiver)) return answer(6, {}, 'receiverNotSubscribed');
         const messageToken = newToken();
         record(receiver, { ...(body as unknown as Omit<SentMessage, 'messageToken' | 'via'>), receiver, messageToken, via: 'api' });
@@ -465,6 +469,59 @@ export async function startFakeViber(options: {
     },
   };
   return fake;
+}
+
+// What Viber's REST API refuses in a message, answered as it answers a malformed request: HTTP 200 with status 3
+// (badData) in the JSON body (https://creators.viber.com/docs/bots-api/errors). The numbers:
+// - text up to 7,000 characters, a picture's description up to 512 (developers.viber.com/docs/api/rest-bot-api,
+//   send_message: "text … Max length 7,000 characters"; picture "text … Max 512 characters");
+// - a keyboard of at most 24 buttons (a reply keyboard holds 24; rich-media messages fewer), each button's Text up to
+//   250 characters (developers.viber.com/docs/tools/keyboards: "Text … Max 250 characters"), its ActionBody required;
+//   Viber gives no maximum for ActionBody, and a reply button's ActionBody comes back as the user's text message,
+//   so the fake holds it to a text message's 7,000.
+// - strings that are not valid Unicode (a lone surrogate in the JSON) are bad data as well.
+export const viberLimits = {
+  textMax: 7000,
+  pictureTextMax: 512,
+  keyboardButtonsMax: 24,
+  buttonTextMax: 250,
+  actionBodyMax: 7000,
+} as const;
+
+/** Why Viber would refuse the message (its status_message), or null when it takes it. */
+export function messageRefusal(body: Record<string, unknown>): string | null {
+  if (!allWellFormed(body)) return 'badData: strings must be valid Unicode';
+  const text = typeof body.text === 'string' ? body.text : undefined;
+  if (body.type === 'text') {
+    if (text === undefined || text.length === 0) return 'badData: text is empty';
+    if (text.length > viberLimits.textMax) return `badData: text is longer than ${viberLimits.textMax} characters`;
+  }
+  if (body.type === 'picture' && text !== undefined && text.length > viberLimits.pictureTextMax) {
+    return `badData: picture text is longer than ${viberLimits.pictureTextMax} characters`;
+  }
+  const keyboard = body.keyboard as { Buttons?: unknown } | undefined;
+  if (keyboard !== undefined) {
+    if (!Array.isArray(keyboard.Buttons) || keyboard.Buttons.length === 0) return 'badData: keyboard has no Buttons';
+    if (keyboard.Buttons.length > viberLimits.keyboardButtonsMax) return `badData: keyboard has more than ${viberLimits.keyboardButtonsMax} buttons`;
+    for (const button of keyboard.Buttons as Record<string, unknown>[]) {
+      if (typeof button.Text === 'string' && button.Text.length > viberLimits.buttonTextMax) {
+        return `badData: button Text is longer than ${viberLimits.buttonTextMax} characters`;
+      }
+      const needsBody = button.ActionType === undefined || button.ActionType === 'reply' || button.ActionType === 'open-url';
+      if (needsBody && (typeof button.ActionBody !== 'string' || button.ActionBody === '')) return 'badData: button ActionBody is missing';
+      if (typeof button.ActionBody === 'string' && button.ActionBody.length > viberLimits.actionBodyMax) {
+        return `badData: button ActionBody is longer than ${viberLimits.actionBodyMax} characters`;
+      }
+    }
+  }
+  return null;
+}
+
+function allWellFormed(value: unknown): boolean {
+  if (typeof value === 'string') return value.isWellFormed();
+  if (Array.isArray(value)) return value.every(allWellFormed);
+  if (value && typeof value === 'object') return Object.entries(value).every(([key, item]) => key.isWellFormed() && allWellFormed(item));
+  return true;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

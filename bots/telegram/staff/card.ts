@@ -2,7 +2,8 @@ import { InlineKeyboard } from 'grammy';
 import { listLinkedAccounts } from '../../../core/accounts/index.ts';
 import type { CoreDeps } from '../../../core/accounts/types.ts';
 import type { StaffLetter } from '../../../core/letters/index.ts';
-import { staff, type CardAccount } from '../../texts/staff.ts';
+import { fitText, splitText } from '../../../core/text.ts';
+import { staff, type CardAccount, type LetterCardHead } from '../../texts/staff.ts';
 
 // Buttons on a letter's card in the staff group. Only the staff group's updates are routed to them.
 export const staffCb = {
@@ -30,8 +31,33 @@ export function letterKeyboard(letter: StaffLetter): InlineKeyboard | undefined 
   return keyboard.text(staff.closeButton, staffCb.close(letter.letterId));
 }
 
-export async function letterCard(core: CoreDeps, letter: StaffLetter): Promise<{ text: string; keyboard: InlineKeyboard | undefined }> {
-  const text = staff.letterCard(
+/** Telegram's limit for one message's text, in UTF-16 units. */
+export const TELEGRAM_TEXT_MAX = 4096;
+/** Accounts listed on a card; the rest are counted (a subscriber may link dozens). */
+export const CARD_ACCOUNTS_SHOWN = 5;
+/**
+ * Room kept for the card's head, footer and the "continues" line, whatever they say. Fixed, so the letter's text is
+ * cut into the same pieces every time the card is drawn: an edit after a close or a delivery changes the head's
+ * length, and must not move text between the card and the parts after it.
+ */
+export const CARD_HEAD_BUDGET = 1600;
+const TEXT_PIECE_MAX = TELEGRAM_TEXT_MAX - CARD_HEAD_BUDGET;
+
+/** A letter as it goes into the group: the card (with the buttons), then the rest of its text when it is long. */
+export interface LetterCardParts {
+  card: string;
+  continuations: string[];
+  keyboard: InlineKeyboard | undefined;
+}
+
+/** Staff see every letter whole: a text too long for one message goes on in further messages, never cut. */
+export async function letterCard(
+  core: CoreDeps,
+  letter: StaffLetter,
+  lastDelivery: LetterCardHead['lastDelivery'] = null,
+): Promise<LetterCardParts> {
+  const accounts = await cardAccounts(core, letter);
+  const head = staff.letterCardHead(
     {
       number: letter.number,
       category: letter.category,
@@ -39,31 +65,20 @@ export async function letterCard(core: CoreDeps, letter: StaffLetter): Promise<{
       channel: letter.channel,
       createdAt: letter.createdAt,
       subscriber: letter.subscriber ? { name: letter.subscriber.name, phone: letter.subscriber.phone } : null,
-      accounts: await cardAccounts(core, letter),
+      accounts: accounts.slice(0, CARD_ACCOUNTS_SHOWN),
+      moreAccounts: Math.max(0, accounts.length - CARD_ACCOUNTS_SHOWN),
       correction: letter.correction,
-      text: letter.text,
       photos: letter.attachments.length,
       closedBy: letter.closedBy,
+      lastDelivery,
     },
     core.settings.timeZone,
   );
-  return { text, keyboard: letterKeyboard(letter) };
-}
-
-/** Telegram takes at most 4096 characters a message: long texts go in several, split at line ends. */
-export function chunks(text: string, max = 4000): string[] {
-  const out: string[] = [];
-  let current = '';
-  for (const line of text.split('\n')) {
-    const pieces = line.length > max ? line.match(new RegExp(`[\\s\\S]{1,${max}}`, 'g')) ?? [] : [line];
-    for (const piece of pieces) {
-      if (current.length + piece.length + 1 > max && current !== '') {
-        out.push(current);
-        current = '';
-      }
-      current = current === '' ? piece : `${current}\n${piece}`;
-    }
-  }
-  if (current.trim() !== '') out.push(current);
-  return out;
+  const pieces = splitText(letter.text, TEXT_PIECE_MAX);
+  const rest = pieces.slice(1);
+  const footer = [...(rest.length > 0 ? [staff.letterContinues(rest.length)] : []), staff.letterCardFooter(letter.status)].join('\n');
+  // The head is bounded line by line; fitting it to its budget as well keeps the card within the limit whatever it holds.
+  const card = [fitText(head, CARD_HEAD_BUDGET - footer.length - 4), '', pieces[0] ?? '', '', footer].join('\n');
+  const continuations = rest.map((piece, index) => `${staff.letterContinuation(letter.number, index + 2, pieces.length)}\n\n${piece}`);
+  return { card, continuations, keyboard: letterKeyboard(letter) };
 }

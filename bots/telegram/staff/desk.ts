@@ -7,6 +7,7 @@ import type { OutboxPayload } from '../../../core/outbox.ts';
 import { getSubscriber, type SubscriberView } from '../../../core/subscribers.ts';
 import type { Logger } from '../../logger.ts';
 import type { HandlerResult } from '../../outbox/dispatcher.ts';
+import { isContentRefusal } from '../../outbox/permanent.ts';
 import type { AnswerReport, AnswerReporter } from '../../outbox/subscriber-deliveries.ts';
 import { staff } from '../../texts/staff.ts';
 import { letterCard } from './card.ts';
@@ -35,6 +36,8 @@ export interface StaffDesk extends AnswerReporter {
   forwardLetter(letterId: number): Promise<HandlerResult>;
   postSecurityAlert(payload: OutboxPayload<'security-alert'>): Promise<HandlerResult>;
   isForum(): Promise<boolean>;
+  /** Draws a letter's card again (its status, the last answer's delivery), after a delivery, a close or a correction. */
+  refreshCard(letterId: number): Promise<void>;
 }
 
 const DONE: HandlerResult = { kind: 'done' };
@@ -42,8 +45,6 @@ const DONE: HandlerResult = { kind: 'done' };
 export function isThreadNotFound(error: unknown): boolean {
   return error instanceof GrammyError && error.error_code === 400 && /thread not found/i.test(error.description);
 }
-
-const isBadRequest = (error: unknown) => error instanceof GrammyError && error.error_code === 400;
 
 class NoToken {
   constructor(readonly waitMs: number) {}
@@ -108,34 +109,94 @@ export function createStaffDesk(options: StaffDeskOptions): StaffDesk {
     return topic.threadId;
   }
 
+  /**
+   * Sends one part of a letter into the group. A refusal of its content, which retrying cannot fix, is answered at
+   * once with a short notice in its place, so the letter is never silently missing from the group. Other failures
+   * (a deleted topic, missing rights, the network) are thrown, for a new topic or a retry.
+   */
+  async function sendOrNotice(
+    letter: StaffLetter,
+    send: () => Promise<{ message_id: number }>,
+    notice: (reason: string) => string,
+    options: { thread: { message_thread_id?: number }; replyTo?: object; keyboard?: InlineKeyboard | undefined },
+  ): Promise<number> {
+    try {
+      return (await paced(send)).message_id;
+    } catch (error) {
+      if (!isContentRefusal(error)) throw error;
+      const reason = error.description;
+      logger.error({ err: describe(error), letterId: letter.letterId }, 'Telegram refused a letter part; posted a notice in its place');
+      const sent = await paced(() =>
+        api.sendMessage(chatId, notice(reason), {
+          ...options.thread,
+          ...(options.replyTo ?? {}),
+          ...(options.keyboard ? { reply_markup: options.keyboard } : {}),
+        }),
+      );
+      return sent.message_id;
+    }
+  }
+
   async function sendParts(letter: StaffLetter, threadId: number | undefined): Promise<void> {
     const thread = threadId === undefined ? {} : { message_thread_id: threadId };
     const record = (messageId: number, part: string) =>
       store.recordRelay(db, { chatId, messageId, threadId: threadId ?? null, letterId: letter.letterId, direction: 'to-staff', part });
 
+    const drawn = await letterCard(core, letter);
     let card = await store.sentPart(db, chatId, letter.letterId, 'card');
     if (!card) {
-      const { text, keyboard } = await letterCard(core, letter);
-      const sent = await paced(() => api.sendMessage(chatId, text, { ...thread, ...(keyboard ? { reply_markup: keyboard } : {}) }));
-      await record(sent.message_id, 'card');
-      card = { messageId: sent.message_id, threadId: threadId ?? null };
+      const { card: text, keyboard } = drawn;
+      const messageId = await sendOrNotice(
+        letter,
+        () => api.sendMessage(chatId, text, { ...thread, ...(keyboard ? { reply_markup: keyboard } : {}) }),
+        (reason) => staff.cardRefused(letter.number, reason),
+        { thread, keyboard },
+      );
+      await record(messageId, 'card');
+      card = { messageId, threadId: threadId ?? null };
+      if (letter.category === 'emergency') {
+        // Urgent: pinned (with a notification) where staff look first.
+        await api
+          .pinChatMessage(chatId, messageId)
+          .catch((err: unknown) => logger.warn({ err: describe(err), letterId: letter.letterId }, 'could not pin an emergency letter'));
+      }
+    }
+    const replyTo = { reply_parameters: { message_id: card.messageId, allow_sending_without_reply: true } };
+    for (const [index, text] of drawn.continuations.entries()) {
+      const part = `text:${index + 2}`;
+      if (await store.sentPart(db, chatId, letter.letterId, part)) continue;
+      const messageId = await sendOrNotice(
+        letter,
+        () => api.sendMessage(chatId, text, { ...thread, ...replyTo }),
+        () => staff.partRefused(letter.number, index + 2),
+        { thread, replyTo },
+      );
+      await record(messageId, part);
     }
     for (const [index, photo] of letter.attachments.entries()) {
       const part = `photo:${index}`;
       if (await store.sentPart(db, chatId, letter.letterId, part)) continue;
-      const replyTo = { reply_parameters: { message_id: card.messageId, allow_sending_without_reply: true } };
-      let messageId: number;
-      try {
-        // A Telegram file id works as is (same bot); a Viber photo is a URL Telegram fetches.
-        messageId = (await paced(() => api.sendPhoto(chatId, photo.ref, { ...thread, ...replyTo }))).message_id;
-      } catch (error) {
-        if (!isBadRequest(error) || isThreadNotFound(error)) throw error;
-        // The file is gone or the link expired: say so rather than retry for ever.
-        logger.warn({ err: describe(error), letterId: letter.letterId }, 'letter photo could not be shown in the staff group');
-        messageId = (await paced(() => api.sendMessage(chatId, staff.photoUnavailable(letter.number, index), { ...thread, ...replyTo }))).message_id;
-      }
+      // A Telegram file id works as is (same bot); a Viber photo is a URL Telegram fetches. The file gone or the
+      // link expired: say so rather than retry for ever.
+      const messageId = await sendOrNotice(
+        letter,
+        () => api.sendPhoto(chatId, photo.ref, { ...thread, ...replyTo }),
+        () => staff.photoUnavailable(letter.number, index),
+        { thread, replyTo },
+      );
       await record(messageId, part);
     }
+  }
+
+  /** Draws the letter's card again where it stands in the group (status, last delivery); nothing to change is fine. */
+  async function refreshCard(letterId: number): Promise<void> {
+    const card = await store.sentPart(db, chatId, letterId, 'card');
+    const letter = card ? await getLetterForStaff(core, letterId) : null;
+    if (!card || !letter) return;
+    const { card: text, keyboard } = await letterCard(core, letter, await store.lastAnswerDelivery(db, letterId));
+    await api
+      .editMessageText(chatId, card.messageId, text, { reply_markup: keyboard ?? { inline_keyboard: [] } })
+      .catch((err: unknown) => logger.debug({ err: describe(err), letterId }, 'letter card not refreshed'));
   }
 
   async function forward(letterId: number, retried: boolean): Promise<HandlerResult> {
@@ -200,6 +261,7 @@ export function createStaffDesk(options: StaffDeskOptions): StaffDesk {
       await post(lines.join('\n'), { replyTo: source, letterId: report.letterId });
       const lastId = report.subscriberMessageIds.at(-1);
       if (lastId !== undefined) await store.setSubscriberMessageId(db, chatId, report.letterMessageId, lastId);
+      await refreshCard(report.letterId);
       return DONE;
     } catch (error) {
       if (error instanceof NoToken) return later(error.waitMs);
@@ -223,6 +285,7 @@ export function createStaffDesk(options: StaffDeskOptions): StaffDesk {
     forwardLetter: (letterId) => forward(letterId, false),
     postSecurityAlert,
     reportAnswer,
+    refreshCard,
     isForum,
   };
 }

@@ -2,14 +2,23 @@ import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { findAccountForStaff } from '../../../core/accounts/index.ts';
 import type { CoreDeps } from '../../../core/accounts/types.ts';
-import { addNote, answerLetter, closeLetter, getLetterForStaff, openLetters, type AnswerLetterOutcome } from '../../../core/letters/index.ts';
+import {
+  addNote,
+  answerLetter,
+  closeLetter,
+  currentLetterOf,
+  getLetterForStaff,
+  openLetters,
+  type AnswerLetterOutcome,
+} from '../../../core/letters/index.ts';
+import { splitText } from '../../../core/text.ts';
 import { applyStaffCorrection } from '../../../core/readings/index.ts';
 import { lastReminderRun } from '../../../core/reminders/runs.ts';
 import type { Attachment } from '../../../models/models.ts';
 import { staff } from '../../texts/staff.ts';
 import type { BotContext, TelegramDeps } from '../context.ts';
 import type { TelegramFeature } from '../feature.ts';
-import { chunks, letterCard, staffCb } from './card.ts';
+import { TELEGRAM_TEXT_MAX, letterCard, staffCb } from './card.ts';
 import { createGroupPacer, groupLimit, type GroupPacer } from './pacer.ts';
 import * as store from './store.ts';
 
@@ -21,7 +30,7 @@ export interface StaffDeskFeatureOptions {
 
 /**
  * The staff group's side of the bot: answers (a message in a subscriber's topic, or a reply to a letter's
- * message), /note, the letter card buttons, and /account, /letters, /letter N, /reminders. Updates from any other chat pass
+ * message), /note, the letter card buttons, and /help, /account, /letters, /letter N, /reminders. Updates from any other chat pass
  * by untouched, so nothing here answers a private chat or another group.
  */
 export function staffDeskFeature(options: StaffDeskFeatureOptions): TelegramFeature {
@@ -46,7 +55,7 @@ export function staffDeskComposer(deps: TelegramDeps, options: StaffDeskFeatureO
   /** Answers a staff member where they wrote: in their topic (grammY keeps the thread), or replying in a plain group. */
   async function say(ctx: BotContext, text: string): Promise<void> {
     const msg = ctx.msg;
-    for (const part of chunks(text)) {
+    for (const part of splitText(text, TELEGRAM_TEXT_MAX)) {
       await pacer.take();
       await ctx.reply(part, {
         ...(!msg || msg.is_topic_message ? {} : { reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true } }),
@@ -64,7 +73,7 @@ export function staffDeskComposer(deps: TelegramDeps, options: StaffDeskFeatureO
     }
     if (message.is_topic_message && message.message_thread_id !== undefined) {
       const owner = await store.topicOwner(core.db, chatId, message.message_thread_id);
-      if (owner) return store.currentLetterOf(core.db, owner);
+      if (owner) return currentLetterOf(core, owner);
     }
     return null;
   }
@@ -73,7 +82,7 @@ export function staffDeskComposer(deps: TelegramDeps, options: StaffDeskFeatureO
     const letter = await getLetterForStaff(core, letterId);
     const message = ctx.callbackQuery?.message;
     if (!letter || !message || !('text' in message) || message.text === undefined) return;
-    const { text, keyboard } = await letterCard(core, letter);
+    const { card: text, keyboard } = await letterCard(core, letter, await store.lastAnswerDelivery(core.db, letterId));
     await ctx.api
       .editMessageText(chatId, message.message_id, text, keyboard ? { reply_markup: keyboard } : { reply_markup: { inline_keyboard: [] } })
       .catch((err: unknown) => logger.debug({ err: String(err) }, 'letter card not refreshed'));
@@ -91,6 +100,8 @@ export function staffDeskComposer(deps: TelegramDeps, options: StaffDeskFeatureO
     if (outcome.kind === 'noted') return say(ctx, staff.noteSaved(letterId));
     await say(ctx, refusal(outcome));
   });
+
+  desk.command('help', (ctx) => say(ctx, staff.help));
 
   desk.command('account', async (ctx) => {
     const number = argument(ctx);
@@ -117,11 +128,11 @@ export function staffDeskComposer(deps: TelegramDeps, options: StaffDeskFeatureO
     const letter = await getLetterForStaff(core, Number(match[1]));
     if (!letter) return say(ctx, staff.letterNotFound);
     const tz = core.settings.timeZone;
-    const { text } = await letterCard(core, letter);
+    const { card, continuations } = await letterCard(core, letter, await store.lastAnswerDelivery(core.db, letter.letterId));
     const history = letter.messages.map((m) =>
       staff.historyLine({ author: m.author, staffName: m.staffName, text: m.text, createdAt: m.createdAt, photos: m.attachments.length }, tz),
     );
-    await say(ctx, [text, ...(history.length ? ['', staff.historyHeader, ...history] : [])].join('\n'));
+    await say(ctx, [card, ...continuations, ...(history.length ? ['', staff.historyHeader, ...history] : [])].join('\n'));
   });
 
   desk.callbackQuery(staffCb.closePattern, async (ctx) => {

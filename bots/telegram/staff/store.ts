@@ -66,17 +66,6 @@ export async function topicOwner(db: Database, chatId: number, threadId: number)
   return row ? { channel: row.channel, channelUserId: row.channel_user_id } : null;
 }
 
-/** The letter staff most likely mean in a subscriber's topic: the newest one still open, else the newest. */
-export async function currentLetterOf(db: Database, who: { channel: Channel; channelUserId: string }): Promise<number | null> {
-  const [row] = await db.sequelize.query<{ id: number }>(
-    `SELECT l.id FROM letters l JOIN subscribers s ON s.id = l.subscriber_id
-      WHERE s.channel = :channel AND s.channel_user_id = :channelUserId
-      ORDER BY (l.status = 'closed'), l.created_at DESC, l.id DESC LIMIT 1`,
-    { replacements: who, type: QueryTypes.SELECT },
-  );
-  return row?.id ?? null;
-}
-
 export interface RelayRecord {
   chatId: number;
   messageId: number;
@@ -146,4 +135,17 @@ export async function setSubscriberMessageId(db: Database, chatId: number, lette
       WHERE staff_chat_id = :chatId AND letter_message_id = :letterMessageId AND direction = 'from-staff'`,
     { replacements: { chatId, letterMessageId, subscriberMessageId } },
   );
+}
+
+/** How the letter's latest delivered-or-tried staff answer went (answer_deliveries), for its card. */
+export async function lastAnswerDelivery(
+  db: Database,
+  letterId: number,
+): Promise<{ outcome: 'delivered' | 'blocked' | 'not-subscribed' | 'refused'; at: string } | null> {
+  const [row] = await db.sequelize.query<{ outcome: 'delivered' | 'blocked' | 'not-subscribed' | 'refused'; delivered_at: Date }>(
+    `SELECT d.outcome, d.delivered_at FROM answer_deliveries d JOIN letter_messages m ON m.id = d.letter_message_id
+      WHERE m.letter_id = :letterId ORDER BY m.id DESC LIMIT 1`,
+    { replacements: { letterId }, type: QueryTypes.SELECT },
+  );
+  return row ? { outcome: row.outcome, at: new Date(row.delivered_at).toISOString() } : null;
 }

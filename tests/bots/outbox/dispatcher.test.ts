@@ -4,6 +4,9 @@ import { createTestDatabase, type TestDatabase } from '../../support/database.ts
 import { createOutboxDispatcher, type ClaimedEntry } from '../../../bots/outbox/dispatcher.ts';
 import { enqueue } from '../../../core/outbox.ts';
 import { FixedClock } from '../../../core/clock.ts';
+import { GrammyError } from 'grammy';
+import { ViberApiError } from '../../../bots/viber/client.ts';
+import { PermanentFailure, isPermanent } from '../../../bots/outbox/permanent.ts';
 
 let db: TestDatabase;
 const logger = pino({ level: 'silent' });
@@ -104,5 +107,49 @@ describe('outbox dispatcher', () => {
     };
     await Promise.all([drain(a), drain(b)]);
     expect(seen.slice().sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+
+  it('parks at once, without retrying, what the platform refuses for good (400 Bad Request)', async () => {
+    await addLetters(11);
+    const clock = new FixedClock(new Date());
+    let calls = 0;
+    const dispatcher = createOutboxDispatcher({
+      sequelize: db.sequelize,
+      clock,
+      logger,
+      handlers: {
+        'letter-to-staff': async () => {
+          calls += 1;
+          throw new GrammyError('Call to sendMessage failed', { ok: false, error_code: 400, description: 'Bad Request: message is too long' }, 'sendMessage', {});
+        },
+      },
+    });
+    expect(await dispatcher.runOnce()).toBe(1);
+    clock.advance(3_600_000);
+    expect(await dispatcher.runOnce()).toBe(0);
+    const entry = await db.models.OutboxMessage.findOne();
+    expect(calls).toBe(1);
+    expect(entry?.status).toBe('failed');
+    expect(entry?.lastError).toMatch(/message is too long/);
+  });
+});
+
+describe('which errors retrying cannot fix', () => {
+  const telegram = (code: number, description: string) =>
+    new GrammyError('Call failed', { ok: false, error_code: code, description }, 'sendMessage', {});
+
+  it("is Telegram's 400 about the content, Viber's badData and a handler's PermanentFailure; not 429, 5xx, network errors or a blocked user", () => {
+    expect(isPermanent(telegram(400, 'Bad Request: reply markup is too long'))).toBe(true);
+    expect(isPermanent(new ViberApiError('send_message', 3, 'badData'))).toBe(true);
+    expect(isPermanent(new PermanentFailure('no way'))).toBe(true);
+    expect(isPermanent(telegram(429, 'Too Many Requests: retry after 5'))).toBe(false);
+    expect(isPermanent(telegram(502, 'Bad Gateway'))).toBe(false);
+    expect(isPermanent(telegram(400, 'Bad Request: strings must be encoded in UTF-8'))).toBe(true);
+    expect(isPermanent(telegram(403, 'Forbidden: bot was blocked by the user'))).toBe(false);
+    // An administrator can fix these; then the same send goes through.
+    expect(isPermanent(telegram(400, 'Bad Request: not enough rights to send text messages to the chat'))).toBe(false);
+    expect(isPermanent(telegram(400, 'Bad Request: chat not found'))).toBe(false);
+    expect(isPermanent(new ViberApiError('send_message', 12, 'tooManyRequests'))).toBe(false);
+    expect(isPermanent(new Error('socket hang up'))).toBe(false);
   });
 });

@@ -224,20 +224,20 @@ describe('faults', () => {
 });
 
 describe('forum topics and files', () => {
-  it("copies a user's photo into a forum topic and serves its bytes", async () => {
+  it("posts a user's photo into a forum topic by its file id and serves its bytes", async () => {
     const bot = newBot();
     const staff = tg.group({ id: -1001234567890, title: 'Абонвідділ', isForum: true });
     const user = tg.user({ id: 510, first_name: 'Галина' });
     const topic = await bot.api.createForumTopic(staff.id, 'Рахунок 100123 — Галина');
     const sentPhoto = user.sendPhoto({ caption: 'лічильник' }).message!;
 
-    const copy = await bot.api.copyMessage(staff.id, user.id, sentPhoto.message_id, { message_thread_id: topic.message_thread_id });
+    const copy = await bot.api.sendPhoto(staff.id, sentPhoto.photo!.at(-1)!.file_id, { caption: 'лічильник', message_thread_id: topic.message_thread_id });
 
     const inTopic = tg.lastSent(staff.id)!;
     expect(inTopic.message_id).toBe(copy.message_id);
     expect(inTopic.message_thread_id).toBe(topic.message_thread_id);
     expect(inTopic.caption).toBe('лічильник');
-    expect(inTopic.photo).toEqual(sentPhoto.photo);
+    expect(inTopic.photo!.at(-1)!.file_id).toBe(sentPhoto.photo!.at(-1)!.file_id);
     const file = await bot.api.getFile(sentPhoto.photo!.at(-1)!.file_id);
     const bytes = Buffer.from(await (await fetch(tg.fileUrl(file.file_path!))).arrayBuffer());
     expect(bytes.equals(TINY_JPEG)).toBe(true);
@@ -319,5 +319,72 @@ describe('buttons and keyboards', () => {
     expect((await failure(bot.api.editMessageText(user.id, sent.message_id, '<b>Борг</b>: 12,50 грн', { parse_mode: 'HTML' }))).description).toMatch(
       /message is not modified/,
     );
+  });
+});
+
+describe("Telegram's limits", () => {
+  const limit = async (promise: Promise<unknown>) => {
+    const error = await failure(promise);
+    expect(error.error_code).toBe(400);
+    return error.description;
+  };
+
+  it('takes a text of 4096 UTF-16 units after parse_mode and refuses one more, or an empty one', async () => {
+    const bot = newBot();
+    const user = tg.user({ id: 520, first_name: 'Ярина' });
+    const emoji = '😀'; // two UTF-16 units, as Telegram counts it
+    await expect(bot.api.sendMessage(user.id, emoji.repeat(2048))).resolves.toMatchObject({ text: emoji.repeat(2048) });
+    expect(await limit(bot.api.sendMessage(user.id, `${'я'.repeat(4095)}${emoji}`))).toBe('Bad Request: message is too long');
+    // Tags do not count: 4096 characters inside <b> fit.
+    await expect(bot.api.sendMessage(user.id, `<b>${'a'.repeat(4096)}</b>`, { parse_mode: 'HTML' })).resolves.toBeTruthy();
+    expect(await limit(bot.api.sendMessage(user.id, ' \n '))).toBe('Bad Request: message text is empty');
+    const sent = await bot.api.sendMessage(user.id, 'коротко');
+    expect(await limit(bot.api.editMessageText(user.id, sent.message_id, 'я'.repeat(4097)))).toBe('Bad Request: message is too long');
+  });
+
+  it('refuses a caption over 1024 and a callback answer over 200', async () => {
+    const bot = newBot();
+    const user = tg.user({ id: 521, first_name: 'Остап' });
+    const photo = user.sendPhoto().message!.photo!.at(-1)!.file_id;
+    await expect(bot.api.sendPhoto(user.id, photo, { caption: 'я'.repeat(1024) })).resolves.toBeTruthy();
+    expect(await limit(bot.api.sendPhoto(user.id, photo, { caption: 'я'.repeat(1025) }))).toBe('Bad Request: message caption is too long');
+
+    const menu = await bot.api.sendMessage(user.id, 'Меню', { reply_markup: { inline_keyboard: [[{ text: 'Так', callback_data: 'yes' }]] } });
+    const press = user.pressButton(menu.message_id, 'yes');
+    const id = press.callback_query!.id;
+    expect(await limit(bot.api.answerCallbackQuery(id, { text: 'я'.repeat(201) }))).toBe('Bad Request: MESSAGE_TOO_LONG');
+    await expect(bot.api.answerCallbackQuery(id, { text: 'я'.repeat(200) })).resolves.toBe(true);
+  });
+
+  it('refuses markup over 100 inline buttons or 10 kB, and buttons without text or with empty callback_data', async () => {
+    const bot = newBot();
+    const user = tg.user({ id: 522, first_name: 'Марта' });
+    const rows = (count: number, text = (i: number) => String(i)) =>
+      Array.from({ length: count }, (_, i) => [{ text: text(i), callback_data: `a:${i}` }]);
+    await expect(bot.api.sendMessage(user.id, 'x', { reply_markup: { inline_keyboard: rows(100) } })).resolves.toBeTruthy();
+    expect(await limit(bot.api.sendMessage(user.id, 'x', { reply_markup: { inline_keyboard: rows(101) } }))).toBe('Bad Request: reply markup is too long');
+    // 80 buttons, but long Cyrillic labels: over 10 kB of JSON.
+    const heavy = rows(80, (i) => `№ ${i} вул. Соборна, будинок дванадцять, квартира п'ять`);
+    expect(Buffer.byteLength(JSON.stringify({ inline_keyboard: heavy }))).toBeGreaterThan(10 * 1024);
+    expect(await limit(bot.api.sendMessage(user.id, 'x', { reply_markup: { inline_keyboard: heavy } }))).toBe('Bad Request: reply markup is too long');
+    expect(await limit(bot.api.sendMessage(user.id, 'x', { reply_markup: { inline_keyboard: [[{ text: '', callback_data: 'a' }]] } }))).toBe(
+      'Bad Request: BUTTON_TEXT_INVALID',
+    );
+    expect(await limit(bot.api.sendMessage(user.id, 'x', { reply_markup: { inline_keyboard: [[{ text: 'a', callback_data: '' }]] } }))).toBe(
+      'Bad Request: BUTTON_DATA_INVALID',
+    );
+    expect(await limit(bot.api.sendMessage(user.id, 'x', { reply_markup: { keyboard: [[{ text: ' ' }]] } }))).toBe('Bad Request: BUTTON_TEXT_INVALID');
+  });
+
+  it('refuses any string with a lone surrogate, in the text, a button or a topic name', async () => {
+    const bot = newBot();
+    const user = tg.user({ id: 523, first_name: 'Ілля' });
+    const staff = tg.group({ id: -1005550000001, title: 'Абонвідділ', isForum: true });
+    const half = '😀'.slice(0, 1);
+    const utf8 = 'Bad Request: strings must be encoded in UTF-8';
+    expect(await limit(bot.api.sendMessage(user.id, `Лист: ${half}`))).toBe(utf8);
+    expect(await limit(bot.api.sendMessage(user.id, 'x', { reply_markup: { inline_keyboard: [[{ text: `a${half}`, callback_data: 'a' }]] } }))).toBe(utf8);
+    expect(await limit(bot.api.createForumTopic(staff.id, `Олена ${half}`))).toBe(utf8);
+    expect(tg.sent(user.id)).toEqual([]);
   });
 });
