@@ -24,7 +24,14 @@ export type LinkResult = { kind: 'linked'; noticesQueued: number } | { kind: 'al
 export async function insertLink(
   deps: CoreDeps,
   transaction: Transaction,
-  link: { subscriberId: number; account: { id: number; number: string; address: string }; method: ProofMethod; now: Date },
+  link: {
+    subscriberId: number;
+    account: { id: number; number: string; address: string };
+    method: ProofMethod;
+    now: Date;
+    /** Subscribers not to tell: the same person's chat on another channel, whose link this one copies. */
+    quietFor?: readonly number[];
+  },
 ): Promise<LinkResult> {
   const inserted = await deps.db.sequelize.query<{ subscriber_id: number }>(
     `INSERT INTO links (subscriber_id, account_id, method, created_at)
@@ -45,7 +52,7 @@ export async function insertLink(
   });
   let noticesQueued = 0;
   for (const other of others) {
-    if (other.subscriberId === link.subscriberId) continue;
+    if (other.subscriberId === link.subscriberId || link.quietFor?.includes(other.subscriberId)) continue;
     await enqueue(
       deps.db.models,
       {
