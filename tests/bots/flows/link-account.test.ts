@@ -136,6 +136,6 @@ describe('link-account', () => {
     const said = driver.take().map((s) => s.text);
     expect(said[0]).toBe(linking.askPayment);
     expect(said[1]).toBe(linking.invalidAnswer.payment);
-    expect(said[2]).toBe(linking.askPayment);
+    expect(said[2]).toBe(common.notUnderstoodMedia);
   });
 });
