@@ -46,8 +46,6 @@ export const linking = {
   moreOffersButton: 'Ще…',
   otherAccountShort: 'Інший рахунок',
   doneButton: 'Готово',
-  linkedMore: (number: string, address: string, left: number) =>
-    `Готово! Рахунок № ${number} додано.\nАдреса: ${address}\n\nЩе ${count(left, ['рахунок', 'рахунки', 'рахунків'])} можна додати:`,
   /** A failed proof with attempts left: the number again (a typo in it is the likeliest reason). */
   mismatchRetry: (number: string, attemptsLeft: number) =>
     `Дані не збігаються з даними рахунку № ${number}. ${plural(attemptsLeft, ['Залишилася', 'Залишилося', 'Залишилося'])} ${count(attemptsLeft, ['спроба', 'спроби', 'спроб'])}. Перевірте номер рахунку і введіть його ще раз.`,
