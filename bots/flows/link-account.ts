@@ -37,7 +37,8 @@ export async function linkAccountSteps(chat: Chat, deps: FlowDeps, options: { in
     let outcome: ProofOutcome;
     let askFirst: string | null = ask;
     for (;;) {
-      const answer = await askText(chat, askFirst, { hint: ask });
+      // Secret: the answer is blanked in the stored state once checked (it must never be stored).
+      const answer = await askText(chat, askFirst, { hint: ask, secret: true });
       askFirst = null;
       const number = accountNumber;
       outcome = await chat.step(() => proveOwnership(deps.core, { subscriberId: chat.subscriberId, accountNumber: number, method, answer }));
