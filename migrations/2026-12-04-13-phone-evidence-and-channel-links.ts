@@ -46,6 +46,7 @@ export const down: Migration = async ({ context: sql }) => {
     ALTER TABLE links ADD CONSTRAINT links_method_check CHECK (method IN ('payment', 'surname', 'phone'));
     ALTER TABLE ownership_attempts DROP CONSTRAINT ownership_attempts_method_check;
     ALTER TABLE ownership_attempts ADD CONSTRAINT ownership_attempts_method_check CHECK (method IN ('payment', 'surname', 'phone'));
+    UPDATE subscribers SET phone = phone_unverified WHERE phone IS NULL AND phone_unverified IS NOT NULL;
     ALTER TABLE subscribers DROP COLUMN phone_unverified, DROP COLUMN phone_deferred_at;
   `);
 };
