@@ -138,6 +138,10 @@ export async function giveConsent(deps: CoreDeps, subscriberId: number): Promise
   return updateOne(deps, subscriberId, 'consented_at = COALESCE(consented_at, :now)', { now: deps.clock.now() });
 }
 
+/**
+ * `setPhone` takes only a phone the channel verified as the sender's own (Telegram's request_contact); anything
+ * else goes to keepUnverifiedPhone.
+ */
 export type SetPhoneOutcome = { kind: 'saved'; phone: string; offers: AccountOffer[] } | { kind: 'invalid-phone' };
 
 /**
@@ -148,10 +152,67 @@ export async function setPhone(deps: CoreDeps, subscriberId: number, rawPhone: s
   const phone = normalizePhone(rawPhone);
   if (phone === null) return { kind: 'invalid-phone' };
   return deps.db.sequelize.transaction(async (transaction) => {
-    await updateOne(deps, subscriberId, 'phone = :phone', { phone }, transaction);
+    // A verified phone supersedes an unverified one given before.
+    await updateOne(deps, subscriberId, 'phone = :phone, phone_unverified = NULL', { phone }, transaction);
     const offers = await offersForPhone(deps.db, subscriberId, phone, transaction);
     return { kind: 'saved', phone, offers } as const;
   });
+}
+
+export type UnverifiedPhoneOutcome = { kind: 'kept'; phone: string } | { kind: 'invalid-phone' };
+
+/**
+ * Keeps a phone from a contact card the channel does not vouch for (any Viber contact, a forwarded card): staff
+ * may call it, but it is no evidence of who the subscriber is, so it is never matched against billing's phones
+ * (subscribers.phone, which one-tap linking trusts, is left as it was).
+ */
+export async function keepUnverifiedPhone(deps: CoreDeps, subscriberId: number, rawPhone: string): Promise<UnverifiedPhoneOutcome> {
+  const phone = normalizePhone(rawPhone);
+  if (phone === null) return { kind: 'invalid-phone' };
+  await updateOne(deps, subscriberId, 'phone_unverified = :phone', { phone });
+  return { kind: 'kept', phone };
+}
+
+/** «Пізніше» at the phone step: /start does not ask for the phone again (settings still can). */
+export async function deferPhone(deps: CoreDeps, subscriberId: number): Promise<void> {
+  await updateOne(deps, subscriberId, 'phone_deferred_at = COALESCE(phone_deferred_at, :now)', { now: deps.clock.now() });
+}
+
+/** What the subscriber flows show and decide on: plain data, safe to record in a flow's state. */
+export interface SubscriberProfile {
+  id: number;
+  channel: Channel;
+  name: string;
+  consented: boolean;
+  remindersEnabled: boolean;
+  /** Verified as the subscriber's own by the channel: one-tap linking matches it against billing. */
+  phone: string | null;
+  /** From a contact card the channel does not vouch for: for staff only. */
+  phoneUnverified: string | null;
+  /** «Пізніше» was pressed at the phone step. */
+  phoneDeferred: boolean;
+}
+
+export async function subscriberProfile(deps: CoreDeps, subscriberId: number): Promise<SubscriberProfile> {
+  const [row] = await deps.db.sequelize.query<{
+    id: number; channel: Channel; name: string; consented_at: Date | null; reminders_enabled: boolean;
+    phone: string | null; phone_unverified: string | null; phone_deferred_at: Date | null;
+  }>(
+    `SELECT id, channel, name, consented_at, reminders_enabled, phone, phone_unverified, phone_deferred_at
+       FROM subscribers WHERE id = :subscriberId`,
+    { replacements: { subscriberId }, type: QueryTypes.SELECT },
+  );
+  if (!row) throw new UnknownSubscriberError(subscriberId);
+  return {
+    id: row.id,
+    channel: row.channel,
+    name: row.name,
+    consented: row.consented_at !== null,
+    remindersEnabled: row.reminders_enabled,
+    phone: row.phone,
+    phoneUnverified: row.phone_unverified,
+    phoneDeferred: row.phone_deferred_at !== null,
+  };
 }
 
 export async function setReminders(deps: CoreDeps, subscriberId: number, on: boolean): Promise<SubscriberView> {
@@ -183,8 +244,9 @@ export interface EraseOutcome {
 /**
  * "Forget me". What is erased, in one transaction:
  *  - every link to an account (so nothing of any account is shown to this chat any more);
- *  - the subscriber's name, phone and consent (the next /start asks for consent afresh), reminders reset to
- *    the default;
+ *  - the subscriber's name, phones (verified or not) and consent (the next /start asks for consent afresh),
+ *    reminders reset to the default, the "phone later" mark, the pairing with their chat on another channel
+ *    (whose own links and data stay: that chat is erased from there);
  *  - pending "someone else linked your account" notices addressed to them (about accounts no longer theirs).
  * What stays, because the utility needs it or it protects others:
  *  - the row itself with its channel and channel user id: the bare address of the chat, which every message
@@ -202,7 +264,18 @@ export async function eraseSubscriber(deps: CoreDeps, subscriberId: number): Pro
       `DELETE FROM outbox WHERE status = 'pending' AND kind = 'account-linked' AND payload->>'subscriberId' = :subscriberId`,
       { replacements: { subscriberId: String(subscriberId) }, transaction },
     );
-    await updateOne(deps, subscriberId, `name = '', phone = NULL, consented_at = NULL, reminders_enabled = true`, {}, transaction);
+    // The pairing with the same person's chat on another channel goes too (core/identity): it is personal data.
+    await deps.db.sequelize.query(`DELETE FROM channel_link_codes WHERE subscriber_id = :subscriberId OR used_by = :subscriberId`, {
+      replacements: { subscriberId },
+      transaction,
+    });
+    await updateOne(
+      deps,
+      subscriberId,
+      `name = '', phone = NULL, phone_unverified = NULL, phone_deferred_at = NULL, consented_at = NULL, reminders_enabled = true`,
+      {},
+      transaction,
+    );
     return { kind: 'erased', unlinkedAccounts } as const;
   });
 }

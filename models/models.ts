@@ -13,7 +13,8 @@ import {
 // The schema itself lives in migrations/; these models only describe it to Sequelize (never `sync()`).
 
 export type Channel = 'telegram' | 'viber';
-export type ProofMethod = 'payment' | 'surname' | 'phone';
+/** How a link was made; 'channel-link': carried over from the same person's chat on another channel (core/identity). */
+export type ProofMethod = 'payment' | 'surname' | 'phone' | 'channel-link';
 export type LetterCategory = 'question' | 'data-correction' | 'reading-correction' | 'emergency' | 'service-request';
 export type LetterStatus = 'new' | 'answered' | 'closed';
 
@@ -76,6 +77,8 @@ export class Subscriber extends Model<InferAttributes<Subscriber>, InferCreation
   declare channelUserId: string;
   declare name: CreationOptional<string>;
   declare phone: CreationOptional<string | null>;
+  declare phoneUnverified: CreationOptional<string | null>;
+  declare phoneDeferredAt: CreationOptional<Date | null>;
   declare consentedAt: CreationOptional<Date | null>;
   declare remindersEnabled: CreationOptional<boolean>;
   declare blockedAt: CreationOptional<Date | null>;
@@ -227,7 +230,8 @@ export function initModels(sequelize: Sequelize): Models {
       id: id(), accountId: int(), period: day(), service: text(), volumeM3: { type: DataTypes.DECIMAL(12, 3) }, amountKop: int(),
     }),
     Subscriber: bind(Subscriber, 'subscribers', {
-      id: id(), channel: text(), channelUserId: text(), name: withDefault(text(), ''), phone: text(true), consentedAt: moment(true),
+      id: id(), channel: text(), channelUserId: text(), name: withDefault(text(), ''), phone: text(true), phoneUnverified: text(true),
+      phoneDeferredAt: moment(true), consentedAt: moment(true),
       remindersEnabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true }, blockedAt: moment(true),
       lastInboundAt: moment(true), createdAt: now(),
     }),

@@ -70,8 +70,12 @@ export interface Chat {
   readonly subscriberId: number;
   /** Sends a message once: on a replay it is not sent again. */
   say(text: string, options?: SayOptions): Promise<void>;
-  /** The subscriber's next input; the flow is suspended (and its state stored) until it comes. */
-  wait(): Promise<Input>;
+  /**
+   * The subscriber's next input; the flow is suspended (and its state stored) until it comes. With `secret`
+   * (an ownership proof's answer) the text is blanked in the stored state once the flow has moved past this
+   * wait: use such an input only inside the `step` it is checked by, so a replay needs no more than its kind.
+   */
+  wait(options?: { secret?: boolean }): Promise<Input>;
   /**
    * Runs `work` once and records its result, so a replay takes the same path without running it again. Every
    * database call, clock reading or randomness goes through here; the result must be plain JSON. `key` is the

@@ -32,10 +32,14 @@ export async function choose(chat: Chat, text: string, choices: Choices, options
 }
 
 /** Waits for typed text; `prompt` (when given) is said first. */
-export async function askText(chat: Chat, prompt: string | null, options: { hint: string; keyboard?: Keyboard }): Promise<string> {
+export async function askText(
+  chat: Chat,
+  prompt: string | null,
+  options: { hint: string; keyboard?: Keyboard; secret?: boolean },
+): Promise<string> {
   if (prompt !== null) await chat.say(prompt, options.keyboard ? { keyboard: options.keyboard } : {});
   for (;;) {
-    const input = await chat.wait();
+    const input = await chat.wait(options.secret ? { secret: true } : undefined);
     if (input.kind === 'text') return input.text;
     await chat.say(unexpectedAnswer(input, 'text', options.hint));
   }

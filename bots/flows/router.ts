@@ -15,6 +15,12 @@ import { sameWords } from './words.ts';
 export interface FlowDeps {
   core: CoreDeps;
   logger: Logger;
+  /**
+   * How the cabinet is reached on each channel, for the one-time links that pair a subscriber's chats
+   * (settings → «Підключити Viber»/«Підключити Telegram»): the Telegram bot's username (t.me/<username>) and the
+   * Viber bot's chat URI (viber://pa?chatURI=<uri>). A channel left out is not offered.
+   */
+  channels?: { telegramUsername?: string; viberChatUri?: string };
 }
 
 export type Flow<Args = unknown> = FlowDefinition<FlowDeps, Args>;

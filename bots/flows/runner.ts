@@ -90,8 +90,8 @@ async function replayOnce<Deps>(
           return null;
         }, 'say');
       },
-      async wait() {
-        return (await controls.interrupt('wait')) as Input;
+      async wait(options) {
+        return (await controls.interrupt(options?.secret ? SECRET_WAIT : 'wait')) as Input;
       },
       step(work) {
         const key = `${state.run}:${stepNo++}`;
@@ -108,8 +108,22 @@ async function replayOnce<Deps>(
     case 'thrown':
       throw result.error;
     case 'interrupted':
-      return { ...state, replay: result.state, pending: result.interrupts[0]!, prompt, offered, touchedAt: now };
+      return { ...state, replay: forgetSecrets(result.state), pending: result.interrupts[0]!, prompt, offered, touchedAt: now };
   }
+}
+
+const SECRET_WAIT = 'wait:secret';
+
+/**
+ * Blanks the text of every answered secret wait (a proof's answer must never be stored, README): the flow used
+ * it inside a recorded step, so a replay takes the same path with only the input's kind.
+ */
+function forgetSecrets(replay: ReplayState): ReplayState {
+  for (const op of replay.receive) {
+    const input = op.returnValue as Input | undefined;
+    if (replay.send[op.send]?.payload === SECRET_WAIT && input?.kind === 'text') op.returnValue = { kind: 'text', text: '' } satisfies Input;
+  }
+  return replay;
 }
 
 /** Starts `flow` afresh; it runs until it waits for the subscriber or ends. */

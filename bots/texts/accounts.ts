@@ -1,4 +1,4 @@
-import { day, money, period, volume } from './format.ts';
+import { count, day, money, period, volume } from './format.ts';
 
 // "My accounts": the list, one account's history, unlinking.
 
@@ -44,4 +44,38 @@ export const accounts = {
   keepButton: 'Ні, залишити',
   unlinked: (number: string) => `Рахунок № ${number} видалено з вашого кабінету.`,
   kept: 'Добре, рахунок залишається.',
+
+  // The flows shared by every channel.
+  holder: (holder: string) => `Власник: ${holder}`,
+  /** A meter in the account view: its last reading and its next verification, a past one marked. */
+  meterCard: (m: MeterLine & { verificationDue: string | null }, overdue: boolean) =>
+    `${accounts.meter(m)}` +
+    (m.verificationDue
+      ? overdue
+        ? `\n  ⚠️ Строк повірки минув ${day(m.verificationDue)}: показники не приймаються, нарахування за нормою. Щоб замовити повірку, напишіть нам листа.`
+        : `\n  Наступна повірка: до ${day(m.verificationDue)}`
+      : ''),
+  card: (
+    a: { number: string; address: string; holder: string; balanceKop: number; meters: (MeterLine & { meterId: number; verificationDue: string | null })[] },
+    overdueMeterIds: readonly number[],
+  ) =>
+    [
+      `Рахунок № ${a.number}`,
+      `Адреса: ${a.address}`,
+      accounts.holder(a.holder),
+      accounts.balance(a.balanceKop),
+      a.meters.length > 0
+        ? `Лічильники:\n${a.meters.map((m) => accounts.meterCard(m, overdueMeterIds.includes(m.meterId))).join('\n')}`
+        : accounts.noMeters,
+    ].join('\n'),
+  listHeader: (total: number, from: number, to: number) =>
+    `Ваші особові рахунки (${count(total, ['рахунок', 'рахунки', 'рахунків'])})${total > to - from ? `, показано ${from + 1}–${to}` : ''}. Натисніть на рахунок, щоб побачити подробиці:`,
+  listLine: (a: { number: string; address: string; balanceKop: number }) => `№ ${a.number}, ${a.address} — ${accounts.balance(a.balanceKop).toLowerCase()}`,
+  accountButton: (number: string, address: string) => `№ ${number}, ${address}`,
+  moreButton: 'Ще…',
+  toMenu: 'Головне меню',
+  backToList: 'До списку рахунків',
+  /** After unlinking: the same account linked in the subscriber's chat on another channel stays there. */
+  stillOnOtherChannel: (channels: readonly string[]) =>
+    `У ${channels.join(' і ')} цей рахунок залишається у вашому кабінеті; прибрати його там можна в тому месенджері.`,
 };

@@ -30,17 +30,52 @@ export function moment(iso: string | Date, timeZone: string): string {
   return `${c.day}.${c.month}.${c.year} о ${c.hour}:${c.minute}`;
 }
 
-/** Ukrainian plural forms: plural(3, ['спроба', 'спроби', 'спроб']) → "спроби". */
+const pluralRules = new Intl.PluralRules('uk');
+
+/**
+ * The form of a Ukrainian word that goes with a count, by CLDR's rules (Intl.PluralRules('uk')):
+ * plural(1, ['спроба', 'спроби', 'спроб']) → "спроба", 3 → "спроби", 5 → "спроб", 21 → "спроба", 11 → "спроб".
+ * Fractions take the `few` form ("1,5 спроби" is what people write).
+ */
 export function plural(n: number, forms: readonly [one: string, few: string, many: string]): string {
-  const mod10 = n % 10;
-  const mod100 = n % 100;
-  if (mod10 === 1 && mod100 !== 11) return forms[0];
-  if (mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14)) return forms[1];
-  return forms[2];
+  switch (pluralRules.select(n)) {
+    case 'one':
+      return forms[0];
+    case 'many':
+      return forms[2];
+    default:
+      return forms[1];
+  }
+}
+
+/** The count with its word: count(2, ['спроба', 'спроби', 'спроб']) → "2 спроби". */
+export function count(n: number, forms: readonly [one: string, few: string, many: string]): string {
+  return `${n} ${plural(n, forms)}`;
 }
 
 /** A cubic-metre volume from billing ('5.000') as people write it: "5 м³", "2,5 м³". */
 export function volume(m3: string | number): string {
   const value = typeof m3 === 'number' ? m3 : Number(m3);
   return `${String(Number(value.toFixed(3))).replace('.', ',')} м³`;
+}
+
+/**
+ * A Ukrainian given name in the vocative, for greetings ("Оксано", "Андрію"), by the shevchenko library; a name
+ * it cannot tell the gender of (a nickname, Latin letters, "Мама") stays as written. Loaded on first use: the
+ * library brings TensorFlow.js along (for surnames, which are not declined here).
+ */
+export async function vocative(displayName: string): Promise<string> {
+  const name = displayName.trim();
+  const first = name.split(/\s+/u)[0] ?? '';
+  if (!/^[А-ЩЬЮЯҐЄІЇа-щьюяґєії'’ʼ-]{2,}$/u.test(first)) return name;
+  try {
+    const shevchenko = await import('shevchenko');
+    const gender = await shevchenko.detectGender({ givenName: first });
+    if (gender === null) return name;
+    const declined = await shevchenko.inVocative({ gender, givenName: first });
+    return declined.givenName ?? name;
+  } catch {
+    // A name the library rejects is greeted as written: a greeting never fails a flow.
+    return name;
+  }
 }

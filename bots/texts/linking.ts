@@ -1,4 +1,4 @@
-import { moment, plural } from './format.ts';
+import { count, moment, plural } from './format.ts';
 
 // Linking a personal account: the number, a proof that it is one's own, and every refusal explained.
 
@@ -35,4 +35,47 @@ export const linking = {
   locked: (untilIso: string, timeZone: string) =>
     `Забагато невдалих спроб. Додати цей рахунок можна буде після ${moment(untilIso, timeZone)} (за київським часом). Якщо рахунок ваш, напишіть нам листа — допоможемо.`,
   offerGone: 'Цей рахунок уже не пропонується для швидкого додавання. Додайте його, будь ласка, за номером.',
+
+  // The flows shared by every channel.
+  /** Offers by the verified phone, a page at a time. */
+  offersPage: (total: number, from: number, to: number) =>
+    (total === 1
+      ? 'За вашим номером телефону знайдено особовий рахунок. Натисніть на нього, щоб додати:'
+      : `За вашим номером телефону знайдено ${count(total, ['особовий рахунок', 'особові рахунки', 'особових рахунків'])}. Натисніть на потрібний, щоб додати:`) +
+    (total > to - from ? `\n(показано ${from + 1}–${to})` : ''),
+  moreOffersButton: 'Ще…',
+  otherAccountShort: 'Інший рахунок',
+  doneButton: 'Готово',
+  /** A failed proof with attempts left: the number again (a typo in it is the likeliest reason). */
+  mismatchRetry: (number: string, attemptsLeft: number) =>
+    `Дані не збігаються з даними рахунку № ${number}. ${plural(attemptsLeft, ['Залишилася', 'Залишилося', 'Залишилося'])} ${count(attemptsLeft, ['спроба', 'спроби', 'спроб'])}. Перевірте номер рахунку і введіть його ще раз.`,
+  mismatchFinal: (number: string) => `Дані не збігаються з даними рахунку № ${number}.`,
+  /** Which lock fired, and when it ends (the wall clock of the utility). */
+  lockedPair: (number: string, untilIso: string, timeZone: string) =>
+    `Забагато невдалих спроб із рахунком № ${number}. Спробувати додати його знову можна після ${moment(untilIso, timeZone)} (за київським часом).`,
+  lockedSubscriber: (untilIso: string, timeZone: string) =>
+    `Забагато невдалих спроб із різними номерами рахунків. Додавати нові рахунки за номером можна буде після ${moment(untilIso, timeZone)} (за київським часом).`,
+  lockedAccount: (number: string, untilIso: string, timeZone: string) =>
+    `Додавання рахунку № ${number} у кабінеті тимчасово призупинено через невдалі спроби. Спробуйте після ${moment(untilIso, timeZone)} (за київським часом).`,
+  lockedHelp: 'Якщо рахунок ваш, напишіть нам листа — допоможемо.',
+
+  // One identity across channels.
+  channelNames: { telegram: 'Telegram', viber: 'Viber' } as Record<'telegram' | 'viber', string>,
+  connectButton: (channel: string) => `Підключити ${channel}`,
+  connectLink: (channel: string, link: string, minutes: number) =>
+    `Щоб підключити ${channel} до цього кабінету, відкрийте на телефоні з ${channel} це посилання:\n${link}\n\nВоно діє ${count(minutes, ['хвилину', 'хвилини', 'хвилин'])} і лише один раз. Нікому його не пересилайте: хто відкриє його, побачить ваші рахунки.`,
+  connectNoAccounts: 'Спочатку додайте рахунок тут — тоді його можна буде перенести в інший месенджер одним натисканням.',
+  channelOffer: (channel: string, accounts: readonly { number: string; address: string }[]) =>
+    `Це посилання з вашого кабінету в ${channel}. Додати сюди ${accounts.length === 1 ? 'ваш рахунок' : 'ваші рахунки'}?\n` +
+    accounts.map((a) => `• № ${a.number}, ${a.address}`).join('\n'),
+  channelOfferEmpty: (channel: string) => `Це посилання з вашого кабінету в ${channel}, але там зараз немає рахунків. Додайте рахунок за номером.`,
+  channelLinkButton: 'Так, додати',
+  channelLinkNo: 'Ні',
+  channelLinked: (channel: string, numbers: readonly string[]) =>
+    `Готово! ${numbers.length === 1 ? `Рахунок № ${numbers[0]} додано` : `Рахунки № ${numbers.join(', ')} додано`} з кабінету в ${channel}. Листи й відповіді залишаються в тому месенджері, де їх написано.`,
+  channelLinkDeclined: 'Добре, нічого не додано.',
+  codeUnknown: 'Це посилання не діє. Створіть, будь ласка, нове в «Налаштуваннях» іншого месенджера.',
+  codeExpired: 'Строк дії цього посилання минув. Створіть, будь ласка, нове в «Налаштуваннях» іншого месенджера.',
+  codeUsed: 'Це посилання вже використано. Якщо це були не ви, напишіть нам листа.',
+  codeSameChannel: 'Це посилання треба відкрити в іншому месенджері, не тут.',
 };

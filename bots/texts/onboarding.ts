@@ -21,4 +21,13 @@ export const onboarding = {
   phoneLater: 'Добре, номер можна додати пізніше в «Налаштуваннях».',
   usePhoneButton: 'Будь ласка, скористайтеся кнопкою «Надіслати мій номер» або натисніть «Пізніше».',
   welcomeBack: (name: string) => `З поверненням${name ? `, ${name}` : ''}! Оберіть, що потрібно зробити.`,
+  /** The phone step's prompt in the flows shared by every channel (the contact button is the channel's own). */
+  askPhoneShared:
+    'Поділіться, будь ласка, своїм номером телефону кнопкою «Надіслати мій номер» нижче. Якщо ваш номер є в даних водоканалу, ми запропонуємо ваші рахунки одним дотиком. Можна зробити це й пізніше.',
+  /** On channels where the contact button may be missing (Viber Desktop). */
+  noContactButtonHint: 'Якщо кнопки немає (наприклад, на комп’ютері), натисніть «Пізніше».',
+  /** A contact card the channel does not vouch for: kept for staff, never evidence for linking. */
+  unverifiedPhoneKept:
+    'Дякуємо, номер збережено, щоб водоканал міг з вами зв’язатися. Але цей месенджер не підтверджує, що номер саме ваш, тому рахунки за ним автоматично не пропонуються — додайте рахунок за номером із квитанції.',
+  noOffersForPhone: 'Дякуємо, номер збережено. Рахунків із цим номером у даних водоканалу не знайдено — додайте рахунок за номером із квитанції.',
 };

@@ -15,4 +15,21 @@ export const settings = {
   deleted:
     'Ваші дані видалено: номер телефону, прив’язки до особових рахунків, налаштування та згоду на обробку даних. Щоб почати знову, надішліть /start.',
   notDeleted: 'Добре, ваші дані залишаються.',
+
+  // The flows shared by every channel.
+  headerShared: (s: { remindersEnabled: boolean; phone: string | null; phoneUnverified: string | null }) =>
+    `Налаштування\n\nНагадування про показники: ${s.remindersEnabled ? 'увімкнено' : 'вимкнено'}\n` +
+    (s.phone
+      ? `Телефон: +${s.phone}`
+      : s.phoneUnverified
+        ? `Телефон: +${s.phoneUnverified} (месенджер не підтвердив, що він ваш)`
+        : 'Телефон: не вказано'),
+  remindersOffButton: 'Вимкнути нагадування',
+  remindersOnButton: 'Увімкнути нагадування',
+  phoneUnchanged: 'Добре, номер залишається як був.',
+  /** Before erasing: what stays in the subscriber's chat on another channel. */
+  otherChannelStays: (channels: readonly { name: string; accounts: number }[]) =>
+    channels
+      .map((c) => `Ваш кабінет у ${c.name} залишиться${c.accounts > 0 ? ` (рахунків там: ${c.accounts})` : ''}; щоб видалити дані й там, зробіть це в ${c.name}.`)
+      .join('\n'),
 };

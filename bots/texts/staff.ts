@@ -8,7 +8,12 @@ import { day, money, moment } from './format.ts';
 // and accounts. Plain text, no markup: names and letters are the subscribers' own words and need no escaping.
 
 const channelNames: Record<Channel, string> = { telegram: 'Telegram', viber: 'Viber' };
-const linkMethods: Record<string, string> = { payment: 'за оплатою', surname: 'за прізвищем', phone: 'за телефоном' };
+const linkMethods: Record<string, string> = {
+  payment: 'за оплатою',
+  surname: 'за прізвищем',
+  phone: 'за телефоном',
+  'channel-link': 'з іншого месенджера',
+};
 /** Shortened at a grapheme boundary: an emoji, a flag or a letter with its accent is never cut in half. */
 const cut = (text: string, max: number) => fitText(text, max);
 const balance = (kop: number) => (kop > 0 ? `борг ${money(kop)}` : kop < 0 ? `переплата ${money(kop)}` : 'без боргу');

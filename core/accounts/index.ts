@@ -2,7 +2,7 @@
 export type { AccountOffer, AccountSummary, CoreDeps, MeterSummary, StaffAccountView } from './types.ts';
 export { proveOwnership, type ProofByAnswer, type ProofOutcome, type ProofRequest } from './ownership.ts';
 export { linkByPhone, phoneOffers, type PhoneLinkOutcome } from './phone.ts';
-export { accountView, listLinkedAccounts, unlinkAccount, type AccountDetails, type AccountViewOutcome, type UnlinkOutcome } from './links.ts';
+export { accountView, isVerificationOverdue, listLinkedAccounts, unlinkAccount, type AccountDetails, type AccountViewOutcome, type UnlinkOutcome } from './links.ts';
 export { findAccountForStaff } from './staff.ts';
 export { lastKnownValues, type LastKnownValue } from './meter-state.ts';
 export { maskHolder, maskPhone } from './summaries.ts';

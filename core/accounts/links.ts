@@ -1,4 +1,5 @@
 import { QueryTypes, type Transaction } from 'sequelize';
+import { localDate } from '../calendar.ts';
 import { enqueue } from '../outbox.ts';
 import type { ProofMethod } from '../../models/models.ts';
 import { accountSummaries } from './summaries.ts';
@@ -24,7 +25,14 @@ export type LinkResult = { kind: 'linked'; noticesQueued: number } | { kind: 'al
 export async function insertLink(
   deps: CoreDeps,
   transaction: Transaction,
-  link: { subscriberId: number; account: { id: number; number: string; address: string }; method: ProofMethod; now: Date },
+  link: {
+    subscriberId: number;
+    account: { id: number; number: string; address: string };
+    method: ProofMethod;
+    now: Date;
+    /** Subscribers not to tell: the same person's chat on another channel, whose link this one copies. */
+    quietFor?: readonly number[];
+  },
 ): Promise<LinkResult> {
   const inserted = await deps.db.sequelize.query<{ subscriber_id: number }>(
     `INSERT INTO links (subscriber_id, account_id, method, created_at)
@@ -45,7 +53,7 @@ export async function insertLink(
   });
   let noticesQueued = 0;
   for (const other of others) {
-    if (other.subscriberId === link.subscriberId) continue;
+    if (other.subscriberId === link.subscriberId || link.quietFor?.includes(other.subscriberId)) continue;
     await enqueue(
       deps.db.models,
       {
@@ -77,7 +85,19 @@ export interface AccountDetails {
   readings: { meterSerial: string; value: number; localDate: string; channel: string; kind: 'subscriber' | 'staff-correction' }[];
 }
 
-export type AccountViewOutcome = ({ kind: 'view'; account: AccountSummary } & AccountDetails) | { kind: 'not-linked' };
+export type AccountViewOutcome =
+  | ({
+      kind: 'view';
+      account: AccountSummary;
+      /** Meters past their verification date today (Kyiv): they take no readings and are billed by norms. */
+      overdueMeterIds: number[];
+    } & AccountDetails)
+  | { kind: 'not-linked' };
+
+/** The rule readings apply too (core/readings/submit.ts): a meter is overdue from the day after its due date. */
+export function isVerificationOverdue(due: string | null, today: string): boolean {
+  return due !== null && due < today;
+}
 
 const CHARGES_SHOWN = 12;
 const PAYMENTS_SHOWN = 12;
@@ -111,9 +131,11 @@ export async function accountView(
         ORDER BY r.local_date DESC, r.submitted_at DESC, r.id DESC LIMIT ${READINGS_SHOWN}`,
       select,
     );
+    const today = localDate(deps.clock.now(), deps.settings.timeZone);
     return {
       kind: 'view',
       account,
+      overdueMeterIds: account.meters.filter((m) => isVerificationOverdue(m.verificationDue, today)).map((m) => m.meterId),
       charges: charges.map((c) => ({ period: c.period, service: c.service, volumeM3: String(c.volume_m3), amountKop: c.amount_kop })),
       payments: payments.map((p) => ({ paidOn: p.paid_on, amountKop: p.amount_kop })),
       readings: readings.map((r) => ({ meterSerial: r.serial, value: r.value, localDate: r.local_date, channel: r.channel, kind: r.kind })),

@@ -24,10 +24,23 @@ export type ProofOutcome =
   /**
    * The number and answer do not match an account: the same whether the account does not exist or the answer
    * is wrong. The number is given back as read, so a typo is easy to spot. `lockedUntil` is set when this very
-   * failure reached a limit (attemptsLeft is 0 then).
+   * failure reached a limit (attemptsLeft is 0 then), with `lockedBy` the lock that lasts longest. `next` is
+   * what the flow does now: ask for the number again (attempts are left: a typo in the number is the likeliest
+   * reason) or stop.
    */
-  | { kind: 'mismatch'; accountNumber: string; attemptsLeft: number; lockedUntil: string | null }
-  /** A limit is in force: nothing was checked. */
+  | {
+      kind: 'mismatch';
+      accountNumber: string;
+      attemptsLeft: number;
+      lockedUntil: string | null;
+      lockedBy: LockScope | null;
+      next: 'ask-number-again' | 'stop';
+    }
+  /**
+   * A limit is in force: nothing was checked. `limit` says which: 'pair' (this account, for this subscriber),
+   * 'subscriber-day'/'subscriber-month' (any new account, for this subscriber), 'account' (this account's
+   * self-service linking is suspended, for everyone); `until` is when the longest lock in force ends.
+   */
   | { kind: 'locked'; until: string; limit: LockScope }
   | { kind: 'invalid-answer'; method: ProofByAnswer }
   | { kind: 'invalid-number' };
@@ -88,11 +101,14 @@ export async function proveOwnership(deps: CoreDeps, request: ProofRequest): Pro
       const attemptId = await recordAttempt(deps, transaction, { ...attempt, result: 'mismatch', limitFired: null });
       const failure = await countFailure(deps, transaction, { attemptId, subscriberId: request.subscriberId, accountNumber, now });
       await raiseBurstAlert(deps, transaction, now);
+      const lock = failure.fired[0] ?? null;
       return {
         kind: 'mismatch',
         accountNumber,
         attemptsLeft: failure.attemptsLeft,
-        lockedUntil: failure.fired[0]?.until.toISOString() ?? null,
+        lockedUntil: lock?.until.toISOString() ?? null,
+        lockedBy: lock?.scope ?? null,
+        next: failure.attemptsLeft > 0 && lock === null ? 'ask-number-again' : 'stop',
       };
     }
 

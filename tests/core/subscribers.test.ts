@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proveOwnership } from '../../core/accounts/index.ts';
+import { phoneOffers, proveOwnership } from '../../core/accounts/index.ts';
 import {
+  deferPhone,
   eraseSubscriber,
+  keepUnverifiedPhone,
+  subscriberProfile,
   findSubscriber,
   getSubscriber,
   giveConsent,
@@ -151,5 +154,40 @@ describe('eraseSubscriber', () => {
 
     const back = await touchSubscriber(deps, { channel: subscriber.channel, channelUserId: subscriber.channelUserId, name: 'Марія' });
     expect(back).toMatchObject({ id: subscriber.id, consented: false });
+  });
+});
+
+describe('the phone and its evidence', () => {
+  it('keeps an unverified contact apart: it never offers or links an account', async () => {
+    const deps = depsAt(db, NOW);
+    const subscriber = await aSubscriber(db, { channel: 'viber' });
+    await anAccount(db, { phone: '380671110001' });
+    expect(await keepUnverifiedPhone(deps, subscriber.id, '+38 (067) 111-00-01')).toEqual({ kind: 'kept', phone: '380671110001' });
+    expect(await keepUnverifiedPhone(deps, subscriber.id, '12')).toEqual({ kind: 'invalid-phone' });
+    expect(await subscriberProfile(deps, subscriber.id)).toMatchObject({ phone: null, phoneUnverified: '380671110001', phoneDeferred: false });
+    expect(await phoneOffers(deps, subscriber.id)).toEqual([]);
+  });
+
+  it('lets a verified phone supersede an unverified one, and offers by it', async () => {
+    const deps = depsAt(db, NOW);
+    const subscriber = await aSubscriber(db);
+    const account = await anAccount(db, { phone: '380671110002' });
+    await keepUnverifiedPhone(deps, subscriber.id, '380501234567');
+    const saved = await setPhone(deps, subscriber.id, '380671110002');
+    expect(saved).toMatchObject({ kind: 'saved', offers: [{ accountId: account.id }] });
+    expect(await subscriberProfile(deps, subscriber.id)).toMatchObject({ phone: '380671110002', phoneUnverified: null });
+  });
+
+  it('remembers «later», and erasing forgets it with both phones', async () => {
+    const deps = depsAt(db, NOW);
+    const subscriber = await aSubscriber(db, { name: 'Андрій' });
+    await deferPhone(deps, subscriber.id);
+    await keepUnverifiedPhone(deps, subscriber.id, '380501234567');
+    expect(await subscriberProfile(deps, subscriber.id)).toEqual({
+      id: subscriber.id, channel: 'telegram', name: 'Андрій', consented: true, remindersEnabled: true,
+      phone: null, phoneUnverified: '380501234567', phoneDeferred: true,
+    });
+    await eraseSubscriber(deps, subscriber.id);
+    expect(await subscriberProfile(deps, subscriber.id)).toMatchObject({ phoneUnverified: null, phoneDeferred: false, consented: false });
   });
 });

@@ -26,13 +26,15 @@ describe('per subscriber and account', () => {
     const deps = depsAt(db, '2027-01-10T10:00:00Z', limits);
     const account = await anAccount(db, { surname: 'Шевченко' });
     const subscriber = await aSubscriber(db);
-    expect(await prove(deps, subscriber.id, account.number, 'Коз')).toMatchObject({ kind: 'mismatch', attemptsLeft: 2, lockedUntil: null });
+    expect(await prove(deps, subscriber.id, account.number, 'Коз')).toMatchObject({
+      kind: 'mismatch', attemptsLeft: 2, lockedUntil: null, lockedBy: null, next: 'ask-number-again',
+    });
     deps.clock.advance(MINUTE);
     expect(await prove(deps, subscriber.id, account.number, 'Коз')).toMatchObject({ kind: 'mismatch', attemptsLeft: 1 });
     deps.clock.advance(MINUTE);
     const lockedUntil = iso(deps, DAY);
     expect(await prove(deps, subscriber.id, account.number, 'Коз')).toEqual({
-      kind: 'mismatch', accountNumber: account.number, attemptsLeft: 0, lockedUntil,
+      kind: 'mismatch', accountNumber: account.number, attemptsLeft: 0, lockedUntil, lockedBy: 'pair', next: 'stop',
     });
 
     deps.clock.advance(DAY - MINUTE);
@@ -76,7 +78,9 @@ describe('per subscriber, distinct accounts', () => {
     expect(await prove(deps, subscriber.id, '80000002', 'Мел')).toMatchObject({ kind: 'mismatch', lockedUntil: null });
     deps.clock.advance(MINUTE);
     const until = new Date(Date.parse(firstFailure) + DAY).toISOString();
-    expect(await prove(deps, subscriber.id, '80000003', 'Мел')).toMatchObject({ kind: 'mismatch', attemptsLeft: 0, lockedUntil: until });
+    expect(await prove(deps, subscriber.id, '80000003', 'Мел')).toMatchObject({
+      kind: 'mismatch', attemptsLeft: 0, lockedUntil: until, lockedBy: 'subscriber-day', next: 'stop',
+    });
 
     deps.clock.advance(HOUR);
     expect(await prove(deps, subscriber.id, mine.number, 'Мел')).toEqual({ kind: 'locked', until, limit: 'subscriber-day' });

@@ -117,6 +117,19 @@ describe('linked accounts', () => {
     expect(view.readings.at(-1)).toMatchObject({ localDate: '2026-10-03' });
   });
 
+  it('marks the meters past their verification date, by the Kyiv day', async () => {
+    // 22:30 UTC on the 24th is already the 25th in Kyiv: a meter due on the 24th is overdue, one due on the 25th is not.
+    const deps = depsAt(db, '2026-11-24T22:30:00Z');
+    const subscriber = await aSubscriber(db);
+    const account = await anAccount(db);
+    const overdue = await aMeter(db, account, { verificationDue: '2026-11-24' });
+    await aMeter(db, account, { verificationDue: '2026-11-25' });
+    await aMeter(db, account, { verificationDue: null });
+    await aLink(db, subscriber, account);
+    const view = await accountView(deps, { subscriberId: subscriber.id, accountId: account.id });
+    expect(view).toMatchObject({ kind: 'view', overdueMeterIds: [overdue.id] });
+  });
+
   it('never shows an account the subscriber has not linked', async () => {
     const deps = depsAt(db, NOW);
     const [subscriber, holder] = [await aSubscriber(db), await aSubscriber(db)];

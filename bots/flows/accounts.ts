@@ -1,0 +1,105 @@
+import { accountView, listLinkedAccounts, unlinkAccount, type AccountSummary, type AccountViewOutcome } from '../../core/accounts/index.ts';
+import { otherChannels } from '../../core/identity.ts';
+import { fitText } from '../../core/text.ts';
+import { accounts } from '../texts/accounts.ts';
+import { linking } from '../texts/linking.ts';
+import { menuTexts } from '../texts/menu.ts';
+import type { Chat, Choice } from './chat.ts';
+import { choose } from './kit.ts';
+import { MESSAGE_MAX, PAGE_SIZE } from './message-size.ts';
+import type { Flow, FlowDeps } from './router.ts';
+
+// «Мої рахунки»: the linked accounts (a page of buttons at a time), one account in full (the holder, each
+// meter's next verification with a past one marked, charges, payments, readings), unlinking after a
+// confirmation, which says what stays in the subscriber's chat on another channel.
+
+type View = Extract<AccountViewOutcome, { kind: 'view' }>;
+
+export function accountDetailsText(view: View): string {
+  const section = (header: string, lines: string[]) => `${header}\n${lines.length > 0 ? lines.join('\n') : accounts.emptyHistory}`;
+  return fitText(
+    [
+      accounts.card(view.account, view.overdueMeterIds),
+      section(accounts.chargesHeader, view.charges.map(accounts.charge)),
+      section(accounts.paymentsHeader, view.payments.map(accounts.payment)),
+      section(accounts.readingsHeader, view.readings.map(accounts.reading)),
+    ].join('\n\n'),
+    MESSAGE_MAX,
+  );
+}
+
+/** The list a page at a time; returns the account pressed, or null for «Головне меню». */
+async function pickAccount(chat: Chat, list: readonly AccountSummary[], before: string): Promise<number | null> {
+  let from = 0;
+  for (;;) {
+    const page = list.slice(from, from + PAGE_SIZE);
+    const rows: Choice[][] = page.map((a) => [{ id: `a:${a.accountId}`, label: accounts.accountButton(a.number, a.address) }]);
+    const last: Choice[] = [];
+    if (list.length > PAGE_SIZE) last.push({ id: 'more', label: accounts.moreButton });
+    last.push({ id: 'menu', label: accounts.toMenu });
+    const text = [before, accounts.listHeader(list.length, from, from + page.length), ...page.map(accounts.listLine)].filter(Boolean).join('\n\n');
+    const picked = await choose(chat, fitText(text, MESSAGE_MAX), [...rows, last]);
+    before = '';
+    if (picked === 'menu') return null;
+    if (picked === 'more') {
+      from = from + PAGE_SIZE >= list.length ? 0 : from + PAGE_SIZE;
+      continue;
+    }
+    return Number(picked.slice(2));
+  }
+}
+
+async function accountsSteps(chat: Chat, deps: FlowDeps): Promise<void> {
+  let before = '';
+  for (;;) {
+    const list = await chat.step(() => listLinkedAccounts(deps.core, chat.subscriberId));
+    if (list.length === 0) {
+      await chat.say([before, accounts.none].filter(Boolean).join('\n\n'), { keyboard: 'menu' });
+      return;
+    }
+    const accountId = await pickAccount(chat, list, before);
+    before = '';
+    if (accountId === null) {
+      await chat.say(menuTexts.shown, { keyboard: 'menu' });
+      return;
+    }
+    const view = await chat.step(() => accountView(deps.core, { subscriberId: chat.subscriberId, accountId }));
+    if (view.kind === 'not-linked') {
+      before = accounts.notLinked;
+      continue;
+    }
+    const next = await choose(chat, accountDetailsText(view), [
+      [{ id: 'unlink', label: accounts.unlinkButton }],
+      [{ id: 'list', label: accounts.backToList }, { id: 'menu', label: accounts.toMenu }],
+    ]);
+    if (next === 'list') continue;
+    if (next === 'menu') {
+      await chat.say(menuTexts.shown, { keyboard: 'menu' });
+      return;
+    }
+    const { number, address } = view.account;
+    const confirmed = await choose(chat, accounts.confirmUnlink(number, address), [
+      [{ id: 'yes', label: accounts.confirmUnlinkButton }, { id: 'no', label: accounts.keepButton }],
+    ]);
+    if (confirmed === 'no') {
+      await chat.say(accounts.kept, { keyboard: 'menu' });
+      return;
+    }
+    const outcome = await chat.step(() => unlinkAccount(deps.core, { subscriberId: chat.subscriberId, accountId }));
+    if (outcome.kind === 'not-linked') {
+      await chat.say(accounts.notLinked, { keyboard: 'menu' });
+      return;
+    }
+    const elsewhere = await chat.step(async () =>
+      (await otherChannels(deps.core, chat.subscriberId)).filter((o) => o.accounts.some((a) => a.accountId === accountId)).map((o) => o.channel),
+    );
+    const stays = elsewhere.length > 0 ? `\n\n${accounts.stillOnOtherChannel(elsewhere.map((c) => linking.channelNames[c]))}` : '';
+    await chat.say(`${accounts.unlinked(number)}${stays}`, { keyboard: 'menu' });
+    return;
+  }
+}
+
+export const accountsFlow: Flow<null> = {
+  id: 'accounts',
+  run: (chat, deps) => accountsSteps(chat, deps),
+};
