@@ -18,10 +18,8 @@ import { createStaffDesk, type StaffDesk } from './telegram/staff/index.ts';
 import type { ReminderNotifier } from './reminders/sender.ts';
 import { createReminderSchedule, type ReminderSchedule } from './schedule.ts';
 import type { ReminderDeps } from '../core/reminders/types.ts';
-import { createCabinet, type CabinetFlows } from './flows/router.ts';
-
-/** A flow left unanswered this long is over (the Viber bot's flows expired after a day before the shared cabinet). */
-const FLOW_TIMEOUT_MS = 24 * 3_600_000;
+import { createCabinet, type CabinetFlows, type FlowDeps } from './flows/router.ts';
+import { cabinetFlows, FLOW_TIMEOUT_MS } from './flows/index.ts';
 
 export interface AppDeps {
   config: Config;
@@ -35,10 +33,7 @@ export interface AppDeps {
   telegramFallback?: NonNullable<Config['telegram']>;
   /** The Viber settings to use when none are configured: the playground's stand-in of Viber. Production passes nothing. */
   viberFallback?: NonNullable<Config['viber']>;
-  /**
-   * The shared cabinet's flows (bots/flows). The Viber bot runs on them; without them it is not started.
-   * TODO(lead): pass the real flows from main.ts and the CLI once flowsA/flowsB are merged, and make this required.
-   */
+  /** The subscriber flows both bots run; the cabinet's own (bots/flows/index.ts) unless a test gives others. */
   flows?: CabinetFlows;
   /** Extra HTTP routes (the playground page). */
   mountExtra?: (app: Express) => void;
@@ -65,11 +60,12 @@ export function buildApp(deps: AppDeps): App {
   const core: CoreDeps = { db, clock, settings: config.core };
 
   const telegramConfig = config.telegram ?? deps.telegramFallback;
-  const telegram = telegramConfig ? createTelegramBot({ telegram: telegramConfig, core, logger: logger.child({ bot: 'telegram' }) }) : undefined;
   const viberConfig = config.viber ?? deps.viberFallback;
-  const cabinet = deps.flows ? createCabinet({ flows: deps.flows, deps: { core, logger: logger.child({ part: 'flows' }) }, timeoutMs: FLOW_TIMEOUT_MS }) : undefined;
-  if (viberConfig && !cabinet) logger.warn('no subscriber flows wired: the Viber bot is not started');
-  const viber = viberConfig && cabinet ? createViberBot({ viber: viberConfig, core, logger, cabinet }) : undefined;
+  // The Telegram username is known once the bot has asked getMe (start); the flows read it when they need it.
+  const flowDeps: FlowDeps = { core, logger: logger.child({ part: 'flows' }), channels: { ...(viberConfig?.chatUri ? { viberChatUri: viberConfig.chatUri } : {}) } };
+  const cabinet = createCabinet({ flows: deps.flows ?? cabinetFlows, deps: flowDeps, timeoutMs: FLOW_TIMEOUT_MS });
+  const telegram = telegramConfig ? createTelegramBot({ telegram: telegramConfig, core, cabinet, logger: logger.child({ bot: 'telegram' }) }) : undefined;
+  const viber = viberConfig ? createViberBot({ viber: viberConfig, core, logger, cabinet }) : undefined;
 
   const notifiers: Partial<Record<Channel, SubscriberNotifier & ReminderNotifier>> = {
     ...(telegram ? { telegram: telegram.notifier } : {}),
@@ -134,6 +130,7 @@ export function buildApp(deps: AppDeps): App {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.http.port;
       await telegram?.start();
+      if (telegram) flowDeps.channels = { ...flowDeps.channels, telegramUsername: telegram.bot.botInfo.username };
       // Viber calls the webhook back the moment it is set, so the server must already listen.
       await viber?.start();
       outbox.start();

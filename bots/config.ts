@@ -109,6 +109,8 @@ const environment = z.object({
   VIBER_BOT_AVATAR: optionalUrl,
   VIBER_WEBHOOK_URL: optionalUrl,
   VIBER_REMINDERS: flag(true),
+  /** The bot's public account URI (viber://pa?chatURI=…): the «Підключити Viber» deep link needs it. */
+  VIBER_CHAT_URI: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'the chat URI from the Viber bot account, letters, digits, _ . -').optional(),
 
   REMINDER_CRON: z.string().trim().min(1).default('0 10 20-25 * *'),
   REMINDER_TZ: timeZone,
@@ -141,6 +143,7 @@ export interface Config {
         avatar: string | undefined;
         webhook: { url: string; path: string } | undefined;
         remindersEnabled: boolean;
+        chatUri?: string;
       }
     | undefined;
   reminders: { cron: string; timeZone: string; quietHours: { fromHour: number; toHour: number } | null };
@@ -215,6 +218,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           avatar: e.VIBER_BOT_AVATAR,
           webhook: e.VIBER_WEBHOOK_URL ? { url: e.VIBER_WEBHOOK_URL, path: new URL(e.VIBER_WEBHOOK_URL).pathname } : undefined,
           remindersEnabled: e.VIBER_REMINDERS,
+          ...(e.VIBER_CHAT_URI ? { chatUri: e.VIBER_CHAT_URI } : {}),
         }
       : undefined,
     reminders: { cron: e.REMINDER_CRON, timeZone: e.REMINDER_TZ, quietHours: e.REMINDER_QUIET_HOURS },

@@ -1,4 +1,3 @@
-import { toyFlows } from '../support/toy-cabinet.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { FakeTelegram } from '../support/fake-telegram/index.ts';
@@ -39,8 +38,7 @@ beforeAll(async () => {
     VIBER_WEBHOOK_URL: `${base}/hooks/viber`,
     TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT_ID),
   });
-  // TODO(lead): the real flows of bots/flows once merged; the toy cabinet until then.
-  app = buildApp({ config, db, clock: systemClock, logger: createLogger('silent'), flows: toyFlows() });
+  app = buildApp({ config, db, clock: systemClock, logger: createLogger('silent') });
   await app.start();
 });
 

@@ -19,11 +19,7 @@ import { defaultCoreSettings } from '../../../core/settings.ts';
 import type { CoreDeps } from '../../../core/deps.ts';
 import { TINY_JPEG } from '../../support/fake-telegram/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { toyCabinet } from '../../support/toy-cabinet.ts';
-
-// TODO(lead): the Viber bot now runs on the shared cabinet; give it the real flows (createCabinet with the flows
-// of bots/flows) once they are merged. Until then the Viber cases below that expect real flows fail.
-const pendingCabinet = () => toyCabinet({ core, logger });
+import { cabinetOf } from '../../../bots/flows/index.ts';
 
 // The playground's JSON API against the real Telegram bot, which long-polls the playground's stand-in of the
 // Bot API: what the page does, done with fetch.
@@ -96,7 +92,7 @@ async function waitForViber(
 }
 
 async function startBot(): Promise<TelegramBot> {
-  const started = createTelegramBot({ telegram: playground.telegram, core, logger });
+  const started = createTelegramBot({ telegram: playground.telegram, core, logger, cabinet: cabinetOf({ core, logger }) });
   await started.start();
   return started;
 }
@@ -116,7 +112,7 @@ beforeAll(async () => {
     const listening = http.listen(0, '127.0.0.1', () => resolve(listening));
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  viberBot = createViberBot({ viber: playground.viberFor(base), core, logger, cabinet: pendingCabinet() });
+  viberBot = createViberBot({ viber: playground.viberFor(base), core, logger, cabinet: cabinetOf({ core, logger }) });
   await viberBot.start();
 });
 
@@ -386,7 +382,7 @@ describe('the playground API', () => {
     await playground.stop();
     playground = await startPlayground({ db, clock, logger });
     mountPlayground();
-    viberBot = createViberBot({ viber: playground.viberFor(base), core, logger, cabinet: pendingCabinet() });
+    viberBot = createViberBot({ viber: playground.viberFor(base), core, logger, cabinet: cabinetOf({ core, logger }) });
     await viberBot.start();
     const { body: info } = await api<StateAnswer>('GET', '/state');
     // Halyna agreed before the restart; the stand-in's memory is new, the database is not.
