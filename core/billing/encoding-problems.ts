@@ -4,6 +4,8 @@ import type { EncodingVerdict, LineSample } from './file-encoding.ts';
 
 const ENDIANNESS = { LE: 'little-endian', BE: 'big-endian' } as const;
 
+const lines = (count: number) => (count === 1 ? '1 line is' : `${count} lines are`);
+
 const lineList = (sample: LineSample, most: number) => {
   const shown = sample.first.slice(0, most).join(', ');
   return sample.count > most ? `${shown} and ${sample.count - most} more` : shown;
@@ -28,7 +30,7 @@ export function describeEncodingProblem(
   const { utf8, notUtf8, bom } = verdict;
   const summary = bom
     ? `the file starts with UTF-8's byte order mark, but ${notUtf8.count} of its lines are not UTF-8 (broken on the way, or pasted from a file in another encoding)`
-    : `the file mixes encodings: ${utf8.count} lines are UTF-8 (${lineList(utf8, 5)}) and ${notUtf8.count} are not (Windows-1251?)`;
+    : `the file mixes encodings: ${lines(utf8.count)} UTF-8 (${lineList(utf8, 5)}) and ${notUtf8.count} not (Windows-1251?)`;
   const listed = notUtf8.first.slice(0, Math.max(0, maxErrors - 1));
   return {
     errors: [

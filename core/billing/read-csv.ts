@@ -97,8 +97,23 @@ export interface OpenedCsv {
 
 const isBlank = (fields: string[]) => fields.every((field) => field.trim() === '');
 
-// A lone '\r' at the end of what has been read so far may be the first half of '\r\n': wait for the next character.
-const completeHeaderLine = /\S[^\r\n]*(\r\n|\n|\r(?!$))/;
+/**
+ * The line break ending the first non-blank line, once that line is complete; null until then. (A lone '\r'
+ * at the end of what has been read so far may be the first half of '\r\n': wait for the next character.)
+ * One walk over the text: a pattern looking for a non-blank line would try every start, and a megabyte with
+ * no line break would take it hours.
+ */
+function headerLineBreak(head: string): Newline | null {
+  const lineBreaks = /\r\n|\n|\r/g;
+  let from = 0;
+  for (let found = lineBreaks.exec(head); found; found = lineBreaks.exec(head)) {
+    if (head.slice(from, found.index).trim() !== '') {
+      return found[0] === '\r' && found.index === head.length - 1 ? null : (found[0] as Newline);
+    }
+    from = lineBreaks.lastIndex;
+  }
+  return null;
+}
 
 const tooLong = (line: number) =>
   new CsvFormatError(line, `line ${line} is longer than ${MAX_RECORD_CHARS / 1024 / 1024} MiB (${MAX_RECORD_CHARS.toLocaleString('en')} characters) — not a billing export?`);
@@ -112,7 +127,8 @@ async function decodedText(source: BillingSource, encoding: TextEncoding) {
   const chunks = byteChunks(source);
   let head = '';
   let exhausted = false;
-  while (!completeHeaderLine.test(head)) {
+  let newline = headerLineBreak(head);
+  while (newline === null) {
     if (head.length > MAX_RECORD_CHARS) {
       await chunks.return(undefined);
       throw tooLong(1);
@@ -124,8 +140,9 @@ async function decodedText(source: BillingSource, encoding: TextEncoding) {
       break;
     }
     head += decoder.write(next.value);
+    newline = headerLineBreak(head);
   }
-  const newline = (completeHeaderLine.exec(head)?.[1] ?? (head.endsWith('\r') ? '\r' : '\n')) as Newline;
+  newline ??= head.endsWith('\r') ? '\r' : '\n';
   const delimiter = detectDelimiter(head.split(/[\r\n]/).find((line) => line.trim() !== '') ?? '');
   async function* texts(): AsyncGenerator<string> {
     try {
