@@ -2,6 +2,9 @@
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:import
 // Target: our import of 100k accounts, 150k meters and 1.2M payments within 3× the time of `\copy`. The tables
 // start empty, so each file takes the importer's bulk path; the re-import after it takes the incremental one.
+// Beside each time, the peak RSS while it ran: memory must stay flat whatever the file, so the bench also
+// imports a year of new payments into the table that has rows (the incremental path, writing), and a bad file
+// as big as the payments (1.2M lines of accounts that do not exist). Every file is generated here, on the fly.
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -68,6 +71,33 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 }
 
 /**
+ * `work`'s time, and the highest RSS and V8 heap seen while it ran (sampled every 20 ms), in MB. RSS seldom
+ * shrinks once grown, so a case's peak RSS also carries what the cases before it took; the heap says what
+ * this one holds.
+ */
+async function measured<T>(work: () => Promise<T>): Promise<{ ms: number; value: T; peakMb: number; heapMb: number }> {
+  let peak = 0;
+  let heap = 0;
+  const sample = () => {
+    const usage = process.memoryUsage();
+    peak = Math.max(peak, usage.rss);
+    heap = Math.max(heap, usage.heapUsed);
+  };
+  sample();
+  const sampler = setInterval(sample, 20);
+  try {
+    const result = await timed(work);
+    sample();
+    return { ...result, peakMb: peak / 1024 / 1024, heapMb: heap / 1024 / 1024 };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+const mb = (value: number) => `${value.toFixed(0)} MB`;
+const memory = (m: { peakMb: number; heapMb: number }) => `peak RSS ${mb(m.peakMb)} (heap ${mb(m.heapMb)})`;
+
+/**
  * What PostgreSQL alone spends on the bulk path: the rows our import wrote, already checked and converted, are
  * copied out and loaded again with `\copy` into tables shaped like ours (ids kept up while loading, the other
  * keys, unique indexes and foreign keys made afterwards), in one transaction. No parsing or checking in Node.
@@ -120,7 +150,7 @@ async function main(): Promise<void> {
       }
     });
     const perFile: string[] = [];
-    const ours = await timed(async () => {
+    const ours = await measured(async () => {
       for (const kind of ['accounts', 'meters', 'payments'] as const) {
         const one = await timed(() => importBillingFile(db, { path: files[kind] }));
         if (one.value.kind !== 'imported') throw new Error(`${kind} was rejected: ${JSON.stringify(one.value.errors.slice(0, 5))}`);
@@ -129,8 +159,23 @@ async function main(): Promise<void> {
     });
     console.log(perFile.join('\n'));
     const floor = await databaseShare(url, folder);
-    const again = await timed(() => importBillingFiles(db, [{ path: files.accounts }, { path: files.meters }, { path: files.payments }]));
+    const again = await measured(() => importBillingFiles(db, [{ path: files.accounts }, { path: files.meters }, { path: files.payments }]));
     const changed = again.value.reduce((sum, { outcome }) => sum + (outcome.kind === 'imported' ? outcome.inserted + outcome.updated : NaN), 0);
+
+    // A year of new payments into the table that has rows: the incremental path, writing every row.
+    const nextYear = path.join(folder, 'payments-next-year.csv');
+    await writeLines(nextYear, 'account;date;amount', ACCOUNTS * PAYMENTS_PER_ACCOUNT, (i) =>
+      [accountNumber(Math.floor(i / PAYMENTS_PER_ACCOUNT)), day(1 + (i % PAYMENTS_PER_ACCOUNT), 1 + (i % 28)).replace('2025', '2026'), `${200 + (i % 700)}.${String(i % 100).padStart(2, '0')}`].join(';'),
+    );
+    const incremental = await measured(() => importBillingFile(db, { path: nextYear }));
+    if (incremental.value.kind !== 'imported') throw new Error('the next year of payments was rejected');
+    await rm(nextYear);
+    // As many lines of accounts that do not exist: every line bad, 100 listed, the rest counted.
+    const unknown = path.join(folder, 'payments-unknown-accounts.csv');
+    await writeLines(unknown, 'account;date;amount', ACCOUNTS * PAYMENTS_PER_ACCOUNT, (i) => [String(9_000_000 + i), day(1 + (i % 12), 1 + (i % 28)), '100.00'].join(';'));
+    await db.sequelize.query('TRUNCATE payments');
+    const bad = await measured(() => importBillingFile(db, { path: unknown }));
+    if (bad.value.kind !== 'rejected') throw new Error('the file of unknown accounts went in');
 
     const ratio = ours.ms / copy.ms;
     console.log(`\\copy baseline:     ${(copy.ms / 1000).toFixed(2)} s`);
@@ -138,6 +183,13 @@ async function main(): Promise<void> {
     console.log(`the database's share: ${(floor / 1000).toFixed(2)} s (${(floor / copy.ms).toFixed(2)}x copy), reloading the rows we wrote the bulk way with \\copy`);
     console.log(`ratio (ours/copy):  ${ratio.toFixed(2)}  -> ${ratio <= TARGET_RATIO ? 'within' : 'NOT within'} ${TARGET_RATIO}x`);
     console.log(`re-import (no-op):  ${(again.ms / 1000).toFixed(2)} s, rows changed: ${changed}`);
+    console.log(`bulk import: ${memory(ours)}; re-import: ${memory(again)}`);
+    console.log(`incremental, ${incremental.value.inserted} new payments into a table with rows: ${(incremental.ms / 1000).toFixed(2)} s, ${memory(incremental)}`);
+    console.log(
+      `bad file, ${ACCOUNTS * PAYMENTS_PER_ACCOUNT} lines of unknown accounts: rejected in ${(bad.ms / 1000).toFixed(2)} s ` +
+        `(${bad.value.errors.length} listed, ${bad.value.moreErrors} more counted), ${memory(bad)}`,
+    );
+    console.log(`process max RSS: ${mb(process.resourceUsage().maxRSS / 1024)}`);
     process.exitCode = ratio <= TARGET_RATIO ? 0 : 1;
   } finally {
     await scratch.drop();

@@ -1,3 +1,4 @@
+import Papa from 'papaparse';
 import type { Database } from '../../models/database.ts';
 import { isValidLocalDate, type LocalDate } from '../calendar.ts';
 import { readingsForExport } from '../readings/export.ts';
@@ -8,13 +9,28 @@ export type ReadingsExport =
   | { kind: 'exported'; rows: number; csv: string }
   | { kind: 'invalid-range'; problem: 'from-not-a-date' | 'to-not-a-date' | 'from-after-to' };
 
-function csvField(value: string): string {
-  return /[;"\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+/**
+ * A text cell a spreadsheet would take for a formula (OWASP's CSV-injection list: `=`, `+`, `-`, `@`, tab,
+ * CR; a line feed too): papaparse writes it quoted, after a single quote, so it opens as text. Numbers are
+ * passed as numbers and left alone.
+ */
+export const FORMULA_START = /^[=+\-@\t\r\n]/;
+
+/**
+ * Billing's CSV: `;`-delimited, quoted where a value needs it, text cells that would run as formulas
+ * neutralised. Every export goes through here.
+ */
+export function billingCsv(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  // (papaparse would take an empty `data` for one empty row.)
+  if (rows.length === 0) return `${header.join(';')}\n`;
+  const body = Papa.unparse({ fields: [...header], data: rows.map((row) => [...row]) }, { delimiter: ';', newline: '\n', escapeFormulae: FORMULA_START });
+  return `${body}\n`;
 }
 
 /**
  * The readings billing should take for the days from `from` to `to` (local days, both included): for each
- * meter and day only the latest one, be it the subscriber's or a staff correction, as UTF-8 CSV.
+ * meter and day only the latest one, be it the subscriber's or a staff correction, as UTF-8 CSV. The account
+ * and the meter are free text as billing named them and are written as text; the reading is a number.
  */
 export async function exportReadings(db: Database, range: { from: LocalDate; to: LocalDate }): Promise<ReadingsExport> {
   if (!isValidLocalDate(range.from)) return { kind: 'invalid-range', problem: 'from-not-a-date' };
@@ -22,8 +38,6 @@ export async function exportReadings(db: Database, range: { from: LocalDate; to:
   if (range.from > range.to) return { kind: 'invalid-range', problem: 'from-after-to' };
 
   const rows = await readingsForExport(db, range);
-  const lines = rows.map((r) =>
-    [r.accountNumber, r.meterSerial, String(r.value), r.localDate, r.submittedAt, r.channel].map(csvField).join(';'),
-  );
-  return { kind: 'exported', rows: rows.length, csv: [READINGS_CSV_HEADER, ...lines].join('\n') + '\n' };
+  const cells = rows.map((r) => [r.accountNumber, r.meterSerial, r.value, r.localDate, r.submittedAt, r.channel]);
+  return { kind: 'exported', rows: rows.length, csv: billingCsv(READINGS_CSV_HEADER.split(';'), cells) };
 }

@@ -2,9 +2,12 @@ import type { ClientBase } from 'pg';
 import type { Transaction } from 'sequelize';
 import { clientOfTransaction, type Database } from '../../models/database.ts';
 import { explainUnknownHeader, kindOfHeader, normalizeHeaderName, type BillingFileKind } from './file-kinds.ts';
+import { describeEncodingProblem } from './encoding-problems.ts';
+import { UnreadableEncoding } from './file-encoding.ts';
 import { CsvFormatError, lineNumbers, openCsv, type BillingSource, type Delimiter, type OpenedCsv, type TextEncoding } from './read-csv.ts';
-import { BadRecords, RecordChecker } from './record-checker.ts';
-import { nowhere, openDestination, type Destination } from './row-destination.ts';
+import { BadRecords, RecordChecker, unsafeCharacterIn } from './record-checker.ts';
+import type { Repeat } from './repeated-keys.ts';
+import { keysOnly, nowhere, openDestination, type Destination, type DestinationStats } from './row-destination.ts';
 
 export interface BadLine {
   /** 1 is the header; 0 is the file as a whole (it cannot be read). */
@@ -39,6 +42,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** Bad lines listed in a rejection; the rest are only counted. */
   maxErrors?: number;
+  /** Filled in as the file goes: how many rows were held at once and in how many batches they went. */
+  stats?: DestinationStats;
 }
 
 async function rejection(source: BillingSource, bad: BadRecords, max: number, fileKind?: BillingFileKind): Promise<ImportOutcome> {
@@ -76,7 +81,7 @@ async function accountIds(client: ClientBase): Promise<Map<string, number>> {
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
 
-type Settings = Required<ImportOptions>;
+type Settings = Required<Omit<ImportOptions, 'stats'>> & { stats: DestinationStats };
 
 /**
  * Records parsed and checked at a time. Few enough that they are written before the garbage collector moves
@@ -85,9 +90,9 @@ type Settings = Required<ImportOptions>;
 const RECORDS_PER_READ = 1000;
 
 /**
- * The bulk path found the file bad, but it leaves repeated keys to the unique indexes it rebuilds: the file is
- * read again with every check on, to list all its bad lines. `otherwise` answers if that finds none (the
- * accounts changed in between, say).
+ * The writing pass found the file bad: it stops there (the bulk path leaves repeated keys to the unique indexes
+ * it rebuilds, and neither path writes past a bad line), and the file is read again with every check on, to
+ * list all its bad lines. `otherwise` answers if that finds none (the accounts changed in between, say).
  */
 type Recheck = { kind: 'recheck'; otherwise: () => Promise<ImportOutcome> };
 /** A check pass found nothing wrong. */
@@ -105,6 +110,8 @@ async function readOnce(db: Database, source: BillingSource, settings: Settings,
   try {
     csv = await openCsv(source, Math.min(settings.batchSize, RECORDS_PER_READ));
   } catch (error) {
+    if (error instanceof UnreadableEncoding) return { kind: 'rejected', ...describeEncodingProblem(error.verdict, settings.maxErrors) };
+    if (error instanceof CsvFormatError) return { kind: 'rejected', errors: [{ line: error.line, reason: `the CSV cannot be read: ${error.message}` }], moreErrors: 0 };
     const code = (error as NodeJS.ErrnoException).code;
     if (!code) throw error;
     return { kind: 'rejected', errors: [{ line: 0, reason: `cannot read the file (${code})` }], moreErrors: 0 };
@@ -120,10 +127,15 @@ async function readOnce(db: Database, source: BillingSource, settings: Settings,
   };
 
   try {
-    for await (const { firstOrdinal, records } of csv.batches) {
+    for await (const { firstOrdinal, records, mayHoldUnsafe } of csv.batches) {
       let from = 0;
       if (!checker) {
         const header = records[0]!;
+        const unsafe = header.map((name) => unsafeCharacterIn(name)).find((found) => found !== null);
+        if (unsafe) {
+          errors.add(firstOrdinal, `the header has ${unsafe}`);
+          return rejection(source, errors, settings.maxErrors);
+        }
         const spec = kindOfHeader(header);
         if (!spec) {
           errors.add(firstOrdinal, explainUnknownHeader(header));
@@ -134,19 +146,27 @@ async function readOnce(db: Database, source: BillingSource, settings: Settings,
         transaction = await db.sequelize.transaction();
         // Bulk statements go to the transaction's own `pg` client directly.
         const client = clientOfTransaction(transaction);
+        const onRepeats = (repeats: Repeat[]) => {
+          for (const { ordinal, first } of repeats) errors.add(ordinal, `repeats the ${spec.keyDescription}`, first);
+        };
+        const keyOf = (row: unknown) => checker!.keyOf(row);
+        const options = { batchSize: settings.batchSize, keyOf, onRepeats, stats: settings.stats };
         // The path is picked (and the bulk path's locks taken) before the accounts are read.
-        if (pass === 'write') destination = await openDestination(client, spec.kind, names, settings.batchSize);
+        destination = pass === 'write' ? await openDestination(client, spec.kind, names, options) : keysOnly(client, options);
         const ids = spec.kind === 'accounts' ? null : await accountIds(client);
-        checker = new RecordChecker(spec, names, errors, { accountIds: ids, findRepeats: !destination.bulk });
+        checker = new RecordChecker(spec, names, errors, { accountIds: ids });
         from = 1;
       }
       for (let i = from; i < records.length; i += 1) {
-        const row = checker.check(records[i]!, firstOrdinal + i);
-        if (row !== null && errors.count === 0) destination.add(row);
+        const ordinal = firstOrdinal + i;
+        const row = checker.check(records[i]!, ordinal, mayHoldUnsafe);
+        // Once the file is known to be bad, the writing pass only finishes its batch; the check pass goes on
+        // registering keys, to find every repeat.
+        if (row !== null && (errors.count === 0 || pass === 'check')) destination.add({ row, ordinal });
       }
-      await destination.afterBatch(errors.count > 0);
-      // What the bulk path finds is not the whole listing anyway: the check pass reads the file again.
-      if (errors.count > 0 && destination.bulk) break;
+      await destination.afterBatch(errors.count > 0 && pass === 'write');
+      // What the writing pass finds is not the whole listing: the check pass reads the file again.
+      if (errors.count > 0 && pass === 'write') break;
     }
   } catch (error) {
     if (!(error instanceof CsvFormatError)) {
@@ -160,22 +180,24 @@ async function readOnce(db: Database, source: BillingSource, settings: Settings,
     if (errors.count > 0) return rejection(source, errors, settings.maxErrors);
     return { kind: 'rejected', errors: [{ line: 1, reason: 'the file is empty (expected a header line and rows)' }], moreErrors: 0 };
   }
-  if (errors.count > 0) {
-    await giveUp();
-    const listing = () => rejection(source, errors, settings.maxErrors, fileKind ?? undefined);
-    return destination.bulk ? { kind: 'recheck', otherwise: listing } : listing();
-  }
-  if (pass === 'check') {
-    await giveUp();
-    return { kind: 'clean' };
-  }
   let counts;
   try {
-    counts = await destination.finish();
+    // On the check pass, the last keys; on the writing pass, the last rows (and their keys, where a repeat may
+    // still turn up).
+    counts = errors.count > 0 && pass === 'write' ? null : await destination.finish();
   } catch (error) {
     await giveUp();
     if (destination.bulk && isUniqueViolation(error)) return { kind: 'recheck', otherwise: () => Promise.reject(error) };
     throw error;
+  }
+  if (errors.count > 0) {
+    await giveUp();
+    const listing = () => rejection(source, errors, settings.maxErrors, fileKind ?? undefined);
+    return pass === 'write' ? { kind: 'recheck', otherwise: listing } : listing();
+  }
+  if (pass === 'check' || !counts) {
+    await giveUp();
+    return { kind: 'clean' };
   }
   await transaction!.commit();
   const rows = checker.rows;
@@ -198,7 +220,11 @@ async function readOnce(db: Database, source: BillingSource, settings: Settings,
  * (see bulk-load.ts); a file found bad there is read a second time, with every check on, to list its bad lines.
  */
 export async function importBillingFile(db: Database, source: BillingSource, options: ImportOptions = {}): Promise<ImportOutcome> {
-  const settings: Settings = { batchSize: options.batchSize ?? 10_000, maxErrors: options.maxErrors ?? 100 };
+  const settings: Settings = {
+    batchSize: options.batchSize ?? 10_000,
+    maxErrors: options.maxErrors ?? 100,
+    stats: options.stats ?? { batches: 0, mostHeld: 0 },
+  };
   const outcome = await readOnce(db, source, settings, 'write');
   if (outcome.kind !== 'recheck') return outcome;
   const listing = await readOnce(db, source, settings, 'check');

@@ -21,6 +21,21 @@ async function importRank(source: BillingSource): Promise<number> {
 }
 
 /**
+ * A failure nobody foresaw (the database refusing something the checks let through) rejects its file, not
+ * the command: the file's transaction is rolled back, and the files after it still go in. Only the error's
+ * message and SQLSTATE are kept: PostgreSQL's detail quotes the row's values.
+ */
+async function importOnItsOwn(db: Database, source: BillingSource, options: ImportOptions): Promise<ImportOutcome> {
+  try {
+    return await importBillingFile(db, source, options);
+  } catch (error) {
+    const { message, code } = error as { message?: string; code?: string };
+    const reason = `the import failed and was rolled back: ${message ?? String(error)}${code ? ` (SQLSTATE ${code})` : ''}`;
+    return { kind: 'rejected', errors: [{ line: 0, reason }], moreErrors: 0 };
+  }
+}
+
+/**
  * Imports several exports in the order they depend on each other (accounts, meters, charges, payments),
  * each file in its own transaction: a rejected file is not written, the others are. So a payments file
  * naming an account that only a rejected accounts file brings is rejected too, and says so.
@@ -30,7 +45,7 @@ export async function importBillingFiles(db: Database, sources: BillingSource[],
   ranked.sort((a, b) => a.rank - b.rank || a.order - b.order);
   const results: FileImport[] = [];
   for (const { source } of ranked) {
-    results.push({ name: sourceName(source), outcome: await importBillingFile(db, source, options) });
+    results.push({ name: sourceName(source), outcome: await importOnItsOwn(db, source, options) });
   }
   return results;
 }

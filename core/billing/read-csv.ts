@@ -1,13 +1,11 @@
-import { isUtf8 } from 'node:buffer';
-import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
+import { byteChunks, type BillingSource } from './billing-source.ts';
+import { inspectEncoding, UnreadableEncoding, type TextEncoding } from './file-encoding.ts';
 
-/** A billing export, read from disk or already in memory (the demo data and tests build them in memory). */
-export type BillingSource = { path: string } | { buffer: Uint8Array; name: string };
-
-export type TextEncoding = 'utf-8' | 'windows-1251';
+export { sourceName, type BillingSource } from './billing-source.ts';
+export type { TextEncoding } from './file-encoding.ts';
 export type Delimiter = ';' | ',';
 type Newline = '\n' | '\r\n' | '\r';
 
@@ -20,9 +18,14 @@ export interface CsvBatch {
   /** The ordinal of records[0]; the others follow on. */
   firstOrdinal: number;
   records: string[][];
+  /**
+   * Whether the text these records came from has a character no value may hold (see UNSAFE_CHARACTER): then
+   * each value is checked for one. Looked for in the text as it is read, a fraction of checking every value.
+   */
+  mayHoldUnsafe: boolean;
 }
 
-/** The file's bytes are not CSV (a quote that is never closed): nothing after `line` can be read. */
+/** The file's bytes are not CSV (a quote that is never closed, a line too long): nothing after `line` can be read. */
 export class CsvFormatError extends Error {
   constructor(
     readonly line: number,
@@ -33,63 +36,25 @@ export class CsvFormatError extends Error {
   }
 }
 
-const CHUNK_BYTES = 64 * 1024;
-const DISK_READ_BYTES = 1024 * 1024;
+/**
+ * No line of a billing export comes near this: a record still open after it is a quote that never closes or
+ * a file that is not a billing export, and reading on would hold the rest of the file in memory and re-parse
+ * it with every chunk.
+ */
+export const MAX_RECORD_CHARS = 1024 * 1024;
 
 /**
- * No line of a billing export comes near this: a record still open after it is a quote that never closes,
- * and reading on would hold the rest of the file in memory and re-parse it with every chunk.
+ * Characters no value may hold: NUL (PostgreSQL cannot store it in text), the other control characters (a
+ * tab included; line breaks are left to quoting), and half a character (a lone UTF-16 surrogate: PostgreSQL
+ * and the messengers refuse it). With the `u` flag a whole surrogate pair is one character and does not match.
  */
-const MAX_RECORD_CHARS = 1024 * 1024;
+export const UNSAFE_CHARACTER = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\ud800-\udfff]/u;
 
-export function sourceName(source: BillingSource): string {
-  return 'path' in source ? source.path : source.name;
-}
-
-async function* byteChunks(source: BillingSource, size = CHUNK_BYTES): AsyncGenerator<Uint8Array> {
-  if ('buffer' in source) {
-    for (let at = 0; at < source.buffer.length; at += size) yield source.buffer.subarray(at, at + size);
-    return;
-  }
-  // Read from disk a megabyte at a time (fewer trips to the thread pool, a tenth off a payments import), but
-  // handed on in `size` pieces, so each is parsed, checked and sent while its records are young.
-  for await (const chunk of createReadStream(source.path, { highWaterMark: Math.max(size, DISK_READ_BYTES) })) {
-    const bytes = chunk as Buffer;
-    for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
-  }
-}
-
-const UTF8_BOM = [0xef, 0xbb, 0xbf];
-
-/** How many bytes at the end of `bytes` begin a UTF-8 sequence that the next chunk would finish. */
-function unfinishedSequence(bytes: Uint8Array): number {
-  for (let back = 1; back <= Math.min(3, bytes.length); back += 1) {
-    const byte = bytes[bytes.length - back]!;
-    if ((byte & 0xc0) === 0x80) continue;
-    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return length > back ? back : 0;
-  }
-  return 0;
-}
-
-/**
- * Billing systems export either UTF-8 or the Windows code page of their era. Cyrillic in cp1251 is almost
- * never valid UTF-8, so the whole file is checked (a fast native pass) rather than guessed from its start:
- * a payments file is all digits until the first address with a letter in it.
- */
+/** The encoding to read the file in; throws UnreadableEncoding for one that no encoding reads right. */
 export async function detectEncoding(source: BillingSource): Promise<TextEncoding> {
-  let carried: Uint8Array = new Uint8Array(0);
-  let first = true;
-  // Read in big chunks: nothing is kept from them, and there is no parsing to keep pace with.
-  for await (const chunk of byteChunks(source, 1024 * 1024)) {
-    if (first && UTF8_BOM.every((byte, i) => chunk[i] === byte)) return 'utf-8';
-    first = false;
-    const bytes = carried.length > 0 ? Buffer.concat([carried, chunk]) : chunk;
-    const whole = bytes.length - unfinishedSequence(bytes);
-    if (!isUtf8(bytes.subarray(0, whole))) return 'windows-1251';
-    carried = bytes.subarray(whole);
-  }
-  return carried.length > 0 ? 'windows-1251' : 'utf-8';
+  const verdict = await inspectEncoding(source);
+  if (verdict.kind !== 'readable') throw new UnreadableEncoding(verdict);
+  return verdict.encoding;
 }
 
 interface TextDecoderLike {
@@ -132,8 +97,26 @@ export interface OpenedCsv {
 
 const isBlank = (fields: string[]) => fields.every((field) => field.trim() === '');
 
-// A lone '\r' at the end of what has been read so far may be the first half of '\r\n': wait for the next character.
-const completeHeaderLine = /\S[^\r\n]*(\r\n|\n|\r(?!$))/;
+/**
+ * The line break ending the first non-blank line, once that line is complete; null until then. (A lone '\r'
+ * at the end of what has been read so far may be the first half of '\r\n': wait for the next character.)
+ * One walk over the text: a pattern looking for a non-blank line would try every start, and a megabyte with
+ * no line break would take it hours.
+ */
+function headerLineBreak(head: string): Newline | null {
+  const lineBreaks = /\r\n|\n|\r/g;
+  let from = 0;
+  for (let found = lineBreaks.exec(head); found; found = lineBreaks.exec(head)) {
+    if (head.slice(from, found.index).trim() !== '') {
+      return found[0] === '\r' && found.index === head.length - 1 ? null : (found[0] as Newline);
+    }
+    from = lineBreaks.lastIndex;
+  }
+  return null;
+}
+
+const tooLong = (line: number) =>
+  new CsvFormatError(line, `line ${line} is longer than ${MAX_RECORD_CHARS / 1024 / 1024} MiB (${MAX_RECORD_CHARS.toLocaleString('en')} characters) — not a billing export?`);
 
 /**
  * Decoded text of a source, with the start held back until the header line is complete: its delimiter and
@@ -144,7 +127,12 @@ async function decodedText(source: BillingSource, encoding: TextEncoding) {
   const chunks = byteChunks(source);
   let head = '';
   let exhausted = false;
-  while (!completeHeaderLine.test(head)) {
+  let newline = headerLineBreak(head);
+  while (newline === null) {
+    if (head.length > MAX_RECORD_CHARS) {
+      await chunks.return(undefined);
+      throw tooLong(1);
+    }
     const next = await chunks.next();
     if (next.done) {
       head += decoder.end();
@@ -152,8 +140,9 @@ async function decodedText(source: BillingSource, encoding: TextEncoding) {
       break;
     }
     head += decoder.write(next.value);
+    newline = headerLineBreak(head);
   }
-  const newline = (completeHeaderLine.exec(head)?.[1] ?? (head.endsWith('\r') ? '\r' : '\n')) as Newline;
+  newline ??= head.endsWith('\r') ? '\r' : '\n';
   const delimiter = detectDelimiter(head.split(/[\r\n]/).find((line) => line.trim() !== '') ?? '');
   async function* texts(): AsyncGenerator<string> {
     try {
@@ -247,7 +236,11 @@ class RecordReader {
     }
     countTo(cut);
     if (this.carry.length > MAX_RECORD_CHARS) {
-      const failure = new CsvFormatError(this.lines + 1, `a record runs on past ${MAX_RECORD_CHARS / 1024} KiB: a quote opened here is never closed`);
+      // A quoted value may hold line breaks: a record that runs over several lines has a quote that never
+      // closes; one that has no line break at all is just a very long line.
+      const failure = this.carry.includes(this.newline)
+        ? new CsvFormatError(this.lines + 1, `a record runs on past ${MAX_RECORD_CHARS / 1024} KiB: a quote opened here is never closed`)
+        : tooLong(this.lines + 1);
       return { records, endLines, failure };
     }
     return { records, endLines };
@@ -265,6 +258,9 @@ export async function openCsv(source: BillingSource, batchSize: number): Promise
   async function* batches(): AsyncGenerator<CsvBatch> {
     const reader = new RecordReader(delimiter, newline, false);
     let firstOrdinal = 0;
+    // Once seen, for the rest of the file: the records read before it are the only ones known to be clean,
+    // and those still pending are checked along with the rest, which does no harm.
+    let mayHoldUnsafe = false;
     let pending: string[][] = [];
     const take = (piece: ParsedPiece) => {
       for (const fields of piece.records) if (!isBlank(fields)) pending.push(fields);
@@ -273,12 +269,15 @@ export async function openCsv(source: BillingSource, batchSize: number): Promise
       while (pending.length >= batchSize || (all && pending.length > 0)) {
         const records = pending.length <= batchSize ? pending : pending.slice(0, batchSize);
         pending = records === pending ? [] : pending.slice(batchSize);
-        yield { firstOrdinal, records };
+        yield { firstOrdinal, records, mayHoldUnsafe };
         firstOrdinal += records.length;
       }
     };
     const pieces = async function* () {
-      for await (const text of texts) yield reader.read(text, false);
+      for await (const text of texts) {
+        if (!mayHoldUnsafe && UNSAFE_CHARACTER.test(text)) mayHoldUnsafe = true;
+        yield reader.read(text, false);
+      }
       yield reader.read('', true);
     };
     for await (const piece of pieces()) {

@@ -1,4 +1,16 @@
 import type { AnyKindSpec, Cells } from './file-kinds.ts';
+import { UNSAFE_CHARACTER } from './read-csv.ts';
+
+/** Which character of UNSAFE_CHARACTER a value holds, said so that an admin knows what to look for. */
+export function unsafeCharacterIn(value: string): string | null {
+  const found = UNSAFE_CHARACTER.exec(value)?.[0];
+  if (found === undefined) return null;
+  const code = `U+${found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  if (found === '\u0000') return 'a NUL byte (0x00), which no text can hold (is this a text file?)';
+  if (found === '\t') return 'a tab';
+  if (found >= '\ud800') return `half a character (a lone surrogate, ${code}), which no text can hold`;
+  return `the control character ${code}`;
+}
 
 /** A bad record, named by its position until the rejection is written out with line numbers. */
 export interface BadRecord {
@@ -8,6 +20,10 @@ export interface BadRecord {
   sameAs?: number;
 }
 
+/**
+ * The bad records of a file: counted all, but only the first `max` of them (in file order) kept, whatever
+ * order they are found in (a repeated key is found by the database, a batch or two after the lines after it).
+ */
 export class BadRecords {
   readonly listed: BadRecord[] = [];
   /** A broken CSV has its line from the parser, and nothing after it is read. */
@@ -16,7 +32,12 @@ export class BadRecords {
   constructor(private readonly max: number) {}
   add(ordinal: number, reason: string, sameAs?: number): void {
     this.count += 1;
-    if (this.listed.length < this.max) this.listed.push({ ordinal, reason, ...(sameAs === undefined ? {} : { sameAs }) });
+    const listed = this.listed;
+    if (listed.length === this.max && (this.max === 0 || listed[listed.length - 1]!.ordinal < ordinal)) return;
+    let at = listed.length;
+    while (at > 0 && listed[at - 1]!.ordinal > ordinal) at -= 1;
+    listed.splice(at, 0, { ordinal, reason, ...(sameAs === undefined ? {} : { sameAs }) });
+    if (listed.length > this.max) listed.pop();
   }
   addBroken(line: number, reason: string): void {
     this.count += 1;
@@ -27,16 +48,12 @@ export class BadRecords {
 export interface CheckOptions {
   /** Numbers and ids of the accounts in the database, for the kinds that refer to accounts. */
   accountIds: ReadonlyMap<string, number> | null;
-  /**
-   * Whether a second line with the same natural key is caught here. The bulk path leaves that to the unique
-   * indexes it builds (a map of a million keys costs as much as the rest of the checks together).
-   */
-  findRepeats: boolean;
 }
 
 /**
  * Turns the records of one file into rows: the column count, every value (all problems of a line at once),
- * repeated keys, and, for the kinds that refer to an account, that the account exists. Bad records go to
+ * and, for the kinds that refer to an account, that the account exists (repeated keys are the database's to
+ * find, see KeyRegister). Bad records go to
  * `errors`; a good one comes back as the row to write (with its account's id for the referring kinds).
  */
 export class RecordChecker {
@@ -49,7 +66,7 @@ export class RecordChecker {
     const at = this.columns.get(column);
     return at === undefined ? '' : this.fields[at]!.trim();
   };
-  private readonly seen = new Map<string, Map<string, number>>();
+  private readonly names: readonly string[];
   private lastAccount = '';
   private lastAccountId: number | undefined;
 
@@ -60,22 +77,30 @@ export class RecordChecker {
     private readonly options: CheckOptions,
   ) {
     this.columns = new Map(header.map((name, i) => [name, i]));
+    this.names = header;
   }
 
-  check(fields: string[], ordinal: number): unknown | null {
+  /** `mayHoldUnsafe`: the batch's text has a character no value may hold, so each value is looked at. */
+  /** The natural key of a row check() returned. */
+  readonly keyOf = (row: unknown): readonly [string, string] => {
+    const key = this.spec.key as (row: unknown) => [string, string];
+    return this.options.accountIds ? key((row as { row: unknown }).row) : key(row);
+  };
+
+  check(fields: string[], ordinal: number, mayHoldUnsafe = false): unknown | null {
     this.rows += 1;
     const width = this.columns.size;
     if (fields.length !== width) {
       this.errors.add(ordinal, `has ${fields.length} columns where the header has ${width} (check the delimiter and quotes)`);
       return null;
     }
+    if (mayHoldUnsafe && this.holdsUnsafe(fields, ordinal)) return null;
     this.fields = fields;
     const parsed = this.spec.parse(this.cell);
     if (Array.isArray(parsed)) {
       this.errors.add(ordinal, parsed.join('; '));
       return null;
     }
-    if (this.options.findRepeats && this.repeats(parsed, ordinal)) return null;
     const { accountIds } = this.options;
     if (!accountIds) return parsed;
     const account = (parsed as { account: string }).account;
@@ -90,16 +115,14 @@ export class RecordChecker {
     return null;
   }
 
-  private repeats(row: unknown, ordinal: number): boolean {
-    const [outer, inner] = (this.spec.key as (row: unknown) => [string, string])(row);
-    let keys = this.seen.get(outer);
-    if (!keys) this.seen.set(outer, (keys = new Map()));
-    const first = keys.get(inner);
-    if (first === undefined) {
-      keys.set(inner, ordinal);
-      return false;
-    }
-    this.errors.add(ordinal, `repeats the ${this.spec.keyDescription}`, first);
+  private holdsUnsafe(fields: string[], ordinal: number): boolean {
+    const problems: string[] = [];
+    fields.forEach((value, i) => {
+      const character = unsafeCharacterIn(value.trim());
+      if (character) problems.push(`${this.names[i]} has ${character}`);
+    });
+    if (problems.length === 0) return false;
+    this.errors.add(ordinal, problems.join('; '));
     return true;
   }
 }

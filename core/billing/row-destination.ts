@@ -3,25 +3,29 @@ import { openAppend, type TableAppend } from './append-rows.ts';
 import { tableOf, type BillingTable, type Resolved } from './billing-tables.ts';
 import { beginBulkLoad } from './bulk-load.ts';
 import type { AccountRow, BillingFileKind, ChargeRow, MeterRow, PaymentRow } from './file-kinds.ts';
+import { KeyRegister, type CheckedRow, type KeyOf, type Repeat } from './repeated-keys.ts';
 import { insertPayments, upsertAccounts, upsertCharges, upsertMeters, type BatchCounts } from './upsert-batch.ts';
+
+export type { CheckedRow } from './repeated-keys.ts';
 
 /**
  * Where the checked rows of one file go, inside the import's transaction: upserted into a table that has rows
- * (the incremental path), or loaded into an empty one with its keys rebuilt afterwards (the bulk path).
+ * (the incremental path), or loaded into an empty one with its keys rebuilt afterwards (the bulk path). Rows
+ * are held a batch at a time, never the file's.
  */
 export interface Destination {
   /** The bulk path: the table was empty, and has no unique index until finish(). */
   bulk: boolean;
-  add(row: unknown): void;
+  add(row: CheckedRow): void;
   /** After each batch of records; once the file is known to be bad (`failed`), its rows are dropped and nothing more goes out. */
   afterBatch(failed: boolean): Promise<void>;
-  /** Every row written, and on the bulk path the keys and indexes back: ready to commit. */
+  /** Every row written, and on the bulk path the keys and indexes back: ready to commit, unless a repeat was found. */
   finish(): Promise<BatchCounts>;
   /** Stops what is in flight, so the transaction can be rolled back. */
   abandon(): Promise<void>;
 }
 
-/** For a reading that only checks: nothing is written. */
+/** Before the header is read: nothing to write or stop. */
 export const nowhere: Destination = {
   bulk: false,
   add: () => undefined,
@@ -30,6 +34,13 @@ export const nowhere: Destination = {
   abandon: async () => undefined,
 };
 
+/** Rows the destination took in and the batches it sent: what holds memory, for tests and the bench to watch. */
+export interface DestinationStats {
+  batches: number;
+  /** The most rows held at once, waiting for their batch or in it. */
+  mostHeld: number;
+}
+
 /** On the bulk path rows are handed on a read's worth at a time, to become COPY text while they are young. */
 const ROWS_PER_APPEND = 1000;
 
@@ -37,14 +48,18 @@ const ROWS_PER_APPEND = 1000;
 class BatchWriter<Row> {
   private buffered: Row[] = [];
   private inFlight: Promise<BatchCounts> | null = null;
+  private inFlightRows = 0;
   readonly totals: BatchCounts = { inserted: 0, updated: 0 };
   constructor(
     private readonly batchSize: number,
     private readonly write: (rows: Row[]) => Promise<BatchCounts>,
+    private readonly stats: DestinationStats,
   ) {}
 
   add(row: Row): void {
     this.buffered.push(row);
+    const held = this.buffered.length + this.inFlightRows;
+    if (held > this.stats.mostHeld) this.stats.mostHeld = held;
   }
 
   discard(): void {
@@ -57,6 +72,8 @@ class BatchWriter<Row> {
       const batch = this.buffered.length <= this.batchSize ? this.buffered : this.buffered.slice(0, this.batchSize);
       this.buffered = batch === this.buffered ? [] : this.buffered.slice(this.batchSize);
       this.inFlight = this.write(batch);
+      this.inFlightRows = batch.length;
+      this.stats.batches += 1;
       // Awaited in settle(); marked handled so a failure waits there instead of crashing the process.
       this.inFlight.catch(() => undefined);
     }
@@ -67,6 +84,7 @@ class BatchWriter<Row> {
   async settle(ignoreFailure = false): Promise<void> {
     const pending = this.inFlight;
     this.inFlight = null;
+    this.inFlightRows = 0;
     if (!pending) return;
     try {
       const counts = await pending;
@@ -78,15 +96,16 @@ class BatchWriter<Row> {
   }
 }
 
-function destination<Row>(
+function destination(
   batchSize: number,
-  write: (rows: Row[]) => Promise<BatchCounts>,
-  bulk: { append: TableAppend<Row>; restore(): Promise<void> } | null,
+  write: (rows: CheckedRow[]) => Promise<BatchCounts>,
+  bulk: { append: TableAppend<unknown>; restore(): Promise<void> } | null,
+  stats: DestinationStats,
 ): Destination {
-  const writer = new BatchWriter<Row>(batchSize, write);
+  const writer = new BatchWriter<CheckedRow>(batchSize, write, stats);
   return {
     bulk: bulk !== null,
-    add: (row) => writer.add(row as Row),
+    add: (row) => writer.add(row),
     async afterBatch(failed) {
       if (failed) writer.discard();
       else await writer.flush(false);
@@ -122,15 +141,50 @@ function upsert(client: ClientBase, kind: BillingFileKind, header: readonly stri
   }
 }
 
-/** Picks the path for the kind's table; call before reading anything the bulk path's lock should cover. */
-export async function openDestination(client: ClientBase, kind: BillingFileKind, header: readonly string[], batchSize: number): Promise<Destination> {
+const noCounts = (): BatchCounts => ({ inserted: 0, updated: 0 });
+
+export interface DestinationOptions {
+  batchSize: number;
+  keyOf: KeyOf;
+  /** Told of records whose key an earlier record of the file had (the file is bad then). */
+  onRepeats(repeats: Repeat[]): void;
+  stats: DestinationStats;
+}
+
+/**
+ * Picks the path for the kind's table; call before reading anything the bulk path's lock should cover. On the
+ * incremental path each batch's keys are registered first (see KeyRegister): a batch with a repeat is not
+ * written, as an upsert cannot take one key twice. The bulk path leaves repeats to the unique indexes it rebuilds.
+ */
+export async function openDestination(client: ClientBase, kind: BillingFileKind, header: readonly string[], options: DestinationOptions): Promise<Destination> {
   const table: BillingTable<unknown> = tableOf[kind];
   const load = await beginBulkLoad(client, table.name);
-  if (!load) return destination(batchSize, upsert(client, kind, header), null);
-  const append = await openAppend(client, table, batchSize);
-  const write = async (rows: unknown[]): Promise<BatchCounts> => {
-    await append.write(rows);
+  if (!load) {
+    const keys = new KeyRegister(client, options.keyOf);
+    const write = upsert(client, kind, header);
+    const registerThenWrite = async (rows: CheckedRow[]): Promise<BatchCounts> => {
+      const repeats = await keys.register(rows);
+      if (repeats.length === 0) return write(rows.map((r) => r.row));
+      options.onRepeats(repeats);
+      return noCounts();
+    };
+    return destination(options.batchSize, registerThenWrite, null, options.stats);
+  }
+  const append = await openAppend(client, table, options.batchSize);
+  const write = async (rows: CheckedRow[]): Promise<BatchCounts> => {
+    await append.write(rows.map((r) => r.row));
     return { inserted: rows.length, updated: 0 };
   };
-  return destination(Math.min(batchSize, ROWS_PER_APPEND), write, { append, restore: () => load.restore() });
+  return destination(Math.min(options.batchSize, ROWS_PER_APPEND), write, { append, restore: () => load.restore() }, options.stats);
+}
+
+/** For a reading that only checks: nothing is written, but every key is registered, to find each repeat. */
+export function keysOnly(client: ClientBase, options: DestinationOptions): Destination {
+  const keys = new KeyRegister(client, options.keyOf);
+  const register = async (rows: CheckedRow[]): Promise<BatchCounts> => {
+    const repeats = await keys.register(rows);
+    if (repeats.length > 0) options.onRepeats(repeats);
+    return noCounts();
+  };
+  return destination(options.batchSize, register, null, options.stats);
 }

@@ -73,6 +73,36 @@ describe('npm run cli', () => {
     expect(await count('payments')).toBe(before);
   });
 
+  it('rejects a file with a NUL byte naming its line, without a stack trace, and imports the other files', async () => {
+    await db.sequelize.query('TRUNCATE accounts, meters, payments, charges RESTART IDENTITY CASCADE');
+    const run = await cli(['import', fixture('accounts-nul-byte.csv'), fixture('payments.csv'), fixture('accounts.csv')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      [
+        'accounts-nul-byte.csv: REJECTED accounts file, nothing of it was written:',
+        '  line 3: address has a NUL byte (0x00), which no text can hold (is this a text file?)',
+        '',
+      ].join('\n'),
+    );
+    expect(run.stdout).toBe(
+      [
+        "accounts.csv: imported 3 accounts rows: 3 new, 0 updated, 0 unchanged (utf-8, ';'-delimited)",
+        "payments.csv: imported 3 payments rows: 3 new, 0 updated, 0 unchanged (utf-8, ';'-delimited)",
+        '',
+      ].join('\n'),
+    );
+    expect(await count('payments')).toBe(3);
+  });
+
+  it('says what is wrong with a file in UTF-16', async () => {
+    const run = await cli(['import', fixture('accounts-utf16.csv')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'accounts-utf16.csv: REJECTED, nothing of it was written:\n' +
+        '  the file is UTF-16 (little-endian), not a text in one byte per letter: save it as UTF-8 or Windows-1251 (in Excel: "CSV UTF-8") and import it again\n',
+    );
+  });
+
   it('exports readings to a file', async () => {
     const out = path.join(folder, 'readings.csv');
     const run = await cli(['export-readings', '--from', '2026-11-01', '--to', '2026-11-30', '--out', out]);

@@ -1,5 +1,10 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Papa from 'papaparse';
+import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportReadings } from '../../../core/billing/export-readings.ts';
+import { importBillingFile } from '../../../core/billing/import-file.ts';
 import { aMeter, anAccount } from '../../support/builders.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
@@ -53,5 +58,43 @@ describe('exportReadings', () => {
   it('refuses a range that is not one', async () => {
     expect(await exportReadings(db, { from: '2026-11-31', to: '2026-12-01' })).toEqual({ kind: 'invalid-range', problem: 'from-not-a-date' });
     expect(await exportReadings(db, { from: '2026-11-05', to: '2026-11-01' })).toEqual({ kind: 'invalid-range', problem: 'from-after-to' });
+  });
+});
+
+describe('values a spreadsheet would run as formulas', () => {
+  const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/billing');
+
+  it('are written as text, quoted after a single quote, while readings stay numbers', async () => {
+    for (const name of ['accounts.csv', 'meters-formula-serials.csv']) {
+      expect(await importBillingFile(db, { path: path.join(fixtures, name) })).toMatchObject({ kind: 'imported' });
+    }
+    const meters = await db.sequelize.query<{ id: number; serial: string }>(
+      `SELECT m.id, m.serial FROM meters m JOIN accounts a ON a.id = m.account_id WHERE a.number IN ('1000101', '1000102')`,
+      { type: QueryTypes.SELECT },
+    );
+    // A value that starts with a tab cannot come from a file (values are trimmed), but may from elsewhere.
+    const tabbed = await db.models.Meter.create({ accountId: (await db.models.Account.findOne({ where: { number: '1000102' } }))!.id, serial: '\t=2+2', service: 'водопостачання', place: '', lastReading: 1, lastReadingDate: '2026-10-01', digits: 5 });
+    const values: Record<string, number> = { '=1+2': 11, '-2+3': 12, '@SUM(A1)': 13, '\t=2+2': 14 };
+    for (const meter of [...meters, tabbed]) {
+      await db.models.Reading.create({ meterId: meter.id, value: values[meter.serial]!, localDate: '2026-12-10', submittedAt: new Date('2026-12-10T10:00:00Z'), subscriberId: null, channel: 'viber' });
+    }
+    const result = await exportReadings(db, { from: '2026-12-10', to: '2026-12-10' });
+    if (result.kind !== 'exported') throw new Error(result.problem);
+    const [header, ...lines] = result.csv.split('\n');
+    expect(header).toBe('account;meter;reading;date;submitted_at;channel');
+    // (The order of the serials is the database collation's.)
+    expect(lines.sort()).toEqual(
+      [
+        '',
+        `1000101;"'-2+3";12;2026-12-10;2026-12-10T10:00:00.000Z;viber`,
+        `1000101;"'=1+2";11;2026-12-10;2026-12-10T10:00:00.000Z;viber`,
+        `1000102;"'\t=2+2";14;2026-12-10;2026-12-10T10:00:00.000Z;viber`,
+        `1000102;"'@SUM(A1)";13;2026-12-10;2026-12-10T10:00:00.000Z;viber`,
+      ].sort(),
+    );
+    // Every cell reads back as the text it was, with one quote in front; the readings are plain numbers.
+    const parsed = Papa.parse<string[]>(result.csv.trim(), { delimiter: ';' }).data.slice(1);
+    expect(parsed.map((row) => row[1]).sort()).toEqual(["'-2+3", "'=1+2", "'\t=2+2", "'@SUM(A1)"].sort());
+    expect(parsed.map((row) => row[2]).sort()).toEqual(['11', '12', '13', '14']);
   });
 });

@@ -289,3 +289,158 @@ describe('importing several files', () => {
     expect(await counts()).toEqual({ accounts: 3, meters: 3, payments: 3, charges: 0 });
   });
 });
+
+describe('billing files that attack', () => {
+  it('takes a NUL byte for a bad line like any other, and still imports the other files of the command', async () => {
+    await importFixture('accounts.csv');
+    const results = await importBillingFiles(db, [fixture('payments.csv'), fixture('accounts-nul-byte.csv')]);
+    expect(results.map((r) => [path.basename(r.name), r.outcome])).toEqual([
+      [
+        'accounts-nul-byte.csv',
+        {
+          kind: 'rejected',
+          fileKind: 'accounts',
+          errors: [{ line: 3, reason: 'address has a NUL byte (0x00), which no text can hold (is this a text file?)' }],
+          moreErrors: 0,
+        },
+      ],
+      ['payments.csv', expect.objectContaining({ kind: 'imported', inserted: 3 })],
+    ]);
+    expect(await counts()).toMatchObject({ accounts: 3, payments: 3 });
+  });
+
+  it('finds a NUL byte on the first load into an empty table too', async () => {
+    expect(await importBillingFile(db, fixture('accounts-nul-byte.csv'))).toMatchObject({
+      kind: 'rejected',
+      errors: [{ line: 3, reason: expect.stringContaining('NUL byte') }],
+    });
+    expect((await counts()).accounts).toBe(0);
+  });
+
+  it('refuses control characters in text values, naming each', async () => {
+    expect(await importBillingFile(db, fixture('accounts-control-characters.csv'))).toEqual({
+      kind: 'rejected',
+      fileKind: 'accounts',
+      errors: [{ line: 3, reason: 'surname has the control character U+0007; given_names has a tab; address has the control character U+001B' }],
+      moreErrors: 0,
+    });
+    expect((await counts()).accounts).toBe(0);
+  });
+
+  it('refuses a file that mixes UTF-8 and Windows-1251 lines, naming the lines that are not UTF-8', async () => {
+    expect(await importBillingFile(db, fixture('accounts-mixed-encodings.csv'))).toEqual({
+      kind: 'rejected',
+      errors: [
+        {
+          line: 0,
+          reason:
+            'the file mixes encodings: 2 lines are UTF-8 (2, 4) and 2 not (Windows-1251?); nothing was decoded: save the whole file in one encoding, UTF-8 or Windows-1251, and import it again',
+        },
+        { line: 3, reason: 'is not valid UTF-8' },
+        { line: 5, reason: 'is not valid UTF-8' },
+      ],
+      moreErrors: 0,
+    });
+    expect((await counts()).accounts).toBe(0);
+  });
+
+  it('refuses a UTF-8 file broken on the way rather than reading all of it as Windows-1251', async () => {
+    const good = "1000402;Коваль;Іван;вул. Миру, 2;0\n";
+    const text = Buffer.from(`account;surname;given_names;address;balance\n1000401;Шевченко;Оксана;вул. Соборна, 1;0\n${good}`);
+    // The first byte of a letter's two cut off: the letter before it is left unfinished.
+    const cut = text.indexOf('Соборна') + 2;
+    const broken = Buffer.concat([text.subarray(0, cut), text.subarray(cut + 1)]);
+    const outcome = await importBillingFile(db, { buffer: broken, name: 'accounts-broken-utf8.csv' });
+    expect(outcome).toMatchObject({
+      kind: 'rejected',
+      errors: [{ line: 0, reason: expect.stringContaining('mixes encodings: 1 line is UTF-8 (3) and 1 not') }, { line: 2, reason: 'is not valid UTF-8' }],
+    });
+  });
+
+  it('says a UTF-16 file is UTF-16, with a byte order mark or without', async () => {
+    const expected = {
+      kind: 'rejected',
+      errors: [
+        {
+          line: 0,
+          reason: 'the file is UTF-16 (little-endian), not a text in one byte per letter: save it as UTF-8 or Windows-1251 (in Excel: "CSV UTF-8") and import it again',
+        },
+      ],
+      moreErrors: 0,
+    };
+    expect(await importBillingFile(db, fixture('accounts-utf16.csv'))).toEqual(expected);
+    const withoutBom = Buffer.from('account;date;amount\r\n1000101;2026-10-10;12,00\r\n', 'utf16le');
+    expect(await importBillingFile(db, { buffer: withoutBom, name: 'payments-utf16.csv' })).toEqual(expected);
+    const bigEndian = Buffer.from(withoutBom).swap16();
+    expect(await importBillingFile(db, { buffer: bigEndian, name: 'payments-utf16be.csv' })).toMatchObject({
+      errors: [{ reason: expect.stringContaining('UTF-16 (big-endian)') }],
+    });
+  });
+
+  it('says a line is too long rather than that a quote is not closed', async () => {
+    await importFixture('accounts.csv');
+    const longLine = Buffer.from(`account;date;amount\n1000101;2026-10-10;12,00\n1000101;2026-10-11;${'1'.repeat(2 * 1024 * 1024)}\n1000101;2026-10-12;1\n`);
+    expect(await importBillingFile(db, { buffer: longLine, name: 'payments-long-line.csv' })).toEqual({
+      kind: 'rejected',
+      fileKind: 'payments',
+      errors: [{ line: 3, reason: 'the CSV cannot be read from here on: line 3 is longer than 1 MiB (1,048,576 characters) — not a billing export?' }],
+      moreErrors: 0,
+    });
+    const noLineBreak = Buffer.from(`account;date;amount${';'.repeat(2 * 1024 * 1024)}`);
+    expect(await importBillingFile(db, { buffer: noLineBreak, name: 'one-line.csv' })).toEqual({
+      kind: 'rejected',
+      errors: [{ line: 1, reason: 'the CSV cannot be read: line 1 is longer than 1 MiB (1,048,576 characters) — not a billing export?' }],
+      moreErrors: 0,
+    });
+    expect((await counts()).payments).toBe(0);
+  });
+});
+
+describe('memory stays bounded', () => {
+  const accountLines = (count: number, from = 1000500) =>
+    Array.from({ length: count }, (_, i) => `${from + i};Мельник;Олена;вул. Соборна, ${i};0`);
+
+  it("sends the incremental path's rows a batch at a time as they are read, never holding the file", async () => {
+    await importFixture('accounts.csv');
+    const stats = { batches: 0, mostHeld: 0 };
+    const file = ['account;surname;given_names;address;balance', ...accountLines(500)].join('\n');
+    const outcome = await importBillingFile(db, { buffer: Buffer.from(file), name: 'accounts-many.csv' }, { batchSize: 20, stats });
+    expect(outcome).toMatchObject({ kind: 'imported', rows: 500, inserted: 500 });
+    expect(stats.batches).toBe(25);
+    // The batch being written, what was left over from the last read, and the read being checked; never more.
+    expect(stats.mostHeld).toBeLessThanOrEqual(3 * 20);
+    expect((await counts()).accounts).toBe(503);
+  });
+
+  it('finds a key repeated batches apart on the incremental path, with the line it repeats, and writes nothing', async () => {
+    await importFixture('accounts.csv');
+    const lines = accountLines(300);
+    lines.push(lines[5]!, lines[250]!.replace('вул.', 'просп.'));
+    const file = ['account;surname;given_names;address;balance', ...lines].join('\n');
+    const outcome = await importBillingFile(db, { buffer: Buffer.from(file), name: 'accounts-repeats.csv' }, { batchSize: 7 });
+    expect(outcome).toEqual({
+      kind: 'rejected',
+      fileKind: 'accounts',
+      errors: [
+        { line: 302, reason: 'repeats the account number of line 7' },
+        { line: 303, reason: 'repeats the account number of line 252' },
+      ],
+      moreErrors: 0,
+    });
+    expect((await counts()).accounts).toBe(3);
+  });
+
+  it('lists the first 100 bad lines in file order, repeats and others alike, and only counts the rest', async () => {
+    await importFixture('accounts.csv');
+    // Repeats are found by the database a batch after the lines after them are checked.
+    const lines = accountLines(400).map((line, i) => (i % 2 === 1 ? line.replace(/;0$/, ';x') : i > 0 && i % 4 === 0 ? accountLines(1)[0]! : line));
+    const file = ['account;surname;given_names;address;balance', ...lines].join('\n');
+    const outcome = await importBillingFile(db, { buffer: Buffer.from(file), name: 'accounts-many-bad.csv' }, { batchSize: 10 });
+    if (outcome.kind !== 'rejected') throw new Error('expected a rejection');
+    expect(outcome.errors).toHaveLength(100);
+    expect(outcome.moreErrors).toBe(200 + 99 - 100);
+    const badLines = Array.from({ length: 400 }, (_, i) => i).filter((i) => i % 2 === 1 || (i > 0 && i % 4 === 0)).map((i) => i + 2);
+    expect(outcome.errors.map((e) => e.line)).toEqual(badLines.slice(0, 100));
+    expect(outcome.errors[2]).toEqual({ line: 6, reason: 'repeats the account number of line 2' });
+  });
+});
