@@ -112,6 +112,8 @@ const environment = z.object({
   REMINDER_CRON: z.string().trim().min(1).default('0 10 20-25 * *'),
   REMINDER_TZ: timeZone,
   REMINDER_QUIET_HOURS: hourRange,
+  /** How long a reminder claim may stay unsettled before another sender takes it over (tests shorten it). */
+  REMINDER_LEASE_SECONDS: positive(600),
 });
 
 type Environment = z.infer<typeof environment>;
@@ -142,7 +144,7 @@ export interface Config {
         remindersEnabled: boolean;
       }
     | undefined;
-  reminders: { cron: string; timeZone: string; quietHours: { fromHour: number; toHour: number } | null };
+  reminders: { cron: string; timeZone: string; quietHours: { fromHour: number; toHour: number } | null; leaseMs: number };
 }
 
 export class ConfigError extends Error {
@@ -215,6 +217,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           remindersEnabled: e.VIBER_REMINDERS,
         }
       : undefined,
-    reminders: { cron: e.REMINDER_CRON, timeZone: e.REMINDER_TZ, quietHours: e.REMINDER_QUIET_HOURS },
+    reminders: { cron: e.REMINDER_CRON, timeZone: e.REMINDER_TZ, quietHours: e.REMINDER_QUIET_HOURS, leaseMs: e.REMINDER_LEASE_SECONDS * 1000 },
   };
 }

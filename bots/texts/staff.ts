@@ -33,6 +33,7 @@ export interface LetterCard {
 
 const reminderOutcomes: Record<string, string> = {
   completed: 'усім, кому треба',
+  unsettled: 'пройдено, частина чекає повторного надсилання',
   'quiet-hours': 'зупинено на тихі години',
   stopped: 'зупинено',
   error: 'помилка',
