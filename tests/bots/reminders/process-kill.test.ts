@@ -7,6 +7,7 @@ import { localDate, periodOf } from '../../../core/calendar.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { FakeTelegram } from '../../support/fake-telegram/index.ts';
 import { aDueSubscriber } from '../../support/reminders-builders.ts';
+import type { Subscriber } from '../../../models/models.ts';
 
 // The real app, killed with SIGKILL in the middle of a scheduled reminders pass, then started again: every due
 // subscriber ends with exactly one reminder, except that a message already handed to Telegram when the process
@@ -72,7 +73,7 @@ const statuses = () =>
 
 describe('a reminders pass killed in the middle', () => {
   it('after a restart and the lease, every due subscriber has one reminder; only those in flight at the kill may have two', async () => {
-    const subscribers = [];
+    const subscribers: Subscriber[] = [];
     for (let i = 0; i < SUBSCRIBERS; i++) {
       const userId = 7_100_000 + i;
       tg.user({ id: userId, first_name: `Абонент ${i}` });
