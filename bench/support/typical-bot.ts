@@ -1,6 +1,7 @@
 import express, { type RequestHandler } from 'express';
 import { Bot, InlineKeyboard, session, webhookCallback, type Context, type SessionFlavor } from 'grammy';
 import { conversations, createConversation, type Conversation, type ConversationFlavor } from '@grammyjs/conversations';
+import { autoRetry } from '@grammyjs/auto-retry';
 import { PsqlAdapter } from '@grammyjs/storage-psql';
 import pg from 'pg';
 import { cb } from '../../bots/telegram/callback-data.ts';
@@ -10,7 +11,8 @@ import { cb } from '../../bots/telegram/callback-data.ts';
  * built the way a typical grammY developer builds it from the libraries' own docs: session() on
  * @grammyjs/storage-psql, @grammyjs/conversations v2 with its state on the same adapter, plain `pg` queries,
  * and update ids de-duplicated in a table before anything else runs. Fair to it, not a straw man: a pg Pool
- * (the adapter's README shows one Client, which would serialise every query), the same rules the cabinet
+ * (the adapter's README shows one Client, which would serialise every query), auto-retry as grammY's guide
+ * on flood limits advises, the same rules the cabinet
  * checks (digits, not below the last reading, once a day per meter), the same database schema and indexes.
  * What it does not have is what the cabinet adds: the claim committed with the work, replay-safe steps
  * with keys, staff alerts, texts from bots/texts.
@@ -46,6 +48,8 @@ export async function createTypicalBot(options: { token: string; apiRoot: string
   const conversationStates = await PsqlAdapter.create({ tableName: 'conversations', client });
 
   const bot = new Bot<TypicalContext>(options.token, { client: { apiRoot: options.apiRoot } });
+  // grammY's guide on flood limits: auto-retry (the cabinet has it too).
+  bot.api.config.use(autoRetry());
 
   // Telegram may deliver an update again: the first insert wins, a repeat is dropped.
   bot.use(async (ctx, next) => {
