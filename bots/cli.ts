@@ -10,7 +10,7 @@ import { exportReadings } from '../core/billing/export-readings.ts';
 import { loadDemoData } from '../core/billing/demo-data.ts';
 import { systemClock } from '../core/clock.ts';
 import { buildApp } from './app.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, secretsOf } from './logger.ts';
 import { SEND_REMINDERS_USAGE, sendRemindersCommand } from './reminders/cli-command.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -105,7 +105,7 @@ async function migrateCommand(): Promise<number> {
 async function sendRemindersNow(args: string[]): Promise<number> {
   const config = loadConfig();
   return withDatabase((db) => {
-    const app = buildApp({ config, db, clock: systemClock, logger: createLogger(config.logLevel) });
+    const app = buildApp({ config, db, clock: systemClock, logger: createLogger(config.logLevel, undefined, { secrets: secretsOf(config) }) });
     return sendRemindersCommand(app.reminders, args);
   });
 }

@@ -115,6 +115,8 @@ const environment = z.object({
   REMINDER_CRON: z.string().trim().min(1).default('0 10 20-25 * *'),
   REMINDER_TZ: timeZone,
   REMINDER_QUIET_HOURS: hourRange,
+  /** How long a reminder claim may stay unsettled before another sender takes it over (tests shorten it). */
+  REMINDER_LEASE_SECONDS: positive(600),
 });
 
 type Environment = z.infer<typeof environment>;
@@ -146,7 +148,7 @@ export interface Config {
         chatUri?: string;
       }
     | undefined;
-  reminders: { cron: string; timeZone: string; quietHours: { fromHour: number; toHour: number } | null };
+  reminders: { cron: string; timeZone: string; quietHours: { fromHour: number; toHour: number } | null; leaseMs: number };
 }
 
 export class ConfigError extends Error {
@@ -221,6 +223,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           ...(e.VIBER_CHAT_URI ? { chatUri: e.VIBER_CHAT_URI } : {}),
         }
       : undefined,
-    reminders: { cron: e.REMINDER_CRON, timeZone: e.REMINDER_TZ, quietHours: e.REMINDER_QUIET_HOURS },
+    reminders: { cron: e.REMINDER_CRON, timeZone: e.REMINDER_TZ, quietHours: e.REMINDER_QUIET_HOURS, leaseMs: e.REMINDER_LEASE_SECONDS * 1000 },
   };
 }

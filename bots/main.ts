@@ -1,5 +1,5 @@
 import { loadConfig, ConfigError } from './config.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, secretsOf } from './logger.ts';
 import { openDatabase } from '../models/open-database.ts';
 import { systemClock } from '../core/clock.ts';
 import { buildApp } from './app.ts';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, { secrets: secretsOf(config) });
   const db = await openDatabase({ url: config.database.url, embeddedDir: config.database.embeddedDir, poolMax: config.database.poolMax });
   logger.info({ embedded: db.embedded }, 'database ready');
 

@@ -7,6 +7,7 @@ import { createHttpApp } from '../../bots/server.ts';
 import { createLogger, type Logger } from '../../bots/logger.ts';
 import { createTelegramBot } from '../../bots/telegram/bot.ts';
 import type { CoreDeps } from '../../core/accounts/types.ts';
+import { createTypicalBot } from './typical-bot.ts';
 
 export const WEBHOOK_PATH = '/telegram/webhook';
 export const WEBHOOK_SECRET = 'bench-webhook-secret_0123456789';
@@ -120,4 +121,26 @@ export async function startEchoBot(options: { token: string; apiRoot: string }):
   const http = await listen(() => handler, logger);
   await bot.api.setWebhook(http.url, { secret_token: WEBHOOK_SECRET });
   return { name: 'bare grammY echo', webhookUrl: http.url, secret: WEBHOOK_SECRET, logs, stop: () => http.close() };
+}
+
+/**
+ * The typical build of the same reading flow (see typical-bot.ts), behind the same Express app, on a database
+ * of its own seeded like the cabinet's.
+ */
+export async function startTypicalBot(options: { token: string; apiRoot: string; databaseUrl: string; poolMax: number }): Promise<RunningBot> {
+  const { logger, logs } = quietLogger();
+  const typical = await createTypicalBot({ ...options, secret: WEBHOOK_SECRET });
+  typical.bot.catch((error) => logger.error({ err: error.error, update_id: error.ctx.update.update_id }, 'typical bot: update failed'));
+  const http = await listen(() => typical.handler, logger);
+  await typical.bot.api.setWebhook(http.url, { secret_token: WEBHOOK_SECRET });
+  return {
+    name: 'typical grammY',
+    webhookUrl: http.url,
+    secret: WEBHOOK_SECRET,
+    logs,
+    async stop() {
+      await http.close();
+      await typical.close();
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Clock } from '../../core/clock.ts';
 import type { OutboxKind, OutboxPayload } from '../../core/outbox.ts';
-import type { Logger } from '../logger.ts';
+import { scrub, type Logger } from '../logger.ts';
 import { isPermanent as isPermanentByDefault } from './permanent.ts';
 
 export interface ClaimedEntry<K extends OutboxKind = OutboxKind> {
@@ -98,7 +98,8 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
   }
 
   async function fail(entry: ClaimedEntry, error: unknown): Promise<void> {
-    const message = error instanceof Error ? error.message : String(error);
+    // Staff read last_error: the same scrubbing as the log (a Bot API URL in a network error holds the token).
+    const message = scrub(error instanceof Error ? error.message : String(error));
     const permanent = isPermanent(error);
     const parked = permanent || entry.attempts >= maxAttempts;
     // Backoff doubles from 2 s up to 10 min, so a long outage costs few retries and a short one little delay.

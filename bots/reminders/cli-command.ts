@@ -35,7 +35,12 @@ export async function sendRemindersCommand(
 }
 
 function describe(s: ReminderRunSummary): string {
-  const ending = s.outcome === 'quiet-hours' ? ' (stopped: quiet hours; the rest waits for the next slot)' : '';
+  const ending =
+    s.outcome === 'quiet-hours'
+      ? ' (stopped: quiet hours; the rest waits for the next slot)'
+      : s.outcome === 'unsettled'
+        ? ' (some claims of a sender that died are not settled yet: they are sent again once their lease is over)'
+        : '';
   return (
     `reminders ${s.slot} for ${s.period.slice(0, 7)}: ${s.outcome}${ending}\n` +
     `  due ${s.due}, sent ${s.sent}, failed ${s.failed}, blocked ${s.blocked}, skipped ${s.skipped}, ` +

@@ -12,6 +12,7 @@ export function reminderSettingsFrom(config: Pick<Config, 'reminders' | 'core'>,
     timeZone: config.reminders.timeZone,
     quietHours: config.reminders.quietHours,
     skipVerificationOverdue: config.core.readings.refuseAfterVerificationDue,
+    leaseMs: config.reminders.leaseMs,
     ...overrides,
   };
 }

@@ -51,6 +51,7 @@ const deliveryLines: Record<NonNullable<LetterCardHead['lastDelivery']>['outcome
 
 const reminderOutcomes: Record<string, string> = {
   completed: 'усім, кому треба',
+  unsettled: 'пройдено, частина чекає повторного надсилання',
   'quiet-hours': 'зупинено на тихі години',
   stopped: 'зупинено',
   error: 'помилка',

@@ -96,3 +96,47 @@ export async function settleReminders(db: Database, settled: { claim: Claim; res
     },
   );
 }
+
+/**
+ * Takes over claims of `period` whose lease ran out (their sender died between claiming and settling), up to
+ * `limit`, in ONE statement: each is ours with a new attempt, so a late settle from the dead sender cannot land
+ * over it. Rows another sweep holds right now are skipped, not waited for. A claim whose senders died
+ * `maxAttempts` times is given up as failed first, so one reminder that kills its sender cannot keep a slot
+ * unsettled for ever.
+ */
+export async function reclaimExpired(
+  db: Database,
+  query: { period: LocalDate; limit: number },
+  options: ClaimOptions,
+): Promise<Claim[]> {
+  const staleBefore = new Date(options.now.getTime() - options.leaseMs);
+  await db.sequelize.query(
+    `UPDATE reminders_sent SET status = 'failed', error = 'the sender died before settling, ' || attempts || ' times'
+      WHERE status = 'claimed' AND claimed_at < :staleBefore AND period = :period AND attempts >= :maxAttempts`,
+    { replacements: { staleBefore, period: query.period, maxAttempts: options.maxAttempts } },
+  );
+  const rows = await db.sequelize.query<{ subscriber_id: number; slot: string; attempts: number }>(
+    `WITH stale AS (
+       SELECT subscriber_id, period, slot FROM reminders_sent
+        WHERE status = 'claimed' AND claimed_at < :staleBefore AND period = :period
+        ORDER BY subscriber_id, period, slot
+        LIMIT :limit
+          FOR UPDATE SKIP LOCKED
+     )
+     UPDATE reminders_sent r SET attempts = r.attempts + 1, claimed_at = :now
+       FROM stale s
+      WHERE r.subscriber_id = s.subscriber_id AND r.period = s.period AND r.slot = s.slot
+     RETURNING r.subscriber_id, r.slot, r.attempts`,
+    { replacements: { staleBefore, period: query.period, limit: query.limit, now: options.now }, type: QueryTypes.SELECT },
+  );
+  return rows.map((row) => ({ subscriberId: row.subscriber_id, period: query.period, slot: row.slot, attempt: row.attempts }));
+}
+
+/** Claims of a slot not settled yet: sends in flight somewhere, or senders that died (sent again after the lease). */
+export async function openClaims(db: Database, key: { period: LocalDate; slot: string }): Promise<number> {
+  const [row] = await db.sequelize.query<{ open: number }>(
+    `SELECT count(*)::integer AS open FROM reminders_sent WHERE slot = :slot AND period = :period AND status = 'claimed'`,
+    { replacements: key, type: QueryTypes.SELECT },
+  );
+  return row?.open ?? 0;
+}

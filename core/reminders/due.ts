@@ -30,14 +30,20 @@ const METER_DUE = `
   (CAST(:overdueOn AS date) IS NULL OR m.verification_due IS NULL OR m.verification_due >= CAST(:overdueOn AS date))
   AND NOT EXISTS (SELECT 1 FROM readings r WHERE r.meter_id = m.id AND r.local_date BETWEEN :periodStart AND :periodEnd)`;
 
-export async function dueSubscribersPage(
+/** Which subscribers a due query looks at: the next keyset page, or exactly these ids (a claim being resent). */
+type Pick = { afterSubscriberId: number; limit: number } | { subscriberIds: number[] };
+
+async function dueSubscribers(
   db: Database,
-  query: { periodStart: LocalDate; periodEnd: LocalDate; limit: number; afterSubscriberId: number; overdueOn: LocalDate | null },
+  query: { periodStart: LocalDate; periodEnd: LocalDate; overdueOn: LocalDate | null },
+  pick: Pick,
 ): Promise<DueSubscriber[]> {
+  const byIds = 'subscriberIds' in pick;
+  if (byIds && pick.subscriberIds.length === 0) return [];
   const rows = await db.sequelize.query<Row>(
     `WITH page AS (
        SELECT s.id, s.channel, s.channel_user_id FROM subscribers s
-        WHERE s.id > :after AND s.reminders_enabled AND s.blocked_at IS NULL
+        WHERE ${byIds ? 's.id = ANY(ARRAY[:ids]::integer[])' : 's.id > :after'} AND s.reminders_enabled AND s.blocked_at IS NULL
           AND EXISTS (SELECT 1 FROM links l JOIN meters m ON m.account_id = l.account_id
                        WHERE l.subscriber_id = s.id AND ${METER_DUE})
         ORDER BY s.id
@@ -51,7 +57,12 @@ export async function dueSubscribersPage(
       WHERE ${METER_DUE}
       ORDER BY p.id, a.number, m.serial, m.id`,
     {
-      replacements: { after: query.afterSubscriberId, limit: query.limit, overdueOn: query.overdueOn, periodStart: query.periodStart, periodEnd: query.periodEnd },
+      replacements: {
+        ...(byIds ? { ids: pick.subscriberIds, limit: pick.subscriberIds.length } : { after: pick.afterSubscriberId, limit: pick.limit }),
+        overdueOn: query.overdueOn,
+        periodStart: query.periodStart,
+        periodEnd: query.periodEnd,
+      },
       type: QueryTypes.SELECT,
     },
   );
@@ -65,6 +76,21 @@ export async function dueSubscribersPage(
     last.meters.push({ accountNumber: row.account_number, meterSerial: row.meter_serial, meterId: row.meter_id });
   }
   return subscribers;
+}
+
+export function dueSubscribersPage(
+  db: Database,
+  query: { periodStart: LocalDate; periodEnd: LocalDate; limit: number; afterSubscriberId: number; overdueOn: LocalDate | null },
+): Promise<DueSubscriber[]> {
+  return dueSubscribers(db, query, { afterSubscriberId: query.afterSubscriberId, limit: query.limit });
+}
+
+/** Which of these subscribers are still due (the same rule as the pass): a resent claim goes only to them. */
+export function dueAmong(
+  db: Database,
+  query: { periodStart: LocalDate; periodEnd: LocalDate; overdueOn: LocalDate | null; subscriberIds: number[] },
+): Promise<DueSubscriber[]> {
+  return dueSubscribers(db, query, { subscriberIds: [...new Set(query.subscriberIds)] });
 }
 
 /**

@@ -1,9 +1,11 @@
 import { localDate, localHour, periodOf } from '../calendar.ts';
-import { claimReminders, settleReminders, type Claim, type SettleResult } from './claims.ts';
+import { claimReminders, openClaims, settleReminders, type Claim, type SettleResult } from './claims.ts';
 import { Coalescer } from '../coalescer.ts';
 import { DueFeed } from './due.ts';
 import { recordProgress, startRun } from './runs.ts';
+import { errorText, sendClaimed } from './send.ts';
 import { isQuietHour } from './slot.ts';
+import { resendExpiredClaims } from './sweep.ts';
 import type { DueReminder, ReminderCounts, ReminderDeps, ReminderRunOutcome, ReminderRunSummary } from './types.ts';
 
 export interface ReminderPassOptions {
@@ -19,12 +21,6 @@ const PROGRESS_EVERY = 200;
 /** Most claims or settles in one statement: enough to cover the workers, small enough to keep each statement short. */
 const BATCH_MAX = 100;
 
-function errorText(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  // Bot API URLs carry the token; an error quoting one must not put it into the database.
-  return text.replace(/bot\d+:[A-Za-z0-9_-]+/g, 'bot[hidden]');
-}
-
 /**
  * One pass over the subscribers due now, for one slot. Each reminder is claimed in PostgreSQL before it is
  * sent (see claims.ts), so re-running the slot, after a crash or on a second instance at the same time, sends
@@ -34,6 +30,11 @@ function errorText(error: unknown): string {
  * Quiet hours (local time in the reminders' zone): a pass that starts in them sends nothing, and a pass that
  * reaches them stops taking subscribers; what it leaves is not made up later that night: the next slot (the
  * next day, by default) reminds whoever is still due. Both end with outcome 'quiet-hours'.
+ *
+ * At its end the pass sends again every claim of the period whose lease ran out (resendExpiredClaims), and the
+ * slot counts as completed only when none of its claims is left unsettled: claims held by a sender that died
+ * less than a lease ago leave the pass 'unsettled', so the slot is resumed on the next start, and the schedule's
+ * sweep sends them once the lease is over.
  */
 export async function runReminderPass(deps: ReminderDeps, options: ReminderPassOptions): Promise<ReminderRunSummary> {
   const { db, clock, settings, sender } = deps;
@@ -63,18 +64,8 @@ export async function runReminderPass(deps: ReminderDeps, options: ReminderPassO
   }, BATCH_MAX);
 
   async function remind(due: DueReminder, claim: Claim): Promise<void> {
-    let status: 'sent' | 'failed' | 'blocked' | 'skipped';
-    let error: string | undefined;
-    try {
-      const delivery = await sender.deliver(due);
-      status = delivery.kind;
-      if (delivery.kind !== 'skipped') counts.rateLimited += delivery.rateLimitedWaits;
-      if (delivery.kind === 'blocked') error = delivery.reason;
-      if (delivery.kind === 'skipped') error = delivery.reason;
-    } catch (thrown) {
-      status = 'failed';
-      error = errorText(thrown);
-    }
+    const { status, error, rateLimitedWaits } = await sendClaimed(sender, due);
+    counts.rateLimited += rateLimitedWaits;
     counts[status] += 1;
     await settles.submit({ claim, result: { status, at: clock.now(), ...(error ? { error } : {}) } });
   }
@@ -122,6 +113,16 @@ export async function runReminderPass(deps: ReminderDeps, options: ReminderPassO
       const results = await Promise.allSettled(Array.from({ length: Math.max(1, settings.concurrency) }, guarded));
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failure) throw failure.reason;
+      if (!stopped) {
+        const swept = await resendExpiredClaims(deps, options.signal ? { signal: options.signal } : {});
+        counts.sent += swept.sent;
+        counts.failed += swept.failed;
+        counts.blocked += swept.blocked;
+        counts.skipped += swept.skipped;
+        counts.rateLimited += swept.rateLimited;
+        if (options.signal?.aborted) stopped = 'stopped';
+        else if (await openClaims(db, { period, slot })) stopped = 'unsettled';
+      }
     }
   } catch (error) {
     await progress;

@@ -82,8 +82,8 @@ export async function lastReminderRun(db: Database): Promise<ReminderRunView | n
 }
 
 /**
- * Scheduled slots of `day` whose passes all ended without finishing (the instance died, was shut down, or hit a
- * database error): a restart picks the latest of them up again. A slot that completed, or stopped for quiet
+ * Scheduled slots of `day` whose passes all ended without finishing (the instance died, was shut down, hit a
+ * database error, or left claims unsettled): a restart picks the latest of them up again. A slot that completed, or stopped for quiet
  * hours, is done: what it left waits for the next slot.
  */
 export async function unfinishedSlotsOn(db: Database, day: LocalDate): Promise<string[]> {
@@ -91,7 +91,7 @@ export async function unfinishedSlotsOn(db: Database, day: LocalDate): Promise<s
     `SELECT slot FROM reminder_runs
       WHERE slot LIKE :prefix
       GROUP BY slot
-     HAVING bool_and(outcome IS NULL OR outcome IN ('stopped', 'error'))
+     HAVING bool_and(outcome IS NULL OR outcome IN ('stopped', 'error', 'unsettled'))
       ORDER BY max(started_at) DESC`,
     { replacements: { prefix: `${day}T%` }, type: QueryTypes.SELECT },
   );

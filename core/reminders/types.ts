@@ -76,7 +76,12 @@ export interface ReminderDeps {
   sender: ReminderSender;
 }
 
-export type ReminderRunOutcome = 'completed' | 'quiet-hours' | 'stopped' | 'error';
+/**
+ * 'unsettled': the pass walked every due subscriber, but some of the slot's claims were still open at its end
+ * (held by a sender that died less than a lease ago, or by another instance still sending); the slot is not
+ * done: a restart resumes it, and the schedule's sweep sends the dead sender's claims after the lease.
+ */
+export type ReminderRunOutcome = 'completed' | 'unsettled' | 'quiet-hours' | 'stopped' | 'error';
 
 export interface ReminderCounts {
   /** Due subscribers the pass looked at (a pass stopped early has not seen them all). */
