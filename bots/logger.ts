@@ -78,6 +78,8 @@ export interface SafeError {
 }
 
 const MAX_TEXT = 500;
+/** Errors whose messages the project writes itself, with no subscriber input in them. */
+const SAFE_MESSAGES = new Set(['DeadlineError', 'ConfigError', 'UsageError', 'DataFolderInUseError']);
 const MAX_DEPTH = 3;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -118,7 +120,12 @@ export function serializeError(value: unknown, depth = 0): SafeError {
   const database = looksLikeDatabaseError(e);
   const ctor = (e.constructor as { name?: unknown } | undefined)?.name;
   const type = typeof e.name === 'string' && e.name !== 'Error' ? e.name : typeof ctor === 'string' && ctor !== 'Object' ? ctor : 'Error';
-  const out: SafeError = { type, message: text(e.message ?? '', database) };
+  // A message is kept only where its words are known: an error of our own start-up and configuration checks, a
+  // system error (ECONNREFUSED …), the database's (values quoted in it are replaced). Any other error's message
+  // may quote what a subscriber typed (a library quoting its input, a flow's own error): the type, the fields
+  // below and the stack's file positions locate it without it.
+  const keepMessage = database || SAFE_MESSAGES.has(type) || (typeof e.code === 'string' && /^E[A-Z0-9_]+$/.test(e.code));
+  const out: SafeError = { type, message: keepMessage ? text(e.message ?? '', database) : '' };
   if (typeof e.method === 'string') out.method = e.method;
   else if (typeof e.message === 'string') {
     const method = /request for '([A-Za-z]+)'/.exec(e.message)?.[1];

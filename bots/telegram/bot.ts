@@ -9,7 +9,7 @@ import { markBlocked } from '../../core/subscribers.ts';
 import type { Cabinet } from '../flows/router.ts';
 import { apiGuards } from './api-guard.ts';
 import type { BotContext, TelegramDeps } from './context.ts';
-import { errorFields, staffErrorHandler, subscriberErrorHandler } from './errors.ts';
+import { staffErrorHandler, subscriberErrorHandler } from './errors.ts';
 import type { TelegramFeature } from './feature.ts';
 import { InFlight } from './in-flight.ts';
 import { createTelegramNotifier, isBlockedError } from './notifier.ts';
@@ -97,7 +97,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   // What escaped every boundary (the claim's own database calls): the claim is released, the update redelivered.
   bot.catch(({ error, ctx }) => {
     if (isBlockedError(error)) return;
-    logger.error({ err: errorFields(error), updateId: ctx.update.update_id, subscriberId: ctx.subscriber?.id ?? null }, 'telegram update failed');
+    logger.error({ err: error, updateId: ctx.update.update_id, subscriberId: ctx.subscriber?.id ?? null }, 'telegram update failed');
   });
 
   const webhook = telegram.webhook;

@@ -33,7 +33,7 @@ export function errorFields(error: unknown): ErrorFields {
 
 /** The one log line of a failed update: the reduced error, the update id and the subscriber id. */
 export function logUpdateError(logger: Logger, ctx: BotContext, error: unknown, message = 'telegram update failed'): void {
-  logger.error({ err: errorFields(error), updateId: ctx.update.update_id, subscriberId: ctx.subscriber?.id ?? null }, message);
+  logger.error({ err: error, updateId: ctx.update.update_id, subscriberId: ctx.subscriber?.id ?? null }, message);
 }
 
 /**
@@ -58,7 +58,7 @@ export function subscriberErrorHandler(logger: Logger) {
         told = true;
       }
     } catch (replyError) {
-      logger.warn({ err: errorFields(replyError), updateId: ctx.update.update_id }, 'could not tell the person about the error');
+      logger.warn({ err: replyError, updateId: ctx.update.update_id }, 'could not tell the person about the error');
     }
     ctx.failure = { told };
   };

@@ -3,6 +3,8 @@ import type { InputMediaPhoto } from 'grammy/types';
 import { markBlocked } from '../../core/subscribers.ts';
 import type { CoreDeps } from '../../core/accounts/types.ts';
 import type { DeliveryResult, OutgoingMessage, Recipient, SubscriberNotifier } from '../notifier.ts';
+import { splitText } from '../../core/text.ts';
+import { MESSAGE_MAX } from './chat-output.ts';
 import { actionsKeyboard } from './keyboards/inline.ts';
 
 /** Telegram puts at most ten photos in one album. */
@@ -40,9 +42,15 @@ export function createTelegramNotifier(api: Api, core: CoreDeps): SubscriberNoti
             messageIds.push(...sent.map((m) => String(m.message_id)));
           }
         }
+        // A staff answer can be as long as a letter: longer than one message takes, it goes in parts, the buttons
+        // under the last.
         const keyboard = actionsKeyboard(message.actions);
-        const sent = await api.sendMessage(chatId, message.text, keyboard ? { reply_markup: keyboard } : {});
-        messageIds.push(String(sent.message_id));
+        const parts = splitText(message.text, MESSAGE_MAX);
+        for (const [i, part] of parts.entries()) {
+          const last = i === parts.length - 1;
+          const sent = await api.sendMessage(chatId, part, last && keyboard ? { reply_markup: keyboard } : {});
+          messageIds.push(String(sent.message_id));
+        }
         return { kind: 'delivered', messageIds };
       } catch (error) {
         if (isBlockedError(error)) {

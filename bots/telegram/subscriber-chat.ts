@@ -2,7 +2,6 @@ import { Composer } from 'grammy';
 import type { Cabinet } from '../flows/router.ts';
 import type { FlowState } from '../flows/runner.ts';
 import type { BotContext, TelegramDeps } from './context.ts';
-import { errorFields } from './errors.ts';
 import { eventOf } from './events.ts';
 import { telegramOutput } from './chat-output.ts';
 
@@ -45,7 +44,7 @@ export function subscriberChat(deps: TelegramDeps, options: SubscriberChatOption
       // The pressed message's buttons go once the press is handled: a press fails, its buttons stay to try again.
       await ctx.api
         .editMessageReplyMarkup(ctx.chat.id, press.message_id, { reply_markup: { inline_keyboard: [] } })
-        .catch((err: unknown) => logger.debug({ err: errorFields(err), updateId: ctx.update.update_id }, 'pressed buttons not removed'));
+        .catch((err: unknown) => logger.debug({ err, updateId: ctx.update.update_id }, 'pressed buttons not removed'));
     }
   });
   return composer;

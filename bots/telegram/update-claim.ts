@@ -2,7 +2,6 @@ import type { MiddlewareFn } from 'grammy';
 import type { CoreDeps } from '../../core/accounts/types.ts';
 import type { Logger } from '../logger.ts';
 import type { BotContext } from './context.ts';
-import { errorFields } from './errors.ts';
 import { beginUpdate, commitUpdate, pruneTelegramState, releaseUpdate } from './storage.ts';
 import type { UpdateOutcomes } from './update-outcome.ts';
 
@@ -55,14 +54,14 @@ export function updateClaim(options: UpdateClaimOptions): MiddlewareFn<BotContex
     }
     if (++handled % PRUNE_EVERY === 0) {
       void pruneTelegramState(core.db, { updatesOlderThanMs: 2 * 86_400_000, statesOlderThanMs: 7 * 86_400_000, statePrefix: options.statePrefix }).catch(
-        (err: unknown) => logger.warn({ err: errorFields(err) }, 'pruning telegram state failed'),
+        (err: unknown) => logger.warn({ err }, 'pruning telegram state failed'),
       );
     }
     ctx.prefetchedState = begun.state;
     const release = async () => {
       await releaseUpdate(core.db, { updateId, claim: begun.claim }).catch((err: unknown) =>
         // The claim then runs out its lease, and a redelivery after it is handled.
-        logger.warn({ err: errorFields(err), updateId }, 'could not release the claim of a failed update'),
+        logger.warn({ err, updateId }, 'could not release the claim of a failed update'),
       );
     };
     try {

@@ -4,7 +4,6 @@ import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../logger.ts';
 import type { BotContext } from './context.ts';
-import { errorFields } from './errors.ts';
 import type { UpdateOutcome, UpdateOutcomes } from './update-outcome.ts';
 
 // Telegram's webhook route. grammY's webhookCallback answers 500 on a handler error without passing it to
@@ -98,7 +97,7 @@ export function telegramWebhook(options: WebhookOptions): RequestHandler {
           () => answer(statusOf(outcomes.get(update))),
           (error: unknown) => {
             // What escaped every error boundary: the claim (if any) is released, so the redelivery is handled.
-            logger.error({ err: errorFields(error), updateId: update.update_id }, 'telegram update failed');
+            logger.error({ err: error, updateId: update.update_id }, 'telegram update failed');
             answer(500);
           },
         );

@@ -3,6 +3,8 @@ import type { CoreDeps } from '../../core/accounts/types.ts';
 import type { Logger } from '../logger.ts';
 import type { OutgoingAction, OutgoingMessage, Recipient, SubscriberNotifier } from '../notifier.ts';
 import { menu } from '../texts/menu.ts';
+import { splitText } from '../../core/text.ts';
+import { VIBER_TEXT_MAX } from './render.ts';
 import type { ViberOutgoing } from './api-types.ts';
 import type { BillableSender } from './billable-sender.ts';
 import { ViberApiError } from './client.ts';
@@ -24,7 +26,8 @@ export const ACTION_BODIES: Record<OutgoingAction, Choice> = {
 
 /** Renders a channel-neutral message: the text, then the photos Viber can show, the buttons under the last. */
 export function renderStartedMessage(message: OutgoingMessage, logger: Logger): ViberOutgoing[] {
-  const parts: ViberOutgoing[] = [{ type: 'text', text: message.text }];
+  // A staff answer can be longer than one Viber message takes: it goes in parts, the buttons under the last.
+  const parts: ViberOutgoing[] = splitText(message.text, VIBER_TEXT_MAX).map((text) => ({ type: 'text', text }));
   for (const photo of message.photos ?? []) {
     if (photo.channel !== 'viber') {
       // A Telegram file id means nothing to Viber; staff see the photo in the letter itself.

@@ -4,6 +4,7 @@ import type { CoreDeps } from '../../../core/accounts/types.ts';
 import type { StaffLetter } from '../../../core/letters/index.ts';
 import { fitText, splitText } from '../../../core/text.ts';
 import { staff, type CardAccount, type LetterCardHead } from '../../texts/staff.ts';
+import { MESSAGE_MAX } from '../chat-output.ts';
 
 // Buttons on a letter's card in the staff group. Only the staff group's updates are routed to them.
 export const staffCb = {
@@ -31,8 +32,8 @@ export function letterKeyboard(letter: StaffLetter): InlineKeyboard | undefined 
   return keyboard.text(staff.closeButton, staffCb.close(letter.letterId));
 }
 
-/** Telegram's limit for one message's text, in UTF-16 units. */
-export const TELEGRAM_TEXT_MAX = 4096;
+/** Telegram's limit for one message's text, in UTF-16 units (one constant for the whole adapter). */
+export const TELEGRAM_TEXT_MAX = MESSAGE_MAX;
 /** Accounts listed on a card; the rest are counted (a subscriber may link dozens). */
 export const CARD_ACCOUNTS_SHOWN = 5;
 /**

@@ -101,6 +101,26 @@ describe('updates become the router’s events', () => {
     await h.tg.waitForSent(user.chatId, toyText.action('reminders:off'));
   });
 
+  it('a message the app starts that is longer than Telegram takes goes in parts, whole characters, buttons under the last', async () => {
+    const { subscriber, user } = await aPerson();
+    const answer = `${'Відповідь 👩‍🔧 '.repeat(400)}кінець`;
+    const result = await h.app.notifier.send(
+      { channel: 'telegram', channelUserId: subscriber.channelUserId },
+      { text: answer, actions: [{ label: 'Мої листи', action: 'letters:list' }] },
+    );
+    expect(result).toMatchObject({ kind: 'delivered' });
+    const ids = (result as { messageIds: string[] }).messageIds;
+    expect(ids.length).toBeGreaterThan(1);
+    const parts = h.tg.sent(user.chatId).slice(-ids.length);
+    for (const part of parts) {
+      expect(part.text!.length).toBeLessThanOrEqual(4096);
+      expect(part.text!.isWellFormed()).toBe(true);
+    }
+    expect(parts.map((p) => p.text).join(' ').replace(/\s+/g, ' ')).toBe(answer.replace(/\s+/g, ' ').trim());
+    expect(parts.at(-1)!.reply_markup).toBeDefined();
+    expect(parts.slice(0, -1).every((p) => p.reply_markup === undefined)).toBe(true);
+  });
+
   it('a contact is verified only when it is the sender’s own; the contact keyboard has the share button, the choices and «Скасувати»', async () => {
     const { user } = await aPerson();
     user.command('/accounts');
@@ -159,7 +179,7 @@ describe('a failing flow', () => {
     const update = user.command('/settings');
     await h.tg.waitForSent(user.chatId, common.error);
     const line = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.updateId === update.update_id);
-    expect(line).toMatchObject({ msg: 'telegram update failed', subscriberId: subscriber.id, err: { kind: 'Error' } });
+    expect(line).toMatchObject({ msg: 'telegram update failed', subscriberId: subscriber.id, err: { type: 'Error' } });
     const all = h.logs.join('');
     for (const secret of [TOY_SECRET, '380501234567', 'Шевченко', h.tg.token]) expect(all).not.toContain(secret);
     // Its claim was released, so a redelivery would be handled again.
@@ -176,7 +196,9 @@ describe('a failing flow', () => {
     const update = user.command('/help');
     await h.tg.waitForSent(user.chatId, common.error);
     const line = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.updateId === update.update_id);
-    expect(line?.err).toEqual({ kind: 'GrammyError', method: 'sendMessage', code: 400, description: 'Bad Request: something unexpected' });
+    expect(line?.err).toMatchObject({ type: 'GrammyError', method: 'sendMessage', error_code: 400, description: 'Bad Request: something unexpected' });
+    const allowed = ['type', 'message', 'method', 'error_code', 'description', 'stack'];
+    expect(Object.keys(line?.err as object).filter((k) => !allowed.includes(k))).toEqual([]);
     expect(h.logs.join('')).not.toContain(h.tg.token);
     expect(h.logs.join('')).not.toContain(toyText.help);
   });

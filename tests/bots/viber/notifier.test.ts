@@ -52,6 +52,26 @@ describe('the Viber notifier', () => {
     ]);
   });
 
+  it('a message longer than Viber takes goes in parts, whole characters, the keyboard under the last', async () => {
+    await writes('long-answer==');
+    const answer = `${'Відповідь 👩‍🔧 '.repeat(700)}кінець`;
+    const result = await instance.bot.notifier.send(recipient('long-answer=='), {
+      text: answer,
+      actions: [{ label: 'Мої листи', action: 'letters:list' }],
+    });
+    expect(result.kind).toBe('delivered');
+    const ids = (result as { messageIds: string[] }).messageIds;
+    expect(ids.length).toBeGreaterThan(1);
+    const parts = viber.sent('long-answer==').slice(-ids.length);
+    for (const part of parts) {
+      expect(part.text!.length).toBeLessThanOrEqual(7000);
+      expect(part.text!.isWellFormed()).toBe(true);
+    }
+    expect(parts.map((p) => p.text).join(' ').replace(/\s+/g, ' ')).toBe(answer.replace(/\s+/g, ' ').trim());
+    expect(parts.at(-1)!.keyboard).toBeDefined();
+    expect(parts.slice(0, -1).every((p) => p.keyboard === undefined)).toBe(true);
+  });
+
   it('hands a press of a reminder’s «Не нагадувати» to the cabinet as the reminders:off action', async () => {
     await writes('reminders-off==');
     await db.models.Subscriber.update({ consentedAt: clock.now() }, { where: { channelUserId: 'reminders-off==' } });
