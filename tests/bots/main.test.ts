@@ -25,7 +25,8 @@ const listening = (onConnection?: (socket: Socket) => void): Promise<Server> =>
   });
 const portOf = (server: Server) => (server.address() as { port: number }).port;
 
-describe('npm start', () => {
+// Each case starts the app as a process: on a busy 2-core machine that alone can take half a minute.
+describe('npm start', { timeout: 120_000 }, () => {
   it('exits 1 naming the port when PORT is already in use', async () => {
     const taken = await listening();
     try {
