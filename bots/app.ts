@@ -7,7 +7,8 @@ import type { Clock } from '../core/clock.ts';
 import type { CoreDeps } from '../core/deps.ts';
 import type { Channel } from '../models/models.ts';
 import type { SubscriberNotifier } from './notifier.ts';
-import { createHttpApp } from './server.ts';
+import { createHttpApp, listen, type AppPhase } from './server.ts';
+import { withDeadline } from '../core/deadline.ts';
 import { createTelegramBot, type TelegramBot } from './telegram/bot.ts';
 import { createViberBot, type ViberBot } from './viber/bot.ts';
 import { createOutboxDispatcher, type OutboxDispatcher, type OutboxHandlers } from './outbox/dispatcher.ts';
@@ -48,11 +49,18 @@ export interface App {
   /** What the schedule runs a reminders pass with; the `send-reminders` command uses the same. */
   reminders: ReminderDeps;
   schedule: ReminderSchedule;
-  /** Listens on the configured port and starts taking updates and running schedules. */
+  /**
+   * Listens on the configured port and starts taking updates and running schedules. Rejects with a ListenError
+   * when the port cannot be had, and with a DeadlineError naming the bot when one does not start within
+   * config.startupTimeoutMs; /healthz answers 503 until it has resolved.
+   */
   start(): Promise<{ port: number }>;
   /** Stops taking updates, lets those in flight finish, stops schedules; the caller closes the database. Idempotent. */
   stop(): Promise<void>;
 }
+
+/** /healthz waits this long for the database's answer; longer is a database that cannot do the app's work. */
+const HEALTH_DATABASE_DEADLINE_MS = 2_000;
 
 /** The composition root: everything the process runs is wired here, so a test builds the same app in-process. */
 export function buildApp(deps: AppDeps): App {
@@ -97,6 +105,7 @@ export function buildApp(deps: AppDeps): App {
     logger: logger.child({ part: 'reminders' }),
   });
 
+  let phase: AppPhase = 'starting';
   const webhooks = [];
   if (telegram && telegramConfig?.webhook) webhooks.push({ path: telegramConfig.webhook.path, handler: telegram.webhookHandler });
   if (viber?.webhookPath) webhooks.push({ path: viber.webhookPath, handler: viber.webhookHandler });
@@ -104,9 +113,10 @@ export function buildApp(deps: AppDeps): App {
     {
       webhooks,
       checkDatabase: async () => {
-        await db.sequelize.query('SELECT 1');
+        await withDeadline(db.sequelize.query('SELECT 1'), HEALTH_DATABASE_DEADLINE_MS, 'the database');
         return true;
       },
+      phase: () => phase,
       ...(deps.mountExtra ? { extra: deps.mountExtra } : {}),
     },
     logger,
@@ -123,22 +133,25 @@ export function buildApp(deps: AppDeps): App {
     reminders,
     schedule,
     async start() {
-      server = await new Promise<Server>((resolve, reject) => {
-        const listening = http.listen(config.http.port, config.http.host, () => resolve(listening));
-        listening.once('error', reject);
-      });
+      server = await listen(http, config.http.port, config.http.host);
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.http.port;
-      await telegram?.start();
-      if (telegram) flowDeps.channels = { ...flowDeps.channels, telegramUsername: telegram.bot.botInfo.username };
+      const deadline = config.startupTimeoutMs;
+      if (telegram) {
+        const where = telegramConfig?.apiRoot ?? "Telegram's Bot API";
+        await withDeadline(telegram.start(), deadline, `the Telegram bot to start (getMe, setWebhook or deleteWebhook at ${where})`);
+        flowDeps.channels = { ...flowDeps.channels, telegramUsername: telegram.bot.botInfo.username };
+      }
       // Viber calls the webhook back the moment it is set, so the server must already listen.
-      await viber?.start();
+      if (viber) await withDeadline(viber.start(), deadline, `Viber to register the webhook (set_webhook at ${viberConfig?.apiUrl})`);
       outbox.start();
       schedule.start();
+      phase = 'started';
       return { port };
     },
     stop() {
       stopping ??= (async () => {
+        phase = 'stopping';
         await Promise.allSettled([telegram?.stop(), viber?.stop(), schedule.stop()]);
         await outbox.stop();
         const closing = server;

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase, type OpenedDatabase } from '../models/open-database.ts';
+import { DataFolderBusyError } from '../models/data-folder-lock.ts';
+import { DeadlineError } from '../core/deadline.ts';
 import { createMigrator } from '../migrations/migrator.ts';
 import { importBillingFiles } from '../core/billing/import-files.ts';
 import { exportReadings } from '../core/billing/export-readings.ts';
@@ -26,7 +28,8 @@ Commands:
   ${SEND_REMINDERS_USAGE.replace(/\n/g, '\n  ')}
   help                      Show this text.
 
-Database: DATABASE_URL, or the embedded database kept in EMBEDDED_DB_DIR (default ./data).
+Database: DATABASE_URL, or the embedded database kept in EMBEDDED_DB_DIR (default ./data). While the app runs
+on that folder, commands work through the app's embedded server; a folder held by another command is refused.
 Exit code: 0 when everything went in, 1 when something was rejected or failed, 2 for a wrong command or setting.
 `;
 
@@ -37,7 +40,14 @@ class UsageError extends Error {}
 async function withDatabase<T>(work: (db: OpenedDatabase) => Promise<T>): Promise<T> {
   const config = loadConfig();
   // The CLI runs one transaction at a time: a small pool leaves connections to the running bots.
-  const db = await openDatabase({ url: config.database.url, embeddedDir: config.database.embeddedDir, poolMax: Math.min(config.database.poolMax, 3) });
+  const db = await openDatabase({
+    url: config.database.url,
+    embeddedDir: config.database.embeddedDir,
+    poolMax: Math.min(config.database.poolMax, 3),
+    connectTimeoutMs: config.startupTimeoutMs,
+    role: 'cli',
+  });
+  if (db.throughApp) process.stderr.write(`The app is running on ${config.database.embeddedDir}: working through its embedded database.\n`);
   try {
     return await work(db);
   } finally {
@@ -140,6 +150,9 @@ try {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exitCode = EXIT.usage;
+  } else if (error instanceof DataFolderBusyError || error instanceof DeadlineError) {
+    process.stderr.write(`failed: ${error.message}\n`);
+    process.exitCode = EXIT.rejected;
   } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
     process.exitCode = EXIT.usage;

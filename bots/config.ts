@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 import type { CoreSettings } from '../core/settings.ts';
 
@@ -12,6 +13,13 @@ const optionalUrl = z
   .transform((value) => (value === '' ? undefined : value))
   .pipe(z.url().optional())
   .optional();
+/** An http(s) address with no trailing slash: the clients append `/method` to it, and grammY refuses `//`. */
+const optionalApiRoot = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value.replace(/\/+$/, '')))
+  .pipe(z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// address' }).optional())
+  .optional();
 const flag = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''])
@@ -19,6 +27,31 @@ const flag = (fallback: boolean) =>
     .transform((value) => (value === undefined || value === '' ? fallback : ['true', '1', 'yes', 'on'].includes(value)));
 const whole = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
+/** 0 lets the OS pick a free port (on loopback, where these listen). */
+const loopbackPort = whole(0, 0, 65535);
+
+/**
+ * A Telegram chat id: an integer that a JavaScript number holds exactly. Parsed from the digits, never through
+ * `Number()` first, so 2^53 + 1 is refused rather than rounded to a neighbour's id.
+ */
+export const chatId = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    if (!/^-?\d+$/.test(value)) {
+      ctx.addIssue({ code: 'custom', message: 'expected a numeric chat id, e.g. -1001234567890' });
+      return z.NEVER;
+    }
+    const id = BigInt(value);
+    if (id < BigInt(Number.MIN_SAFE_INTEGER) || id > BigInt(Number.MAX_SAFE_INTEGER)) {
+      ctx.addIssue({ code: 'custom', message: 'out of range: a chat id is an integer within ±(2^53 - 1)' });
+      return z.NEVER;
+    }
+    return Number(id);
+  });
+
+/** The ports Telegram sends webhooks to (Bot API, setWebhook). */
+const TELEGRAM_WEBHOOK_PORTS = ['443', '80', '88', '8443'];
 
 const timeZone = z
   .string()
@@ -74,7 +107,9 @@ const environment = z.object({
 
   DATABASE_URL: optionalUrl,
   EMBEDDED_DB_DIR: z.string().trim().min(1).default('./data'),
+  EMBEDDED_DB_PORT: loopbackPort,
   DB_POOL_MAX: whole(10, 2, 200),
+  STARTUP_TIMEOUT_SECONDS: whole(30, 1, 3600),
 
   CABINET_TZ: timeZone,
   PROOF_PAIR_FAILURES_PER_DAY: whole(3, 1, 100),
@@ -88,23 +123,19 @@ const environment = z.object({
   UTILITY_EMERGENCY_PHONE: optionalText.pipe(z.string().max(64).optional()),
 
   TELEGRAM_BOT_TOKEN: optionalText,
-  TELEGRAM_API_ROOT: optionalUrl,
+  TELEGRAM_API_ROOT: optionalApiRoot,
   TELEGRAM_WEBHOOK_URL: optionalUrl,
   TELEGRAM_WEBHOOK_SECRET: z
     .string()
     .trim()
     .regex(/^[A-Za-z0-9_-]{1,256}$/, 'Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and -')
     .optional(),
-  TELEGRAM_STAFF_CHAT_ID: z
-    .string()
-    .trim()
-    .regex(/^-?\d+$/, 'expected a numeric chat id, e.g. -1001234567890')
-    .optional(),
+  TELEGRAM_STAFF_CHAT_ID: chatId.optional(),
   TELEGRAM_GLOBAL_PER_SECOND: positive(30),
   TELEGRAM_GROUP_PER_MINUTE: positive(20),
 
   VIBER_AUTH_TOKEN: optionalText,
-  VIBER_API_URL: optionalUrl,
+  VIBER_API_URL: optionalApiRoot,
   VIBER_BOT_NAME: z.string().trim().min(1).max(28).default('Водоканал'),
   VIBER_BOT_AVATAR: optionalUrl,
   VIBER_WEBHOOK_URL: optionalUrl,
@@ -112,11 +143,18 @@ const environment = z.object({
   /** The bot's public account URI (viber://pa?chatURI=…): the «Підключити Viber» deep link needs it. */
   VIBER_CHAT_URI: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'the chat URI from the Viber bot account, letters, digits, _ . -').optional(),
 
-  REMINDER_CRON: z.string().trim().min(1).default('0 10 20-25 * *'),
+  REMINDER_CRON: z
+    .string()
+    .trim()
+    .default('0 10 20-25 * *')
+    .refine((expression) => cron.validate(expression), 'not a valid cron expression (node-cron), e.g. 0 10 20-25 * *'),
   REMINDER_TZ: timeZone,
   REMINDER_QUIET_HOURS: hourRange,
   /** How long a reminder claim may stay unsettled before another sender takes it over (tests shorten it). */
   REMINDER_LEASE_SECONDS: positive(600),
+
+  PLAYGROUND_TELEGRAM_PORT: loopbackPort,
+  PLAYGROUND_VIBER_PORT: loopbackPort,
 });
 
 type Environment = z.infer<typeof environment>;
@@ -125,7 +163,9 @@ export interface Config {
   env: Environment['NODE_ENV'];
   http: { port: number; host: string };
   logLevel: Environment['LOG_LEVEL'];
-  database: { url: string | undefined; embeddedDir: string; poolMax: number };
+  /** How long each start-up step (connecting to the database, starting a bot) may take before the start fails. */
+  startupTimeoutMs: number;
+  database: { url: string | undefined; embeddedDir: string; embeddedPort: number; poolMax: number };
   core: CoreSettings;
   telegram:
     | {
@@ -149,6 +189,8 @@ export interface Config {
       }
     | undefined;
   reminders: { cron: string; timeZone: string; quietHours: { fromHour: number; toHour: number } | null; leaseMs: number };
+  /** Loopback ports of the playground's stand-ins of Telegram and Viber; 0 lets the OS pick free ones. */
+  playground: { telegramPort: number; viberPort: number };
 }
 
 export class ConfigError extends Error {
@@ -162,7 +204,13 @@ export class ConfigError extends Error {
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = environment.safeParse(source);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`));
+    // One line per variable, however many of its checks failed.
+    const byVariable = new Map<string, string[]>();
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join('.') || '(environment)';
+      byVariable.set(name, [...(byVariable.get(name) ?? []), issue.message]);
+    }
+    throw new ConfigError([...byVariable].map(([name, messages]) => `${name}: ${[...new Set(messages)].join('; ')}`));
   }
   const e = parsed.data;
   const problems: string[] = [];
@@ -170,6 +218,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set');
   }
   if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_BOT_TOKEN) problems.push('TELEGRAM_BOT_TOKEN: required when TELEGRAM_WEBHOOK_URL is set');
+  if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_API_ROOT) problems.push(...webhookReachableByTelegram(e.TELEGRAM_WEBHOOK_URL));
   if (e.VIBER_AUTH_TOKEN && !e.VIBER_WEBHOOK_URL) {
     problems.push('VIBER_WEBHOOK_URL: required when VIBER_AUTH_TOKEN is set (Viber only delivers to a webhook)');
   }
@@ -182,7 +231,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST },
     logLevel: e.LOG_LEVEL,
-    database: { url: e.DATABASE_URL, embeddedDir: e.EMBEDDED_DB_DIR, poolMax: e.DB_POOL_MAX },
+    startupTimeoutMs: e.STARTUP_TIMEOUT_SECONDS * 1000,
+    database: { url: e.DATABASE_URL, embeddedDir: e.EMBEDDED_DB_DIR, embeddedPort: e.EMBEDDED_DB_PORT, poolMax: e.DB_POOL_MAX },
     core: {
       timeZone: e.CABINET_TZ,
       proofLimits: {
@@ -207,7 +257,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
             e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET
               ? { url: e.TELEGRAM_WEBHOOK_URL, path: new URL(e.TELEGRAM_WEBHOOK_URL).pathname, secret: e.TELEGRAM_WEBHOOK_SECRET }
               : undefined,
-          staffChatId: e.TELEGRAM_STAFF_CHAT_ID === undefined ? undefined : Number(e.TELEGRAM_STAFF_CHAT_ID),
+          staffChatId: e.TELEGRAM_STAFF_CHAT_ID,
           globalPerSecond: e.TELEGRAM_GLOBAL_PER_SECOND,
           groupPerMinute: e.TELEGRAM_GROUP_PER_MINUTE,
         }
@@ -224,5 +274,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     reminders: { cron: e.REMINDER_CRON, timeZone: e.REMINDER_TZ, quietHours: e.REMINDER_QUIET_HOURS, leaseMs: e.REMINDER_LEASE_SECONDS * 1000 },
+    playground: { telegramPort: e.PLAYGROUND_TELEGRAM_PORT, viberPort: e.PLAYGROUND_VIBER_PORT },
   };
+}
+
+/**
+ * Telegram's own Bot API calls webhooks only over HTTPS and only on ports 443, 80, 88 and 8443; any other URL
+ * passes every local check and fails at setWebhook. (A self-hosted Bot API server in local mode takes plain
+ * HTTP on any port, so with TELEGRAM_API_ROOT set the check is that server's.)
+ */
+function webhookReachableByTelegram(address: string): string[] {
+  const url = new URL(address);
+  if (url.protocol !== 'https:') {
+    return [`TELEGRAM_WEBHOOK_URL: Telegram calls webhooks only over https:// (this is ${url.protocol}//); use HTTPS, or set TELEGRAM_API_ROOT to a self-hosted Bot API server`];
+  }
+  const port = url.port === '' ? '443' : url.port;
+  if (!TELEGRAM_WEBHOOK_PORTS.includes(port)) {
+    return [`TELEGRAM_WEBHOOK_URL: Telegram calls webhooks only on ports 443, 80, 88 or 8443 (this is ${port})`];
+  }
+  return [];
 }

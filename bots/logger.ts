@@ -79,7 +79,7 @@ export interface SafeError {
 
 const MAX_TEXT = 500;
 /** Errors whose messages the project writes itself, with no subscriber input in them. */
-const SAFE_MESSAGES = new Set(['DeadlineError', 'ConfigError', 'UsageError', 'DataFolderInUseError']);
+const SAFE_MESSAGES = new Set(['DeadlineError', 'ConfigError', 'UsageError', 'DataFolderBusyError']);
 const MAX_DEPTH = 3;
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -28,6 +28,8 @@ export interface FakeTelegramOptions {
    * stand-in of Viber keeps; without it, or when it answers undefined, the file is empty.
    */
   urlContent?: (url: string) => Buffer | undefined;
+  /** The loopback port to listen on (the playground's PLAYGROUND_TELEGRAM_PORT); 0 or omitted: a free one. */
+  port?: number;
 }
 
 export interface WaitOptions {
@@ -69,7 +71,7 @@ export class FakeTelegram {
     for (const name of [...Object.keys(this.methods), ...QUEUE_METHODS]) this.canonical.set(name.toLowerCase(), name);
   }
 
-  /** Starts the fake on 127.0.0.1 at a free port. */
+  /** Starts the fake on 127.0.0.1 at `options.port`, or a free port. */
   static async start(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
     const fake = new FakeTelegram(options);
     const server = http.createServer((req, res) => {
@@ -78,7 +80,10 @@ export class FakeTelegram {
         res.end(JSON.stringify({ ok: false, error_code: 500, description: `fake-telegram crashed: ${String(error)}` }));
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', resolve);
+    });
     fake.server = server;
     fake.port = (server.address() as AddressInfo).port;
     return fake;

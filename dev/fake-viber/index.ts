@@ -150,6 +150,8 @@ export async function startFakeViber(options: {
    * started again over the same database must not hand out the tokens of the run before.
    */
   firstToken?: bigint;
+  /** The loopback port to listen on (the playground's PLAYGROUND_VIBER_PORT); 0 or omitted: a free one. */
+  port?: number;
 }): Promise<FakeViber> {
   const { authToken } = options;
   const calls: RecordedCall[] = [];
@@ -315,7 +317,10 @@ export async function startFakeViber(options: {
       res.writeHead(500).end(String(error));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const port = (server.address() as AddressInfo).port;
   const mediaBase = `http://127.0.0.1:${port}${MEDIA_PATH}`;
 

@@ -41,6 +41,8 @@ export interface PlaygroundDeps {
   demoAccounts?: readonly DemoAccount[];
   /** For loading the demo data (whose dates hang off today's month). */
   timeZone?: string;
+  /** Loopback ports of the stand-ins (PLAYGROUND_TELEGRAM_PORT, PLAYGROUND_VIBER_PORT); 0 or omitted: free ones. */
+  ports?: { telegram?: number; viber?: number };
 }
 
 export interface Playground {
@@ -92,10 +94,13 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
   const firstUpdateId = await nextUpdateId(db);
   // Tokens run on from the start time (a thousand a millisecond at most): a restart never reuses one the bot has
   // seen, and they stay above 2^53 as Viber's do.
-  const viber = await startFakeViber({ authToken: PLAYGROUND_VIBER_TOKEN, firstToken: 5_000_000_000_000_000_000n + BigInt(Date.now()) * 1000n });
+  const viber = await startFakeViber({ authToken: PLAYGROUND_VIBER_TOKEN, firstToken: 5_000_000_000_000_000_000n + BigInt(Date.now()) * 1000n,
+    ...(deps.ports?.viber ? { port: deps.ports.viber } : {}),
+  });
   const tg = await FakeTelegram.start({
     token: PLAYGROUND_TOKEN,
     clock,
+    ...(deps.ports?.telegram ? { port: deps.ports.telegram } : {}),
     ...(firstUpdateId !== undefined ? { firstUpdateId } : {}),
     // A Viber subscriber's picture reaches the staff group as its URL, which Telegram downloads: here, from the
     // stand-in of Viber, so staff see the very picture.

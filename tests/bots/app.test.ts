@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { FakeTelegram } from '../support/fake-telegram/index.ts';
@@ -9,6 +10,8 @@ import { createLogger } from '../../bots/logger.ts';
 import { systemClock } from '../../core/clock.ts';
 import { writeLetter } from '../../core/letters/index.ts';
 import { aLink, anAccount, aSubscriber } from '../support/builders.ts';
+import { ListenError } from '../../bots/server.ts';
+import { DeadlineError } from '../../core/deadline.ts';
 
 const STAFF_CHAT_ID = -1002003004005;
 
@@ -50,7 +53,7 @@ afterAll(async () => {
 });
 
 describe('the app with both bots', () => {
-  it('reports the database on /healthz', async () => {
+  it('reports the database and a finished start on /healthz', async () => {
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok', database: 'up' });
@@ -100,5 +103,59 @@ describe('the app with both bots', () => {
   it('stops once, however often it is asked', async () => {
     await Promise.all([app.stop(), app.stop()]);
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('a start that cannot do its work', () => {
+  const occupy = (): Promise<Server> =>
+    new Promise((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    });
+  const portOf = (server: Server) => (server.address() as { port: number }).port;
+
+  it('fails on a port already in use instead of running its outbox and schedule without HTTP', async () => {
+    const taken = await occupy();
+    const config = loadConfig({ PORT: String(portOf(taken)), TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot });
+    const second = buildApp({ config, db, clock: systemClock, logger: createLogger('silent') });
+    try {
+      const started = second.start();
+      await expect(started).rejects.toBeInstanceOf(ListenError);
+      await expect(started).rejects.toThrow(new RegExp(`^PORT ${portOf(taken)} on HOST 127.0.0.1 is already in use`));
+      expect(second.schedule.running).toBeUndefined();
+    } finally {
+      await second.stop();
+      taken.close();
+    }
+  });
+
+  it('gives up on a Telegram API that never answers, naming it, and is not healthy meanwhile', async () => {
+    const closed = await occupy();
+    const closedPort = portOf(closed);
+    closed.close();
+    const port = await freePort('127.0.0.1');
+    const config = loadConfig({
+      PORT: String(port),
+      STARTUP_TIMEOUT_SECONDS: '3',
+      TELEGRAM_BOT_TOKEN: tg.token,
+      TELEGRAM_API_ROOT: `http://127.0.0.1:${closedPort}`,
+    });
+    const stuck = buildApp({ config, db, clock: systemClock, logger: createLogger('silent') });
+    try {
+      const started = stuck.start();
+      started.catch(() => undefined);
+      let health: Response | undefined;
+      for (let i = 0; i < 20 && !health; i += 1) {
+        health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+        if (!health) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(health?.status).toBe(503);
+      expect(await health?.json()).toEqual({ status: 'starting', database: 'up' });
+      await expect(started).rejects.toBeInstanceOf(DeadlineError);
+      await expect(started).rejects.toThrow(`timed out after 3 s waiting for the Telegram bot to start (getMe, setWebhook or deleteWebhook at http://127.0.0.1:${closedPort})`);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(503);
+    } finally {
+      await stuck.stop();
+    }
   });
 });

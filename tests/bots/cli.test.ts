@@ -41,7 +41,8 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
 const count = async (table: string) =>
   ((await db.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`, { type: QueryTypes.SELECT }))[0]!).n;
 
-describe('npm run cli', () => {
+// Each case starts the CLI as a process (one or two): on a busy 2-core machine that alone can take half a minute.
+describe('npm run cli', { timeout: 120_000 }, () => {
   it('imports good files and exits 0', async () => {
     const run = await cli(['import', fixture('payments.csv'), fixture('accounts.csv')]);
     expect(run.stderr).toBe('');

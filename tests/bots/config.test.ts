@@ -50,4 +50,68 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TELEGRAM_BOT_TOKEN or VIBER_AUTH_TOKEN/);
     expect(loadConfig({ NODE_ENV: 'production', TELEGRAM_BOT_TOKEN: '1:abc' }).telegram?.token).toBe('1:abc');
   });
+
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    return [];
+  };
+
+  it('drops a trailing slash from the API roots, and refuses one that is not an http(s) address, by name', () => {
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/', VIBER_AUTH_TOKEN: 'v', VIBER_API_URL: 'https://viber.example.org/pa//', VIBER_WEBHOOK_URL: 'https://bots.example.org/vb' });
+    expect(config.telegram?.apiRoot).toBe('http://127.0.0.1:8081');
+    expect(config.viber?.apiUrl).toBe('https://viber.example.org/pa');
+    const problems = problemsOf({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_API_ROOT: 'ftp://files.example.org', VIBER_API_URL: 'chatapi' });
+    expect(problems).toEqual([expect.stringMatching(/^TELEGRAM_API_ROOT: /), expect.stringMatching(/^VIBER_API_URL: /)]);
+  });
+
+  it("refuses a webhook Telegram's own API would never call, naming the variable and the reason", () => {
+    const base = { TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_WEBHOOK_SECRET: 'secret' };
+    expect(problemsOf({ ...base, TELEGRAM_WEBHOOK_URL: 'http://bots.example.org/tg' })).toEqual([
+      expect.stringMatching(/^TELEGRAM_WEBHOOK_URL: .*only over https:\/\/ \(this is http:\/\/\)/),
+    ]);
+    expect(problemsOf({ ...base, TELEGRAM_WEBHOOK_URL: 'https://bots.example.org:3000/tg' })).toEqual([
+      expect.stringMatching(/^TELEGRAM_WEBHOOK_URL: .*ports 443, 80, 88 or 8443 \(this is 3000\)/),
+    ]);
+    for (const url of ['https://bots.example.org/tg', 'https://bots.example.org:8443/tg', 'https://bots.example.org:88/tg', 'https://bots.example.org:80/tg']) {
+      expect(loadConfig({ ...base, TELEGRAM_WEBHOOK_URL: url }).telegram?.webhook?.url).toBe(url);
+    }
+    // A self-hosted Bot API server (local mode) calls plain HTTP on any port: there the check is the server's.
+    const local = loadConfig({ ...base, TELEGRAM_API_ROOT: 'http://127.0.0.1:8081', TELEGRAM_WEBHOOK_URL: 'http://127.0.0.1:3000/tg' });
+    expect(local.telegram?.webhook?.path).toBe('/tg');
+  });
+
+  it('takes chat ids as exact integers and refuses one past 2^53 instead of rounding it', () => {
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_STAFF_CHAT_ID: String(-Number.MAX_SAFE_INTEGER) }).telegram?.staffChatId).toBe(-Number.MAX_SAFE_INTEGER);
+    for (const id of ['9007199254740993', '-9007199254740993', '100000000000000000000']) {
+      expect(problemsOf({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_STAFF_CHAT_ID: id })).toEqual([expect.stringMatching(/^TELEGRAM_STAFF_CHAT_ID: out of range/)]);
+    }
+    expect(problemsOf({ TELEGRAM_STAFF_CHAT_ID: '-100abc' })).toEqual([expect.stringMatching(/^TELEGRAM_STAFF_CHAT_ID: expected a numeric chat id/)]);
+  });
+
+  it('finds a bad REMINDER_CRON in the config check, before anything connects', () => {
+    expect(problemsOf({ REMINDER_CRON: '0 10 32 * *' })).toEqual([expect.stringMatching(/^REMINDER_CRON: not a valid cron expression/)]);
+    expect(problemsOf({ REMINDER_CRON: 'every day' })).toHaveLength(1);
+    expect(loadConfig({ REMINDER_CRON: '*/5 * * * *' }).reminders.cron).toBe('*/5 * * * *');
+  });
+
+  it('gives one line per wrong variable, however many of its checks fail', () => {
+    const problems = problemsOf({ PORT: '-1.5', TELEGRAM_STAFF_CHAT_ID: 'x' });
+    expect(problems.filter((p) => p.startsWith('PORT:'))).toHaveLength(1);
+    expect(problems).toHaveLength(2);
+  });
+
+  it('names the loopback ports and the start-up timeout, 0 meaning a free port the OS picks', () => {
+    const defaults = loadConfig({});
+    expect(defaults.database.embeddedPort).toBe(0);
+    expect(defaults.playground).toEqual({ telegramPort: 0, viberPort: 0 });
+    expect(defaults.startupTimeoutMs).toBe(30_000);
+    const set = loadConfig({ EMBEDDED_DB_PORT: '5433', PLAYGROUND_TELEGRAM_PORT: '3001', PLAYGROUND_VIBER_PORT: '3002', STARTUP_TIMEOUT_SECONDS: '5' });
+    expect([set.database.embeddedPort, set.playground.telegramPort, set.playground.viberPort, set.startupTimeoutMs]).toEqual([5433, 3001, 3002, 5000]);
+    expect(problemsOf({ EMBEDDED_DB_PORT: '70000' })).toEqual([expect.stringMatching(/^EMBEDDED_DB_PORT: /)]);
+  });
 });
