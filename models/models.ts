@@ -13,6 +13,8 @@ import {
 // The schema itself lives in migrations/; these models only describe it to Sequelize (never `sync()`).
 
 export type Channel = 'telegram' | 'viber';
+/** How a reading came in: a messenger, or an SMS from a registered phone (no subscriber or letter is ever 'sms'). */
+export type ReadingChannel = Channel | 'sms';
 export type ProofMethod = 'payment' | 'surname' | 'phone';
 export type LetterCategory = 'question' | 'data-correction' | 'reading-correction' | 'emergency' | 'service-request';
 export type LetterStatus = 'new' | 'answered' | 'closed';
@@ -126,7 +128,7 @@ export class Reading extends Model<InferAttributes<Reading>, InferCreationAttrib
   declare localDate: string;
   declare submittedAt: CreationOptional<Date>;
   declare subscriberId: number | null;
-  declare channel: Channel | 'staff';
+  declare channel: ReadingChannel | 'staff';
   declare kind: CreationOptional<'subscriber' | 'staff-correction'>;
   declare staffName: CreationOptional<string | null>;
   declare letterId: CreationOptional<number | null>;
