@@ -27,6 +27,8 @@ export const up: Migration = async ({ context: sql }) => {
     CREATE INDEX sms_inbox_pending_idx ON sms_inbox (id) WHERE done_at IS NULL;
     CREATE INDEX sms_inbox_phone_day_idx ON sms_inbox (phone, local_date, id);
     CREATE INDEX sms_inbox_phone_text_idx ON sms_inbox (phone, text_hash, received_at);
+    -- A receipt keeps the SMSC's message id as its text: it may arrive before the part it is about is recorded.
+    CREATE INDEX sms_inbox_receipt_idx ON sms_inbox (text) WHERE kind = 'receipt';
 
     CREATE TABLE sms_parts (
       phone        text NOT NULL,
