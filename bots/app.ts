@@ -19,6 +19,7 @@ import type { ReminderNotifier } from './reminders/sender.ts';
 import { createReminderSchedule, type ReminderSchedule } from './schedule.ts';
 import type { ReminderDeps } from '../core/reminders/types.ts';
 import { createCabinet, type CabinetFlows } from './flows/router.ts';
+import { createSmsChannel, type SmsChannel } from './sms/channel.ts';
 
 /** A flow left unanswered this long is over (the Viber bot's flows expired after a day before the shared cabinet). */
 const FLOW_TIMEOUT_MS = 24 * 3_600_000;
@@ -50,6 +51,8 @@ export interface App {
   telegram: TelegramBot | undefined;
   viber: ViberBot | undefined;
   outbox: OutboxDispatcher;
+  /** Readings by SMS; undefined without SMS_SMPP_URL. */
+  sms: SmsChannel | undefined;
   /** What the schedule runs a reminders pass with; the `send-reminders` command uses the same. */
   reminders: ReminderDeps;
   schedule: ReminderSchedule;
@@ -93,6 +96,8 @@ export function buildApp(deps: AppDeps): App {
   };
   const outbox = createOutboxDispatcher({ sequelize: db.sequelize, clock, logger: logger.child({ part: 'outbox' }), handlers });
 
+  const sms = config.sms ? createSmsChannel({ settings: config.sms, core, logger: logger.child({ channel: 'sms' }) }) : undefined;
+
   const reminders = createReminderDeps({ config: { ...config, telegram: telegramConfig }, db, clock, notifiers });
   const schedule = createReminderSchedule({
     reminders,
@@ -124,6 +129,7 @@ export function buildApp(deps: AppDeps): App {
     telegram,
     viber,
     outbox,
+    sms,
     reminders,
     schedule,
     async start() {
@@ -137,12 +143,13 @@ export function buildApp(deps: AppDeps): App {
       // Viber calls the webhook back the moment it is set, so the server must already listen.
       await viber?.start();
       outbox.start();
+      sms?.start();
       schedule.start();
       return { port };
     },
     stop() {
       stopping ??= (async () => {
-        await Promise.allSettled([telegram?.stop(), viber?.stop(), schedule.stop()]);
+        await Promise.allSettled([telegram?.stop(), viber?.stop(), sms?.stop(), schedule.stop()]);
         await outbox.stop();
         const closing = server;
         server = undefined;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CoreSettings } from '../core/settings.ts';
+import { parseSmppUrl, type SmsSettings } from './sms/settings.ts';
 
 const optionalText = z
   .string()
@@ -110,6 +111,18 @@ const environment = z.object({
   VIBER_WEBHOOK_URL: optionalUrl,
   VIBER_REMINDERS: flag(true),
 
+  SMS_SMPP_URL: optionalText.pipe(
+    z
+      .string()
+      .refine((url) => parseSmppUrl(url) !== null, 'expected smpp://system_id:password@host:port')
+      .optional(),
+  ),
+  SMS_SOURCE_ADDR: optionalText.pipe(z.string().max(21).optional()),
+  SMS_PER_SECOND: positive(5),
+  SMS_PER_PHONE_PER_DAY: whole(10, 1, 1000),
+  SMS_REPLIES: flag(true),
+  SMS_ENQUIRE_LINK_SECONDS: whole(30, 5, 600),
+
   REMINDER_CRON: z.string().trim().min(1).default('0 10 20-25 * *'),
   REMINDER_TZ: timeZone,
   REMINDER_QUIET_HOURS: hourRange,
@@ -144,6 +157,8 @@ export interface Config {
       }
     | undefined;
   reminders: { cron: string; timeZone: string; quietHours: { fromHour: number; toHour: number } | null };
+  /** Readings by SMS over SMPP; undefined (the channel off) without SMS_SMPP_URL. */
+  sms: SmsSettings | undefined;
 }
 
 export class ConfigError extends Error {
@@ -171,6 +186,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.TELEGRAM_BOT_TOKEN && !e.VIBER_AUTH_TOKEN) {
     problems.push('TELEGRAM_BOT_TOKEN or VIBER_AUTH_TOKEN: required when NODE_ENV=production (without them the local playground starts, with demo data)');
   }
+  if (e.SMS_SMPP_URL && !e.SMS_SOURCE_ADDR) problems.push('SMS_SOURCE_ADDR: required when SMS_SMPP_URL is set (the number replies come from)');
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -218,5 +234,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     reminders: { cron: e.REMINDER_CRON, timeZone: e.REMINDER_TZ, quietHours: e.REMINDER_QUIET_HOURS },
+    sms:
+      e.SMS_SMPP_URL && e.SMS_SOURCE_ADDR
+        ? {
+            smpp: parseSmppUrl(e.SMS_SMPP_URL)!,
+            sourceAddr: e.SMS_SOURCE_ADDR,
+            perSecond: e.SMS_PER_SECOND,
+            perPhonePerDay: e.SMS_PER_PHONE_PER_DAY,
+            replies: e.SMS_REPLIES,
+            enquireLinkMs: e.SMS_ENQUIRE_LINK_SECONDS * 1000,
+            reconnectMinMs: 1000,
+            reconnectMaxMs: 60_000,
+            lockRetryMs: 15_000,
+          }
+        : undefined,
   };
 }
