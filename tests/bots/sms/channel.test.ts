@@ -10,6 +10,7 @@ import { aMeter, anAccount } from '../../support/builders.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { startFakeSmsc, type FakeSmsc } from '../../support/fake-smsc.ts';
 import { createDatabase, type Database } from '../../../models/database.ts';
+import { storeIncoming } from '../../../bots/sms/inbox.ts';
 
 // The SMS channel against a real SMPP peer over TCP: the fake SMSC (the smpp package's server side).
 let db: TestDatabase;
@@ -192,6 +193,18 @@ describe('readings by SMS over SMPP', () => {
     await quietly();
     expect(repliesTo(phone)).toHaveLength(1);
     expect(await readingsOf(phone)).toEqual([{ value: 20, channel: 'sms', serial: 'ХВ-15' }]);
+  });
+
+  it('an SMS kept by an instance that stopped before handling it is handled after the next bind', async () => {
+    const { phone } = await household([{ serial: 'ХВ-17', lastReading: 10 }]);
+    await channel.stop();
+    const core = { db, clock: systemClock, settings: defaultCoreSettings };
+    expect(await storeIncoming(core, { kind: 'message', sender: phone, text: '40', key: `mo:${phone}:1:40` })).toMatchObject({ kind: 'stored' });
+    channel = channelOn(db);
+    channel.start();
+    expect(await nthReply(phone)).toContain('Прийнято ХВ-17: 40');
+    await quietly();
+    expect(repliesTo(phone)).toHaveLength(1);
   });
 
   it('two instances: only one holds the bind, the other takes over when it stops', async () => {
