@@ -10,6 +10,8 @@ export interface FakeSmsc {
   url: string;
   /** Binds accepted so far, and the sessions bound right now. */
   binds: number;
+  /** enquire_link requests the app sent (its keep-alive). */
+  enquireLinks: number;
   boundSessions(): number;
   /** Whole replies received (parts joined), oldest first. */
   replies: { to: string; text: string; parts: number }[];
@@ -45,6 +47,7 @@ export async function startFakeSmsc(options: { systemId?: string; password?: str
     port: 0,
     url: '',
     binds: 0,
+    enquireLinks: 0,
     boundSessions: () => bound.size,
     replies: [],
     deliver,
@@ -72,7 +75,10 @@ export async function startFakeSmsc(options: { systemId?: string; password?: str
       bound.add(session);
       session.send(pdu.response({ system_id: 'FAKE-SMSC' }));
     });
-    session.on('enquire_link', (pdu: PDU) => session.send(pdu.response()));
+    session.on('enquire_link', (pdu: PDU) => {
+      fake.enquireLinks += 1;
+      session.send(pdu.response());
+    });
     session.on('unbind', (pdu: PDU) => {
       session.send(pdu.response());
       session.close();

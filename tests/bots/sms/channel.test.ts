@@ -88,6 +88,12 @@ describe('readings by SMS over SMPP', () => {
     expect(smsc.binds).toBe(1);
   });
 
+  it('keeps the bind alive with enquire_link', async () => {
+    const before = smsc.enquireLinks;
+    await until(() => smsc.enquireLinks, (n) => n >= before + 2, 'two enquire_link');
+    expect(channel.bound()).toBe(true);
+  });
+
   it('takes the only meter, answers with the receipt within two parts, and records the delivery receipt', async () => {
     const { phone } = await household([{ serial: 'ХВ-001', lastReading: 1500 }]);
     expect(await smsc.deliver(phone, '1540')).toBe(0);
