@@ -255,6 +255,8 @@ export function createSmsChannel(deps: SmsChannelDeps): SmsChannel {
       } finally {
         await lock.release();
       }
+      // A lock lost with its connection: give another instance the first chance to take the bind.
+      if (!stopped) await nap(settings.lockRetryMs);
     }
   }
 

@@ -213,6 +213,35 @@ describe('readings by SMS over SMPP', () => {
     expect(repliesTo(phone)).toHaveLength(1);
   });
 
+  it('two instances: when the holder loses its database connection, it drops the bind and only one binds again', async () => {
+    const second = createDatabase({ url: db.url, poolMax: 4 });
+    const other = channelOn(second);
+    other.start();
+    try {
+      await until(() => channel.bound(), (b) => b, 'the first instance bound');
+      await quietly();
+      expect(other.bound()).toBe(false);
+      const bindsBefore = smsc.binds;
+      // As if the first instance's database connection died: its lock goes with it.
+      await db.sequelize.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = 727017 AND granted`,
+      );
+      // The old bind goes with the lock; one instance (whichever asks first) binds again, never both.
+      await until(() => smsc.binds, (n) => n > bindsBefore, 'a new bind');
+      await until(() => Number(other.bound()) + Number(channel.bound()), (n) => n === 1, 'one instance bound');
+      await quietly();
+      expect(smsc.boundSessions()).toBe(1);
+      expect(Number(other.bound()) + Number(channel.bound())).toBe(1);
+      const { phone } = await household([{ serial: 'ХВ-18', lastReading: 10 }]);
+      await smsc.deliver(phone, '31');
+      expect(await nthReply(phone)).toContain('Прийнято ХВ-18: 31');
+    } finally {
+      await other.stop();
+      await second.close();
+      await until(() => channel.bound(), (b) => b, 'the first instance to bind again');
+    }
+  });
+
   it('two instances: only one holds the bind, the other takes over when it stops', async () => {
     const second = createDatabase({ url: db.url, poolMax: 4 });
     const other = channelOn(second);
