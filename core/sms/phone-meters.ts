@@ -3,9 +3,9 @@ import type { AccountMeters, ReadingsDeps } from '../readings/types.ts';
 
 /**
  * The accounts (with their meters) an SMS from this phone may submit readings for: those whose billing phone it
- * is, and those linked by a subscriber whose phone it is. A subscriber's phone is only ever stored from the
- * messenger's own contact sharing (core/subscribers.ts setPhone), so it is a phone that subscriber proved is
- * theirs; a number merely typed somewhere never counts.
+ * is, and those linked by a subscriber whose phone it is. subscribers.phone holds only a phone the messenger
+ * verified as the subscriber's own (shared with its contact button: core/subscribers.ts setPhone); a contact card
+ * that proves nothing is kept apart (subscribers.phone_unverified, main's migration 13), a typed number never counts.
  */
 export async function accountsForPhone(deps: ReadingsDeps, phone: string): Promise<AccountMeters[]> {
   const rows = await deps.db.hot<{ id: number }>(
