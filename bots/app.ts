@@ -21,6 +21,7 @@ import { createReminderSchedule, type ReminderSchedule } from './schedule.ts';
 import type { ReminderDeps } from '../core/reminders/types.ts';
 import { createCabinet, type CabinetFlows, type FlowDeps } from './flows/router.ts';
 import { cabinetFlows, FLOW_TIMEOUT_MS } from './flows/index.ts';
+import { createSmsChannel, type SmsChannel } from './sms/channel.ts';
 
 export interface AppDeps {
   config: Config;
@@ -46,6 +47,8 @@ export interface App {
   telegram: TelegramBot | undefined;
   viber: ViberBot | undefined;
   outbox: OutboxDispatcher;
+  /** Readings by SMS; undefined without SMS_SMPP_URL. */
+  sms: SmsChannel | undefined;
   /** What the schedule runs a reminders pass with; the `send-reminders` command uses the same. */
   reminders: ReminderDeps;
   schedule: ReminderSchedule;
@@ -97,6 +100,8 @@ export function buildApp(deps: AppDeps): App {
   };
   const outbox = createOutboxDispatcher({ sequelize: db.sequelize, clock, logger: logger.child({ part: 'outbox' }), handlers });
 
+  const sms = config.sms ? createSmsChannel({ settings: config.sms, core, logger: logger.child({ channel: 'sms' }) }) : undefined;
+
   const reminders = createReminderDeps({ config: { ...config, telegram: telegramConfig }, db, clock, notifiers });
   const schedule = createReminderSchedule({
     reminders,
@@ -130,6 +135,7 @@ export function buildApp(deps: AppDeps): App {
     telegram,
     viber,
     outbox,
+    sms,
     reminders,
     schedule,
     async start() {
@@ -145,6 +151,7 @@ export function buildApp(deps: AppDeps): App {
       // Viber calls the webhook back the moment it is set, so the server must already listen.
       if (viber) await withDeadline(viber.start(), deadline, `Viber to register the webhook (set_webhook at ${viberConfig?.apiUrl})`);
       outbox.start();
+      sms?.start();
       schedule.start();
       phase = 'started';
       return { port };
@@ -152,7 +159,7 @@ export function buildApp(deps: AppDeps): App {
     stop() {
       stopping ??= (async () => {
         phase = 'stopping';
-        await Promise.allSettled([telegram?.stop(), viber?.stop(), schedule.stop()]);
+        await Promise.allSettled([telegram?.stop(), viber?.stop(), sms?.stop(), schedule.stop()]);
         await outbox.stop();
         const closing = server;
         server = undefined;

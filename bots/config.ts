@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import type { CoreSettings } from '../core/settings.ts';
+import { parseSmppUrl, type SmsSettings } from './sms/settings.ts';
 
 const optionalText = z
   .string()
@@ -143,6 +144,18 @@ const environment = z.object({
   /** The bot's public account URI (viber://pa?chatURI=…): the «Підключити Viber» deep link needs it. */
   VIBER_CHAT_URI: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'the chat URI from the Viber bot account, letters, digits, _ . -').optional(),
 
+  SMS_SMPP_URL: optionalText.pipe(
+    z
+      .string()
+      .refine((url) => parseSmppUrl(url) !== null, 'expected smpp://system_id:password@host:port')
+      .optional(),
+  ),
+  SMS_SOURCE_ADDR: optionalText.pipe(z.string().max(21).optional()),
+  SMS_PER_SECOND: positive(5),
+  SMS_PER_PHONE_PER_DAY: whole(10, 1, 1000),
+  SMS_REPLIES: flag(true),
+  SMS_ENQUIRE_LINK_SECONDS: whole(30, 5, 600),
+
   REMINDER_CRON: z
     .string()
     .trim()
@@ -191,6 +204,8 @@ export interface Config {
   reminders: { cron: string; timeZone: string; quietHours: { fromHour: number; toHour: number } | null; leaseMs: number };
   /** Loopback ports of the playground's stand-ins of Telegram and Viber; 0 lets the OS pick free ones. */
   playground: { telegramPort: number; viberPort: number };
+  /** Readings by SMS over SMPP; undefined (the channel off) without SMS_SMPP_URL. */
+  sms: SmsSettings | undefined;
 }
 
 export class ConfigError extends Error {
@@ -225,6 +240,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.TELEGRAM_BOT_TOKEN && !e.VIBER_AUTH_TOKEN) {
     problems.push('TELEGRAM_BOT_TOKEN or VIBER_AUTH_TOKEN: required when NODE_ENV=production (without them the local playground starts, with demo data)');
   }
+  if (e.SMS_SMPP_URL && !e.SMS_SOURCE_ADDR) problems.push('SMS_SOURCE_ADDR: required when SMS_SMPP_URL is set (the number replies come from)');
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -275,6 +291,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     reminders: { cron: e.REMINDER_CRON, timeZone: e.REMINDER_TZ, quietHours: e.REMINDER_QUIET_HOURS, leaseMs: e.REMINDER_LEASE_SECONDS * 1000 },
     playground: { telegramPort: e.PLAYGROUND_TELEGRAM_PORT, viberPort: e.PLAYGROUND_VIBER_PORT },
+    sms:
+      e.SMS_SMPP_URL && e.SMS_SOURCE_ADDR
+        ? {
+            smpp: parseSmppUrl(e.SMS_SMPP_URL)!,
+            sourceAddr: e.SMS_SOURCE_ADDR,
+            perSecond: e.SMS_PER_SECOND,
+            perPhonePerDay: e.SMS_PER_PHONE_PER_DAY,
+            replies: e.SMS_REPLIES,
+            enquireLinkMs: e.SMS_ENQUIRE_LINK_SECONDS * 1000,
+            reconnectMinMs: 1000,
+            reconnectMaxMs: 60_000,
+            lockRetryMs: 15_000,
+          }
+        : undefined,
   };
 }
 

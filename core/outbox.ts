@@ -14,6 +14,8 @@ export type OutboxEntry =
   | { kind: 'staff-answer'; payload: { letterId: number; letterMessageId: number; subscriberId: number } }
   | { kind: 'letter-closed'; payload: { letterId: number; subscriberId: number } }
   | { kind: 'reading-corrected'; payload: { letterId: number; subscriberId: number; meterSerial: string; value: number } }
+  /** The reply to an SMS (bots/sms): already worded, sent from the instance holding the SMPP bind. */
+  | { kind: 'sms-reply'; payload: { inboxId: number; phone: string; text: string } }
   /** Too many failed ownership proofs in all within an hour. */
   | { kind: 'security-alert'; payload: { failures: number; sinceIso: string } };
 

@@ -13,6 +13,8 @@ import {
 // The schema itself lives in migrations/; these models only describe it to Sequelize (never `sync()`).
 
 export type Channel = 'telegram' | 'viber';
+/** How a reading came in: a messenger, or an SMS from a registered phone (no subscriber or letter is ever 'sms'). */
+export type ReadingChannel = Channel | 'sms';
 /** How a link was made; 'channel-link': carried over from the same person's chat on another channel (core/identity). */
 export type ProofMethod = 'payment' | 'surname' | 'phone' | 'channel-link';
 export type LetterCategory = 'question' | 'data-correction' | 'reading-correction' | 'emergency' | 'service-request';
@@ -129,7 +131,7 @@ export class Reading extends Model<InferAttributes<Reading>, InferCreationAttrib
   declare localDate: string;
   declare submittedAt: CreationOptional<Date>;
   declare subscriberId: number | null;
-  declare channel: Channel | 'staff';
+  declare channel: ReadingChannel | 'staff';
   declare kind: CreationOptional<'subscriber' | 'staff-correction'>;
   declare staffName: CreationOptional<string | null>;
   declare letterId: CreationOptional<number | null>;

@@ -1,4 +1,13 @@
-export { meterChoices, checkReadingOpen, readingOpenFor, checkReadingValue, submitReading } from './submit.ts';
+export {
+  meterChoices,
+  checkReadingOpen,
+  readingOpenFor,
+  checkReadingValue,
+  checkMeterReadingValue,
+  submitReading,
+  submitMeterReading,
+} from './submit.ts';
+export { metersOfAccounts } from './linked-meters.ts';
 export { applyStaffCorrection } from './staff-correction.ts';
 export { readingsForExport } from './export.ts';
 export { isWindowOpen, nextOpenDay } from './window.ts';

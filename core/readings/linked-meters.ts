@@ -41,6 +41,33 @@ export async function linkedMeters(
     [subscriberId, today, ...(options.meterId === undefined ? [] : [options.meterId])],
   );
 
+  return groupByAccount(rows);
+}
+
+/**
+ * These accounts with their meters, read as linkedMeters reads them: for the accounts a phone may submit for by
+ * SMS, which has no subscriber link. Ordered by account number.
+ */
+export async function metersOfAccounts(deps: ReadingsDeps, accountIds: readonly number[]): Promise<AccountMeters[]> {
+  if (accountIds.length === 0) return [];
+  const today = localDate(deps.clock.now(), deps.settings.timeZone);
+  const rows = await deps.db.hot<Row>(
+    `SELECT a.id AS account_id, a.number, a.address,
+            m.id AS meter_id, m.serial, m.service, m.place, m.digits, m.verification_due,
+            EXISTS (SELECT 1 FROM readings r
+                     WHERE r.meter_id = m.id AND r.local_date = $2 AND r.kind = 'subscriber') AS submitted_today,
+            ${LAST_KNOWN_COLUMNS}
+       FROM accounts a
+       LEFT JOIN meters m ON m.account_id = a.id
+       ${LAST_KNOWN_JOIN}
+      WHERE a.id = ANY($1::int[])
+      ORDER BY a.number, m.serial, m.id`,
+    [accountIds, today],
+  );
+  return groupByAccount(rows);
+}
+
+function groupByAccount(rows: Row[]): AccountMeters[] {
   const accounts = new Map<number, AccountMeters>();
   for (const row of rows) {
     let account = accounts.get(row.account_id);

@@ -105,15 +105,17 @@ export async function checkReadingValue(
   const [account] = await linkedMeters(deps, input.subscriberId, { meterId: input.meterId });
   const meter = account?.meters[0];
   if (!meter) return { kind: 'not-linked' };
-  const judged = judgeReading(deps, meter, input.value, false, today(deps));
+  return checkMeterReadingValue(deps, meter, input.value);
+}
+
+/** checkReadingValue for a meter the caller has just read and may submit for (the SMS channel: by phone). */
+export function checkMeterReadingValue(deps: ReadingsDeps, meter: MeterChoice, value: string | number): CheckReadingOutcome {
+  const judged = judgeReading(deps, meter, value, false, today(deps));
   if (judged.kind !== 'ok') return judged;
   return { kind: 'acceptable', value: judged.value, consumption: judged.consumption, previousValue: judged.previousValue };
 }
 
 export async function submitReading(deps: ReadingsDeps, input: SubmitReadingInput): Promise<SubmitReadingOutcome> {
-  const { db, clock, settings } = deps;
-  const now = clock.now();
-  const day = localDate(now, settings.timeZone);
   // No transaction and no lock: the checks read, then one INSERT writes, and the partial unique index on
   // (meter, day) is what lets only one submission a day through. A rival submission that commits between our
   // read and our insert is turned away by the index ('same-day', below); had it committed before our read,
@@ -122,6 +124,21 @@ export async function submitReading(deps: ReadingsDeps, input: SubmitReadingInpu
   const [account] = await linkedMeters(deps, input.subscriberId, { meterId: input.meterId });
   const meter = account?.meters[0];
   if (!meter) return { kind: 'not-linked' };
+  return submitMeterReading(deps, meter, input);
+}
+
+/**
+ * submitReading for a meter the caller has just read and may submit for: the SMS channel, which submits for the
+ * accounts of a phone (subscriberId null) rather than a subscriber's links. Same rules, same insert.
+ */
+export async function submitMeterReading(
+  deps: ReadingsDeps,
+  meter: MeterChoice,
+  input: Omit<SubmitReadingInput, 'subscriberId' | 'meterId'> & { subscriberId: number | null },
+): Promise<SubmitReadingOutcome> {
+  const { db, clock, settings } = deps;
+  const now = clock.now();
+  const day = localDate(now, settings.timeZone);
   const judged = judgeReading(deps, meter, input.value, input.confirmed, day);
   if (judged.kind !== 'ok') return judged;
   const { value, consumption, previousValue } = judged;

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { LocalDate } from '../calendar.ts';
 import type { CoreSettings } from '../settings.ts';
 import type { Database } from '../../models/database.ts';
-import type { Channel, ReadingCorrection } from '../../models/models.ts';
+import type { Channel, ReadingChannel, ReadingCorrection } from '../../models/models.ts';
 
 export type { CoreDeps as ReadingsDeps } from '../deps.ts';
 
@@ -69,7 +69,7 @@ export interface SubmitReadingInput {
   value: string | number;
   /** The subscriber confirmed an implausibly large consumption. */
   confirmed: boolean;
-  channel: Channel;
+  channel: ReadingChannel;
 }
 
 export type StaffCorrectionOutcome =
@@ -87,7 +87,7 @@ export interface ExportedReading {
   value: number;
   localDate: LocalDate;
   submittedAt: string;
-  channel: Channel | 'staff';
+  channel: ReadingChannel | 'staff';
   kind: 'subscriber' | 'staff-correction';
 }
 

@@ -1,0 +1,92 @@
+// Replies by SMS. Ukrainian needs UCS-2: 70 characters fit one SMS, and a longer reply is sent in parts of 67
+// (each part loses 3 to the header that joins them). Every reply must fit two parts: they are short on purpose
+// and `smsReply` cuts what could still run over (a long list of serials).
+import { fitText } from '../../core/text.ts';
+import type { SmsOutcome, SmsReadingOutcome, SmsRefusal } from '../../core/sms/types.ts';
+import { day, period } from './format.ts';
+
+export const SMS_SINGLE_PART_UNITS = 70;
+export const SMS_CONCAT_PART_UNITS = 67;
+export const SMS_MAX_PARTS = 2;
+
+/** How many SMS parts a text takes in UCS-2 (UTF-16 code units). */
+export function smsParts(text: string): number {
+  if (text.length <= SMS_SINGLE_PART_UNITS) return 1;
+  return Math.ceil(text.length / SMS_CONCAT_PART_UNITS);
+}
+
+const MAX_UNITS = SMS_CONCAT_PART_UNITS * SMS_MAX_PARTS;
+
+/** dd.mm: the year is plain from the context of an SMS about this month. */
+const short = (localDate: string) => day(localDate).slice(0, 5);
+const list = (serials: string[]) => serials.join(', ');
+
+export const smsTexts = {
+  unknownPhone: 'Номер не зареєстровано. Додайте його в кабінеті в Telegram чи Viber або в абонвідділі.',
+  noMeters: 'За вашим рахунком немає лічильників. Зателефонуйте нам.',
+  help: 'Надішліть показник: 1540. Кілька лічильників: ХВ-001 1540 ХВ-002 830 або 001 1540. СТОП — без SMS-нагадувань.',
+  stopped: 'SMS-нагадування вимкнено.',
+  unreadable: (serials: string[]) =>
+    serials.length === 1 ? 'Не зрозуміли. Надішліть лише показник, напр. 1540. ДОПОМОГА — формати.' : `Не зрозуміли. Пишіть: ${serials[0]} 1540. ДОПОМОГА — формати.`,
+  nothingToConfirm: 'Немає показника, що чекає на ТАК. Надішліть його ще раз.',
+};
+
+function refusalText(serial: string, value: string, refusal: SmsRefusal): string {
+  switch (refusal.kind) {
+    case 'same-day':
+      return `${serial}: сьогодні показник уже прийнято. Наступний — з ${short(refusal.retryOn)}.`;
+    case 'outside-window':
+      return `${serial}: зараз показники не приймаємо. Надішліть з ${short(refusal.opensOn)}.`;
+    case 'verification-overdue':
+      return `${serial}: повірку прострочено ${short(refusal.due)}, показник не приймаємо. Зателефонуйте нам.`;
+    case 'invalid-value':
+      return `${serial}: показник — лише цифри, напр. 1540.`;
+    case 'over-capacity':
+      return `${serial}: ${value} — забагато цифр, лічильник показує до ${refusal.maxValue}.`;
+    case 'lower':
+      return `${serial}: ${value} менше за останній (${refusal.lastValue}). Напишіть лист у кабінеті або зателефонуйте.`;
+  }
+}
+
+function readingText(result: SmsReadingOutcome): string {
+  switch (result.kind) {
+    case 'accepted': {
+      const r = result.receipt;
+      return `Прийнято ${r.meterSerial}: ${r.value}, спожито ${r.consumption} м³ (${period(`${r.period}-01`)}).`;
+    }
+    case 'refused':
+      return refusalText(result.meterSerial, result.value, result.refusal);
+    case 'needs-confirmation':
+      return `${result.meterSerial}: ${result.value} — це +${result.consumption} м³. Якщо вірно, надішліть ТАК протягом години.`;
+    case 'ambiguous':
+      return `Вкажіть лічильник: ${list(result.serials.map((s) => `${s} 1540`).slice(0, 1))}. Ваші: ${list(result.serials)}`;
+    case 'unknown-meter':
+      return result.serials.length > 0 ? `Лічильника «${result.target}» немає. Ваші: ${list(result.serials)}` : `Лічильника «${result.target}» немає.`;
+  }
+}
+
+/** The whole reply to one SMS, at most two parts. */
+export function smsReply(outcome: SmsOutcome): string {
+  const text = (() => {
+    switch (outcome.kind) {
+      case 'unknown-phone':
+        return smsTexts.unknownPhone;
+      case 'no-meters':
+        return smsTexts.noMeters;
+      case 'help':
+        return smsTexts.help;
+      case 'stopped':
+        return smsTexts.stopped;
+      case 'unreadable':
+        return smsTexts.unreadable(outcome.serials);
+      case 'nothing-to-confirm':
+        return smsTexts.nothingToConfirm;
+      case 'readings':
+        return outcome.results.map(readingText).join('\n');
+    }
+  })();
+  return fitText(text, MAX_UNITS);
+}
+
+/** The reply to a phone over its daily limit: sent once, at the limit. */
+export const smsLimitReached = 'Забагато SMS за сьогодні. Наступні прочитаємо завтра.';

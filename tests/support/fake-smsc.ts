@@ -1,0 +1,1 @@
+export { startFakeSmsc, type FakeSmsc, type DeliverOptions } from '../../dev/fake-smsc/index.ts';
