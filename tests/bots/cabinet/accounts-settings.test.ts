@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { accounts } from '../../../bots/texts/accounts.ts';
 import { common } from '../../../bots/texts/common.ts';
 import { help } from '../../../bots/texts/help.ts';
-import { menu } from '../../../bots/texts/menu.ts';
+import { menu, menuTexts } from '../../../bots/texts/menu.ts';
 import { onboarding } from '../../../bots/texts/onboarding.ts';
 import { settings } from '../../../bots/texts/settings.ts';
 import { money } from '../../../bots/texts/format.ts';
@@ -70,6 +70,14 @@ describe.each(channels)('my accounts on $name', (kind) => {
     const none = await person.type(menu.accounts);
     expect(textsOf(none)).toEqual([accounts.none]);
     expect(keyboardOf(none)).toBe('menu');
+  });
+
+  it('«Головне меню» on the list is the flow's button on both channels (on Viber its words are also a start word)', async () => {
+    const { person } = await withTwoAccounts();
+    await person.type(menu.accounts);
+    const back = await person.press(accounts.toMenu);
+    expect(textsOf(back)).toEqual([menuTexts.shown]);
+    expect(keyboardOf(back)).toBe('menu');
   });
 });
 
