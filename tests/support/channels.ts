@@ -1,4 +1,6 @@
 import type { Channel } from '../../models/models.ts';
+import type { FlowDeps } from '../../bots/flows/router.ts';
+import type { OutgoingMessage } from '../../bots/notifier.ts';
 import { cabinetOf } from '../../bots/flows/index.ts';
 import { createLogger } from '../../bots/logger.ts';
 import { common } from '../../bots/texts/common.ts';
@@ -64,6 +66,8 @@ export interface ChannelWorld {
   person(userId: number, name?: string): ScriptedSubscriber;
   /** The channel_user_id a person of this user id gets. */
   channelUserId(userId: number): string;
+  /** A message the app starts on its own (a reminder, a notice), with its action buttons, through the bot's notifier. */
+  notify(person: ScriptedSubscriber, message: OutgoingMessage): Promise<Reply[]>;
   /** Stops the running bot instance (as a process does on shutdown) and starts a new one on the same database. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -73,6 +77,8 @@ export interface ChannelOptions {
   db: TestDatabase;
   at?: string;
   settings?: Partial<CoreSettings>;
+  /** How the cabinet is reached on each channel (settings' «Підключити …»); not given: not offered. */
+  links?: FlowDeps['channels'];
 }
 
 export interface ChannelKind {
@@ -120,10 +126,11 @@ export const telegramChannel: ChannelKind = {
   async start(options) {
     const clock = new FixedClock(new Date(options.at ?? '2026-11-25T09:00:00Z'));
     const settings: CoreSettings = { ...defaultCoreSettings, ...options.settings };
-    const h: TelegramHarness = await startTelegramHarness({ db: options.db, mode: 'webhook', clock, settings, cabinet: (deps) => cabinetOf(deps) });
+    const h: TelegramHarness = await startTelegramHarness({ db: options.db, mode: 'webhook', clock, settings, cabinet: (deps) => cabinetOf({ ...deps, ...(options.links ? { channels: options.links } : {}) }) });
     const tg: FakeTelegram = h.tg;
 
     const idle = () => until(() => tg.pendingUpdates().length === 0, 'the Telegram webhook deliveries');
+    const chatOf = new Map<string, number>();
 
     return {
       channel: 'telegram',
@@ -132,6 +139,7 @@ export const telegramChannel: ChannelKind = {
       channelUserId: (userId) => String(userId),
       person(userId, name = 'Оксана') {
         const user = tg.user({ id: userId, first_name: name });
+        chatOf.set(String(userId), user.chatId);
         let mark = 0;
         const sent = () => tg.sent(user.chatId);
         const step = async (act: () => void): Promise<Reply[]> => {
@@ -175,6 +183,13 @@ export const telegramChannel: ChannelKind = {
           allTexts: () => sent().map((m) => telegramReply(m).text),
         };
       },
+      async notify(person, message) {
+        const chatId = chatOf.get(person.channelUserId)!;
+        const before = tg.sent(chatId).length;
+        const result = await h.app.notifier.send({ channel: 'telegram', channelUserId: person.channelUserId }, message);
+        if (result.kind !== 'delivered') throw new Error(`channels: the notice was not delivered (${result.kind})`);
+        return tg.sent(chatId).slice(before).map(telegramReply);
+      },
       async restart() {
         await h.restart();
       },
@@ -215,7 +230,7 @@ export const viberChannel: ChannelKind = {
     const core: CoreDeps = { db: options.db, clock, settings };
     const viber: FakeViber = await startFakeViber({ authToken: 'scenario-viber-token' });
     const logger = createLogger('silent');
-    const launch = () => startViberBotInstance({ db: options.db, clock, viber, logger, remindersEnabled: false, cabinet: cabinetOf({ core, logger }) });
+    const launch = () => startViberBotInstance({ db: options.db, clock, viber, logger, remindersEnabled: false, cabinet: cabinetOf({ core, logger, ...(options.links ? { channels: options.links } : {}) }) });
     let instance: RunningViberBot = await launch();
 
     return {
@@ -259,6 +274,12 @@ export const viberChannel: ChannelKind = {
           said,
           allTexts: () => sent().map((m) => m.text ?? ''),
         };
+      },
+      async notify(person, message) {
+        const before = viber.sent(person.channelUserId).length;
+        const result = await instance.bot.notifier.send({ channel: 'viber', channelUserId: person.channelUserId }, message);
+        if (result.kind !== 'delivered') throw new Error(`channels: the notice was not delivered (${result.kind})`);
+        return viber.sent(person.channelUserId).slice(before).map(viberReply);
       },
       async restart() {
         await instance.close();

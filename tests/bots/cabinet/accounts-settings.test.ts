@@ -72,7 +72,7 @@ describe.each(channels)('my accounts on $name', (kind) => {
     expect(keyboardOf(none)).toBe('menu');
   });
 
-  it('«Головне меню» on the list is the flow's button on both channels (on Viber its words are also a start word)', async () => {
+  it('«Головне меню» on the list is the flow’s button on both channels (on Viber its words are also a start word)', async () => {
     const { person } = await withTwoAccounts();
     await person.type(menu.accounts);
     const back = await person.press(accounts.toMenu);
