@@ -91,4 +91,18 @@ describe.each(channels)('onboarding on $name', (kind) => {
     expect(textsOf(back)).toEqual([onboarding.welcomeBack('Оксано')]);
     expect(keyboardOf(back)).toBe('menu');
   });
+
+  it('continues on a new bot instance after a restart at the consent and again at the phone', async () => {
+    const person = aNewcomer(stage, 'Андрій');
+    await person.start();
+    await stage.world.restart();
+    const phone = await person.press(onboarding.consentButton);
+    expect(textsOf(phone)).toEqual([`${onboarding.consentThanks}\n\n${onboarding.askPhoneShared}\n\n${onboarding.noContactButtonHint}`]);
+    await stage.world.restart();
+    const later = await person.press(onboarding.laterButton);
+    expect(textsOf(later)).toEqual([`${onboarding.phoneLater}\n\n${linking.askNumber}`]);
+    const row = await subscriberOf(stage, person.channelUserId);
+    expect(row.consentedAt).not.toBeNull();
+    expect(row.phoneDeferredAt).not.toBeNull();
+  });
 });
