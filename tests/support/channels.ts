@@ -39,13 +39,14 @@ export interface ScriptedSubscriber {
   type(text: string): Promise<Reply[]>;
   /** Presses a button by its label: an inline button (Telegram) or a keyboard button (Viber) of what the bot sent last with it. */
   press(label: string): Promise<Reply[]>;
-  /** Presses a button of an older message (Telegram: by its callback data, even when it is gone; Viber: its label typed). */
-  pressStale(label: string, from: StaleMark): Promise<Reply[]>;
-  /** Marks the message with the choice `label`, to press it later when it is stale. */
+  /** Presses the button of a marked (older) message (Telegram: by its callback data, even when it is gone; Viber: its label typed, as an old keyboard sends it). */
+  pressMarked(label: string, from: StaleMark): Promise<Reply[]>;
+  /** Marks the latest message offering the choice `label`, to press that message's button later. */
   markButton(label: string): StaleMark;
   /** Own: the share-my-phone button; other: someone else's card (on Viber the two cannot be told apart). */
   shareContact(phone: string, whose: 'own' | 'other'): Promise<Reply[]>;
   sendPhoto(caption?: string): Promise<Reply[]>;
+  sendSticker(): Promise<Reply[]>;
   start(payload?: string): Promise<Reply[]>;
   /** What the bot sent since the last step began. */
   said(): Reply[];
@@ -172,12 +173,13 @@ export const telegramChannel: ChannelKind = {
             if (!inline) throw new Error(`channels: no inline button "${label}" to mark`);
             return { ref: `${inline.message.message_id}|${inline.data}` };
           },
-          pressStale(_label, from) {
+          pressMarked(_label, from) {
             const [id, data] = [Number(from.ref.split('|')[0]), from.ref.slice(from.ref.indexOf('|') + 1)];
             return step(() => user.pressButton(id, data, { force: true }));
           },
           shareContact: (phone, whose) => step(() => user.shareContact({ phone_number: phone, ...(whose === 'other' ? { user_id: userId + 1_000_000 } : {}) })),
           sendPhoto: (caption) => step(() => user.sendPhoto(caption === undefined ? {} : { caption })),
+          sendSticker: () => step(() => user.sendSticker()),
           start: (payload) => step(() => user.command(payload ? `/start ${payload}` : '/start')),
           said,
           allTexts: () => sent().map((m) => telegramReply(m).text),
@@ -266,10 +268,11 @@ export const viberChannel: ChannelKind = {
             return { ref: button.ActionBody };
           },
           // Viber has no callback data: an old keyboard's button arrives as its label typed.
-          pressStale: (_label, from) => step(() => user.sendText(from.ref)),
+          pressMarked: (_label, from) => step(() => user.sendText(from.ref)),
           // A Viber contact message is the same whoever's card it is.
           shareContact: (phone) => step(() => user.sharePhone(phone)),
           sendPhoto: (caption) => step(() => user.sendPicture(viber.addMedia(TINY_JPEG, 'image/jpeg'), caption ?? '')),
+          sendSticker: () => step(() => user.sendSticker()),
           start: (payload) => step(() => user.sendText(payload ? `start:${payload}` : viberTexts.startWords[0]!)),
           said,
           allTexts: () => sent().map((m) => m.text ?? ''),

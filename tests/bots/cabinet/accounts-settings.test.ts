@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { accounts } from '../../../bots/texts/accounts.ts';
 import { common } from '../../../bots/texts/common.ts';
 import { help } from '../../../bots/texts/help.ts';
+import { linking } from '../../../bots/texts/linking.ts';
 import { menu, menuTexts } from '../../../bots/texts/menu.ts';
 import { onboarding } from '../../../bots/texts/onboarding.ts';
 import { settings } from '../../../bots/texts/settings.ts';
@@ -102,6 +103,37 @@ describe.each(channels)('settings and help on $name', (kind) => {
     expect(textsOf(on)).toEqual([settings.remindersOn]);
     await subscriber.reload();
     expect(subscriber.remindersEnabled).toBe(true);
+  });
+
+  it('changes the phone with the contact button: the own number on Telegram is verified and offers its accounts; on Viber it is kept unverified', async () => {
+    const { person, subscriber } = await aMember(stage);
+    const account = await anAccount(stage.db, { phone: '380501112299' });
+    await person.type(menu.settings);
+    const ask = await person.press(settings.changePhoneButton);
+    expect(textsOf(ask)).toEqual([`${onboarding.askPhoneShared}\n\n${onboarding.noContactButtonHint}`]);
+    expect(keyboardOf(ask)).toBe('contact');
+    expect(choicesOf(ask)).toEqual([onboarding.laterButton]);
+    const after = await person.shareContact('380501112299', 'own');
+    await subscriber.reload();
+    if (stage.channel === 'telegram') {
+      expect(subscriber.phone).toBe('380501112299');
+      expect(textsOf(after)[0]).toContain(onboarding.phoneSaved);
+      expect(choicesOf(after)).toContain(linking.offerButton(account.number, account.address));
+    } else {
+      expect(subscriber.phone).toBeNull();
+      expect(subscriber.phoneUnverified).toBe('380501112299');
+      expect(textsOf(after)).toEqual([onboarding.unverifiedPhoneKept]);
+      expect(keyboardOf(after)).toBe('menu');
+    }
+  });
+
+  it('«Пізніше» at the new phone keeps it as it was', async () => {
+    const { person } = await aMember(stage);
+    await person.type(menu.settings);
+    await person.press(settings.changePhoneButton);
+    const kept = await person.press(onboarding.laterButton);
+    expect(textsOf(kept)).toEqual([settings.phoneUnchanged]);
+    expect(keyboardOf(kept)).toBe('menu');
   });
 
   it('deletes the data after a confirmation; the next message asks for consent again', async () => {

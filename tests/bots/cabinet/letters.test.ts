@@ -63,6 +63,10 @@ describe.each(channels)('writing a letter on $name', (kind) => {
     const photos = await person.type('Затоплює підвал');
     expect(textsOf(photos)).toEqual([letters.askPhotos(LETTER_ATTACHMENTS_MAX)]);
     expect(choicesOf(photos)).toEqual([letters.noPhotosButton]);
+    // A sticker at the photos: explained, and «Без фото» still on offer.
+    const sticker = await person.sendSticker();
+    expect(textsOf(sticker)).toEqual([common.notUnderstoodMedia]);
+    expect(choicesOf(sticker)).toEqual([letters.noPhotosButton]);
     await person.press(letters.noPhotosButton);
     await stage.world.restart();
     const sent = await person.press(letters.sendButton);
@@ -81,7 +85,7 @@ describe.each(channels)('writing a letter on $name', (kind) => {
     const cancelled = await person.press(common.cancelButton);
     expect(textsOf(cancelled)).toEqual([common.cancelled]);
     expect(keyboardOf(cancelled)).toBe('menu');
-    const stale = await person.pressStale(letters.sendButton, old);
+    const stale = await person.pressMarked(letters.sendButton, old);
     expect(textsOf(stale)).toEqual([stage.channel === 'telegram' ? common.staleButton : common.unknownText]);
     expect(await lettersOf(subscriber.id)).toHaveLength(0);
   });

@@ -89,7 +89,7 @@ describe.each(channels)('adding an account on $name', (kind) => {
     const cancelled = await member.person.press(common.cancelButton);
     expect(textsOf(cancelled)).toEqual([common.cancelled]);
     expect(keyboardOf(cancelled)).toBe('menu');
-    const stale = await member.person.pressStale(linking.proofSurnameButton, old);
+    const stale = await member.person.pressMarked(linking.proofSurnameButton, old);
     // Telegram tells the button is stale; on Viber an old button is its label typed, which fits nothing now.
     expect(textsOf(stale)).toEqual([stage.channel === 'telegram' ? common.staleButton : common.unknownText]);
     expect(await stage.db.models.Link.count({ where: { subscriberId: member.subscriber.id } })).toBe(0);
@@ -102,5 +102,23 @@ describe.each(channels)('adding an account on $name', (kind) => {
     const done = await person.type('Пет');
     expect(textsOf(done)).toEqual([linking.linked(account.number, account.address)]);
     expect(await stage.db.models.Link.count({ where: { subscriberId: subscriber.id, accountId: account.id } })).toBe(1);
+  });
+
+  it('a sticker or words where a button is expected are explained, and the buttons can still be pressed', async () => {
+    const account = await anAccount(stage.db, { surname: 'Мельник' });
+    const member = await aMember(stage);
+    await member.person.type(menu.addAccount);
+    await member.person.type(account.number);
+    const first = member.person.markButton(linking.proofSurnameButton);
+    const sticker = await member.person.sendSticker();
+    expect(textsOf(sticker)).toEqual([common.notUnderstoodMedia]);
+    // The hint offers the same buttons again (on Viber the keyboard belongs to the last message).
+    expect(choicesOf(sticker)).toEqual([linking.proofPaymentButton, linking.proofSurnameButton]);
+    expect(textsOf(await member.person.type('не знаю'))).toEqual([common.pressAButton]);
+    // The first message's button still works.
+    const asked = await member.person.pressMarked(linking.proofSurnameButton, first);
+    expect(textsOf(asked)).toEqual([linking.askSurname]);
+    const done = await member.person.type('Мел');
+    expect(textsOf(done)).toEqual([linking.linked(account.number, account.address)]);
   });
 });

@@ -134,8 +134,26 @@ describe.each(channels)('submitting a reading on $name', (kind) => {
     const cancelled = await person.press(common.cancelButton);
     expect(textsOf(cancelled)).toEqual([common.cancelled]);
     expect(keyboardOf(cancelled)).toBe('menu');
-    const stale = await person.pressStale(readings.sendButton, old);
+    const stale = await person.pressMarked(readings.sendButton, old);
     expect(textsOf(stale)).toEqual([stage.channel === 'telegram' ? common.staleButton : common.unknownText]);
     expect(await stored(meter.id)).toHaveLength(1);
+  });
+
+  it('without accounts says how to add one, with the menu', async () => {
+    const { person } = await aMember(stage);
+    const none = await person.type(menu.readings);
+    expect(textsOf(none)).toEqual([readings.noAccounts]);
+    expect(keyboardOf(none)).toBe('menu');
+  });
+
+  it('a menu item typed in the middle leaves the flow and does its own job; nothing is stored', async () => {
+    const { person, meter } = await aMemberWithMeter(stage);
+    await person.type(menu.readings);
+    await person.type('128');
+    const help = await person.type(menu.help);
+    expect(textsOf(help)).toHaveLength(1);
+    expect(keyboardOf(help)).toBe('menu');
+    expect(textsOf(await person.type(readings.sendButton))).toEqual([common.unknownText]);
+    expect(await stored(meter.id)).toHaveLength(0);
   });
 });
