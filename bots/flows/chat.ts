@@ -30,6 +30,12 @@ export interface SayOptions {
   /** Buttons offered with this message; the next `wait` resolves a press (or the label typed) as a `choice`. */
   choices?: Choices;
   keyboard?: Keyboard;
+  /**
+   * These choices are the ones already on offer, said again under a hint (an answer that fit none of them): the
+   * older message's buttons stay live, and a channel whose keyboard belongs to the last message (Viber) keeps
+   * showing them.
+   */
+  again?: boolean;
 }
 
 /** What the subscriber did, as flows tell it apart. */

@@ -27,7 +27,7 @@ export async function choose(chat: Chat, text: string, choices: Choices, options
   for (;;) {
     const input = await chat.wait();
     if (input.kind === 'choice' && ids.has(input.id)) return input.id;
-    await chat.say(unexpectedAnswer(input, 'choice', options.hint));
+    await chat.say(unexpectedAnswer(input, 'choice', options.hint), { choices, again: true, ...(options.keyboard ? { keyboard: options.keyboard } : {}) });
   }
 }
 

@@ -79,7 +79,7 @@ export async function offersStep(chat: Chat, deps: FlowDeps, found: readonly Acc
       if (input.kind === 'choice' && (input.id === 'more' || input.id === 'other' || input.id === 'done' || page.some((o) => offerChoice(o).id === input.id))) {
         picked = input.id;
       } else {
-        await chat.say(unexpectedAnswer(input, 'choice'));
+        await chat.say(unexpectedAnswer(input, 'choice'), { choices: [...page.map((o) => [offerChoice(o)]), extra], again: true });
       }
     }
     if (picked === 'other') return 'other';

@@ -69,7 +69,7 @@ async function decide(chat: Chat, text: string, choices: Choices): Promise<{ kin
     const input = await chat.wait();
     if (input.kind === 'choice' && ids.has(input.id)) return { kind: 'choice', id: input.id };
     if (input.kind === 'text' && parseWholeNumber(input.text) !== null) return { kind: 'value', typed: input.text };
-    await chat.say(unexpectedAnswer(input, 'choice', readings.typedNumberHint));
+    await chat.say(unexpectedAnswer(input, 'choice', readings.typedNumberHint), { choices, again: true });
   }
 }
 
@@ -196,7 +196,7 @@ async function lowerValue(
     if (input.kind === 'choice' && input.id === SEND) break;
     const words = input.kind === 'text' ? input.text : input.kind === 'photo' ? input.caption : null;
     if (input.kind !== 'photo' && words === null) {
-      await chat.say(unexpectedAnswer(input, 'choice', readings.correctionAsk));
+      await chat.say(unexpectedAnswer(input, 'choice', readings.correctionAsk), { choices: send, again: true });
       continue;
     }
     if (input.kind === 'photo') {

@@ -81,8 +81,11 @@ async function replayOnce<Deps>(
       subscriberId: out.subscriberId,
       async say(text, options = {}) {
         if (options.choices && options.choices.length > 0) {
-          prompt += 1;
-          offered = options.choices.flat();
+          const choices = options.choices.flat();
+          const same = choices.length === offered.length && choices.every((c, i) => c.id === offered[i]!.id && c.label === offered[i]!.label);
+          // The same choices said again keep their number, so the older message's buttons are not stale.
+          if (!(options.again && prompt > 0 && same)) prompt += 1;
+          offered = choices;
         }
         const number = prompt;
         await controls.action(async () => {

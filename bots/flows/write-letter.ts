@@ -69,7 +69,7 @@ async function collectPhotos(chat: Chat, letter: { text: string; photos: Attachm
     const input = await chat.wait();
     if (input.kind === 'choice' && input.id === DONE) return { text, photos };
     if (input.kind !== 'photo') {
-      await chat.say(input.kind === 'text' ? letters.photosExpected : unexpectedAnswer(input, 'choice', letters.photosExpected));
+      await chat.say(input.kind === 'text' ? letters.photosExpected : unexpectedAnswer(input, 'choice', letters.photosExpected), { choices: done(), again: true });
       continue;
     }
     photos.push(input.photo);

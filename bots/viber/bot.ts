@@ -122,10 +122,10 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
     };
   }
 
-  function routerEventOf(event: ViberCallback): RouterEvent | PageRequest {
+  function routerEventOf(event: ViberCallback, state: FlowState | null): RouterEvent | PageRequest {
     switch (event.event) {
       case 'message':
-        return eventOfMessage(event.message);
+        return eventOfMessage(event.message, state?.offered ?? []);
       case 'conversation_started':
         return { kind: 'intent', intent: { kind: 'start', payload: startPayload(event.context) } };
       default:
@@ -161,7 +161,7 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
     try {
       const subscriber = await touchSubscriber(core, { channel: 'viber', channelUserId: viberUserId, name: who.name });
       out = outputFor(viberUserId, subscriber.id);
-      let routed = routerEventOf(event);
+      let routed = routerEventOf(event, lease.state);
       if (routed.kind === 'page') {
         if (await showPage(viberUserId, lease.state, routed)) return finish(lease, entry, lease.state, 'handled');
         routed = { kind: 'input', input: { kind: 'stale' } };

@@ -38,10 +38,15 @@ export type PageRequest = { kind: 'page'; prompt: number; page: number };
 
 export type RouterEvent = Event | { kind: 'incoming'; incoming: Incoming };
 
-/** The router event a Viber message stands for, or a page request. */
-export function eventOfMessage(message: ViberInboundMessage): RouterEvent | PageRequest {
+/**
+ * The router event a Viber message stands for, or a page request. `offered`: the labels of the buttons the waiting
+ * flow offers; a press of one is the flow's answer even when its label is also one of the words typed for /start
+ * («Головне меню» is both a flow's button and a start word).
+ */
+export function eventOfMessage(message: ViberInboundMessage, offered: readonly { label: string }[] = []): RouterEvent | PageRequest {
   switch (message.type) {
     case 'text':
+      if (offered.some((choice) => sameWords(choice.label, message.text ?? ''))) return { kind: 'input', input: { kind: 'text', text: message.text ?? '' } };
       return eventOfText(message.text ?? '');
     case 'contact':
       // Anyone can send any address-book card as a contact message, and the share-phone button's contact looks
