@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Update } from 'grammy/types';
 import { freePort } from '../../../../dev/free-port.ts';
+import { signViberBody } from '../../../../bots/viber/signature.ts';
 
 // Real processes of the app (cabinet-process.ts) for the resilience tests: started, killed with SIGKILL, started
 // again over the same database; and Telegram's side of the webhook played by hand where the fake's one-at-a-time
@@ -130,4 +131,24 @@ export async function deliverByHand(tg: { apiRoot: string; token: string }): Pro
     body: JSON.stringify({ drop_pending_updates: true }),
   });
   if (!response.ok) throw new Error(`deleteWebhook: ${response.status}`);
+}
+
+let nextViberToken = 6_100_000_000_000_000_000n;
+
+/** A text message callback (a typed text, or a pressed reply button: its action body), signed as Viber signs it. */
+export async function postViberText(
+  base: string,
+  authToken: string,
+  sender: { id: string; name: string },
+  text: string,
+): Promise<number> {
+  nextViberToken += 1n;
+  const raw = `{"event":"message","timestamp":${Date.now()},"message_token":${nextViberToken},"sender":${JSON.stringify(sender)},"message":{"type":"text","text":${JSON.stringify(text)}},"silent":false}`;
+  const response = await fetch(`${base}${VIBER_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-viber-content-signature': signViberBody(raw, authToken) },
+    body: raw,
+  });
+  await response.arrayBuffer();
+  return response.status;
 }
