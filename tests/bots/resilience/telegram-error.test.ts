@@ -18,7 +18,7 @@ let app: Cabinet;
 let nextUser = 81_000;
 
 beforeAll(async () => {
-  db = await createTestDatabase({ poolMax: 2 });
+  db = await createTestDatabase({ poolMax: 10 });
   tg = await FakeTelegram.start({ webhook: { retryDelayMs: 200, timeoutMs: 10_000 } });
   app = await startCabinet({
     DATABASE_URL: db.url,

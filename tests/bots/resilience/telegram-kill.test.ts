@@ -32,7 +32,7 @@ const env = () => ({
 });
 
 beforeAll(async () => {
-  db = await createTestDatabase({ poolMax: 2 });
+  db = await createTestDatabase({ poolMax: 10 });
   tg = await FakeTelegram.start();
   tg.group({ id: STAFF_CHAT_ID, title: 'Водоканал — працівники', isForum: false });
 }, 30_000);

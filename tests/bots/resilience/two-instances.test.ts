@@ -36,7 +36,7 @@ let a: Cabinet;
 let b: Cabinet;
 
 beforeAll(async () => {
-  db = await createTestDatabase({ poolMax: 2 });
+  db = await createTestDatabase({ poolMax: 10 });
   tg = await FakeTelegram.start();
   tg.group({ id: STAFF_CHAT_ID, title: 'Водоканал — працівники', isForum: false });
   viber = await startFakeViber({ authToken: AUTH_TOKEN });

@@ -19,7 +19,7 @@ let viber: FakeViber;
 let app: Cabinet;
 
 beforeAll(async () => {
-  db = await createTestDatabase({ poolMax: 2 });
+  db = await createTestDatabase({ poolMax: 10 });
   viber = await startFakeViber({ authToken: AUTH_TOKEN });
   app = await startCabinet({ DATABASE_URL: db.url, VIBER_AUTH_TOKEN: AUTH_TOKEN, VIBER_API_URL: viber.apiUrl, VIBER_WEBHOOK_URL: `{base}${VIBER_PATH}` });
 }, 40_000);

@@ -21,7 +21,7 @@ const env = () => ({
 });
 
 beforeAll(async () => {
-  db = await createTestDatabase({ poolMax: 2 });
+  db = await createTestDatabase({ poolMax: 10 });
   viber = await startFakeViber({ authToken: AUTH_TOKEN });
 }, 30_000);
 afterAll(async () => {

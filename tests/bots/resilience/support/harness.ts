@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Update } from 'grammy/types';
+import { inject } from 'vitest';
 import { freePort } from '../../../../dev/free-port.ts';
 import { signViberBody } from '../../../../bots/viber/signature.ts';
 
@@ -38,6 +39,7 @@ export async function startCabinet(env: Record<string, string>, options: { port?
       HOST: '127.0.0.1',
       PORT: String(port),
       DB_POOL_MAX: '4',
+      ...(inject('testDatabase').kind === 'server' ? {} : { TEST_EMBEDDED_DB: '1' }),
       ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replaceAll('{base}', base)])),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
