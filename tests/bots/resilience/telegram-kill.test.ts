@@ -1,5 +1,5 @@
 import type { Message, Update } from 'grammy/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { letters } from '../../../bots/texts/letters.ts';
 import { menu } from '../../../bots/texts/menu.ts';
 import { aLink, anAccount, aSubscriber } from '../../support/builders.ts';
@@ -25,7 +25,7 @@ const env = () => ({
   TELEGRAM_WEBHOOK_URL: `{base}${TELEGRAM_PATH}`,
   TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
   TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT_ID),
-  TEST_CLAIM_LEASE_MS: '2000',
+  TEST_CLAIM_LEASE_MS: '5000',
   TEST_OUTBOX_LEASE_MS: '2000',
   // The desk paces cards to a group (Telegram: 20 a minute); the fake does not limit, so 15 go in seconds.
   TELEGRAM_GROUP_PER_MINUTE: '1200',
@@ -64,7 +64,9 @@ async function letterCount(): Promise<number> {
   return (rows[0] as { n: number }).n;
 }
 
-describe('kill -9 150 ms into 15 simultaneous «Так, надіслати», restart, each update delivered 3 times', () => {
+// Concurrency between processes needs a server: the embedded database runs one transaction at a time (and is too
+// slow on a shared machine for these to stay within a minute); the embedded run reports them as skipped.
+describe.runIf(inject('testDatabase').kind === 'server')('kill -9 150 ms into 15 simultaneous «Так, надіслати», restart, each update delivered 3 times', () => {
   it('stores 15 letters, forwards each once, answers every subscriber', async () => {
     const first = await startCabinet(env());
     await deliverByHand(tg);

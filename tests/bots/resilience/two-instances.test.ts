@@ -1,5 +1,5 @@
 import type { Message } from 'grammy/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { letters } from '../../../bots/texts/letters.ts';
 import { menu } from '../../../bots/texts/menu.ts';
 import { aLink, anAccount, aSubscriber } from '../../support/builders.ts';
@@ -35,33 +35,6 @@ let viber: FakeViber;
 let a: Cabinet;
 let b: Cabinet;
 
-beforeAll(async () => {
-  db = await createTestDatabase({ poolMax: 10 });
-  tg = await FakeTelegram.start();
-  tg.group({ id: STAFF_CHAT_ID, title: 'Водоканал — працівники', isForum: false });
-  viber = await startFakeViber({ authToken: AUTH_TOKEN });
-  const env = {
-    DATABASE_URL: db.url,
-    TELEGRAM_BOT_TOKEN: tg.token,
-    TELEGRAM_API_ROOT: tg.apiRoot,
-    TELEGRAM_WEBHOOK_URL: `{base}${TELEGRAM_PATH}`,
-    TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
-    TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT_ID),
-    TELEGRAM_GROUP_PER_MINUTE: '1200',
-    VIBER_AUTH_TOKEN: AUTH_TOKEN,
-    VIBER_API_URL: viber.apiUrl,
-    VIBER_WEBHOOK_URL: `{base}${VIBER_PATH}`,
-  };
-  [a, b] = await Promise.all([startCabinet(env), startCabinet(env)]);
-  await deliverByHand(tg);
-}, 50_000);
-afterAll(async () => {
-  killAll();
-  await tg?.stop();
-  await viber?.close();
-  await db?.destroy();
-});
-
 async function lettersOf(subscriberId: number): Promise<number> {
   const [rows] = await db.sequelize.query(`SELECT count(*)::int AS n FROM letters WHERE subscriber_id = ${subscriberId}`);
   return (rows[0] as { n: number }).n;
@@ -74,7 +47,36 @@ function lastWithButton(user: FakeUser, label: string): Message {
   return found as Message;
 }
 
-describe('one «Так, надіслати» pressed twice at once, one press to each of two instances', () => {
+// Concurrency between processes needs a server: the embedded database runs one transaction at a time (and is too
+// slow on a shared machine for these to stay within a minute); the embedded run reports them as skipped.
+describe.runIf(inject('testDatabase').kind === 'server')('one «Так, надіслати» pressed twice at once, one press to each of two instances', () => {
+  beforeAll(async () => {
+    db = await createTestDatabase({ poolMax: 10 });
+    tg = await FakeTelegram.start();
+    tg.group({ id: STAFF_CHAT_ID, title: 'Водоканал — працівники', isForum: false });
+    viber = await startFakeViber({ authToken: AUTH_TOKEN });
+    const env = {
+      DATABASE_URL: db.url,
+      TELEGRAM_BOT_TOKEN: tg.token,
+      TELEGRAM_API_ROOT: tg.apiRoot,
+      TELEGRAM_WEBHOOK_URL: `{base}${TELEGRAM_PATH}`,
+      TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
+      TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT_ID),
+      TELEGRAM_GROUP_PER_MINUTE: '1200',
+      VIBER_AUTH_TOKEN: AUTH_TOKEN,
+      VIBER_API_URL: viber.apiUrl,
+      VIBER_WEBHOOK_URL: `{base}${VIBER_PATH}`,
+    };
+    [a, b] = await Promise.all([startCabinet(env), startCabinet(env)]);
+    await deliverByHand(tg);
+  }, 50_000);
+  afterAll(async () => {
+    killAll();
+    await tg?.stop();
+    await viber?.close();
+    await db?.destroy();
+  });
+
   it('Telegram: one letter stored and forwarded once; both presses answered', async () => {
     const found: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {

@@ -7,7 +7,8 @@ import { killAll, sleep, startCabinet, until, VIBER_PATH } from './support/harne
 
 // Issue 12's third repro on the real app in a process: a subscriber sends 10 signed messages («Мої рахунки»), each
 // answered 200; the process is killed with SIGKILL right after the last 200; started again, it drains the inbox:
-// every message is answered, once.
+// every message is answered, once — except one whose answer went out just before the kill, before its done mark
+// was written: that one is answered again (Viber's send_message takes no idempotency key).
 
 const AUTH_TOKEN = 'viber-resilience-token';
 let db: TestDatabase;
@@ -36,7 +37,7 @@ async function openCallbacks(): Promise<number> {
 }
 
 describe('Viber: kill -9 right after the last of 10 messages was answered 200', () => {
-  it('after the restart every message is answered exactly once', async () => {
+  it('after the restart every message is answered, once each but the one in flight at the kill', async () => {
     const userId = 'resilience-ten==';
     const subscriber = await aSubscriber(db, { channel: 'viber', channelUserId: userId });
     await aLink(db, subscriber, await anAccount(db, { number: '7700123', address: 'вул. Соборна, 9' }));
@@ -53,7 +54,12 @@ describe('Viber: kill -9 right after the last of 10 messages was answered 200', 
     await until(async () => (await openCallbacks()) === 0, 'the inbox drained', 30_000);
     await sleep(1000);
     console.info(JSON.stringify({ beforeRestart, afterRestart: lists() }));
-    expect(lists()).toBe(10);
+    // Every message answered; again only the one whose answer went out and whose done mark the kill prevented
+    // (one subscriber's callbacks are handled one at a time, so at most one was in flight).
+    const inFlightAtKill = beforeRestart.answered + beforeRestart.open - 10;
+    expect(inFlightAtKill).toBeGreaterThanOrEqual(0);
+    expect(inFlightAtKill).toBeLessThanOrEqual(1);
+    expect(lists()).toBe(10 + inFlightAtKill);
     await second.kill();
   }, 58_000);
 });
