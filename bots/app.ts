@@ -10,7 +10,7 @@ import type { SubscriberNotifier } from './notifier.ts';
 import { createHttpApp, listen, type AppPhase } from './server.ts';
 import { withDeadline } from '../core/deadline.ts';
 import { createTelegramBot, type TelegramBot } from './telegram/bot.ts';
-import { createViberBot, type ViberBot } from './viber/bot.ts';
+import { createViberBot, type ViberBot, type ViberBotDeps } from './viber/bot.ts';
 import { createOutboxDispatcher, type OutboxDispatcher, type OutboxHandlers } from './outbox/dispatcher.ts';
 import { createReminderDeps } from './reminders/deps.ts';
 import { createStaffDeliveryHandlers } from './outbox/staff-deliveries.ts';
@@ -39,6 +39,11 @@ export interface AppDeps {
   flows?: CabinetFlows;
   /** Extra HTTP routes (the playground page). */
   mountExtra?: (app: Express) => void;
+  /**
+   * Shorter leases for the tests that kill the process (tests/bots/resilience): a claim or an inbox lease of a
+   * dead process is taken over after it, so a restart within it waits; production keeps the bots' defaults.
+   */
+  tuning?: { telegramClaimLeaseMs?: number; outboxLeaseMs?: number; viber?: ViberBotDeps['tuning'] };
 }
 
 export interface App {
@@ -75,8 +80,14 @@ export function buildApp(deps: AppDeps): App {
   // The Telegram username is known once the bot has asked getMe (start); the flows read it when they need it.
   const flowDeps: FlowDeps = { core, logger: logger.child({ part: 'flows' }), channels: { ...(viberConfig?.chatUri ? { viberChatUri: viberConfig.chatUri } : {}) } };
   const cabinet = createCabinet({ flows: deps.flows ?? cabinetFlows, deps: flowDeps, timeoutMs: FLOW_TIMEOUT_MS });
-  const telegram = telegramConfig ? createTelegramBot({ telegram: telegramConfig, core, cabinet, logger: logger.child({ bot: 'telegram' }) }) : undefined;
-  const viber = viberConfig ? createViberBot({ viber: viberConfig, core, logger, cabinet }) : undefined;
+  const telegram = telegramConfig ? createTelegramBot({
+        telegram: telegramConfig,
+        core,
+        cabinet,
+        logger: logger.child({ bot: 'telegram' }),
+        ...(deps.tuning?.telegramClaimLeaseMs ? { claimLeaseMs: deps.tuning.telegramClaimLeaseMs } : {}),
+      }) : undefined;
+  const viber = viberConfig ? createViberBot({ viber: viberConfig, core, logger, cabinet, ...(deps.tuning?.viber ? { tuning: deps.tuning.viber } : {}) }) : undefined;
 
   const notifiers: Partial<Record<Channel, SubscriberNotifier & ReminderNotifier>> = {
     ...(telegram ? { telegram: telegram.notifier } : {}),
@@ -98,7 +109,13 @@ export function buildApp(deps: AppDeps): App {
     ...createSubscriberDeliveryHandlers({ core, notifiers, ...(desk ? { reporter: desk } : {}), logger: logger.child({ part: 'deliveries' }) }),
     ...(desk ? createStaffDeliveryHandlers({ desk }) : {}),
   };
-  const outbox = createOutboxDispatcher({ sequelize: db.sequelize, clock, logger: logger.child({ part: 'outbox' }), handlers });
+  const outbox = createOutboxDispatcher({
+    sequelize: db.sequelize,
+    clock,
+    logger: logger.child({ part: 'outbox' }),
+    handlers,
+    ...(deps.tuning?.outboxLeaseMs ? { leaseMs: deps.tuning.outboxLeaseMs } : {}),
+  });
 
   const sms = config.sms ? createSmsChannel({ settings: config.sms, core, logger: logger.child({ channel: 'sms' }) }) : undefined;
 
