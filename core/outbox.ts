@@ -15,7 +15,22 @@ export type OutboxEntry =
   | { kind: 'letter-closed'; payload: { letterId: number; subscriberId: number } }
   | { kind: 'reading-corrected'; payload: { letterId: number; subscriberId: number; meterSerial: string; value: number } }
   /** Too many failed ownership proofs in all within an hour. */
-  | { kind: 'security-alert'; payload: { failures: number; sinceIso: string } };
+  | { kind: 'security-alert'; payload: { failures: number; sinceIso: string } }
+  /** Something about online payments staff must look at (core/payments). */
+  | { kind: 'payment-alert'; payload: PaymentAlert };
+
+export type PaymentAlert =
+  /** A provider reported another amount or currency than the order's: kept, not credited. */
+  | {
+      reason: 'amount-mismatch';
+      orderId: string;
+      accountNumber: string;
+      expectedKop: number;
+      reportedKop: number | null;
+      reportedCurrency: string | null;
+    }
+  /** Many payment callbacks with a bad signature within the hour. */
+  | { reason: 'forged-callbacks'; count: number; sinceIso: string };
 
 export type OutboxKind = OutboxEntry['kind'];
 export type OutboxPayload<K extends OutboxKind> = Extract<OutboxEntry, { kind: K }>['payload'];
