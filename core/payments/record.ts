@@ -63,7 +63,14 @@ export async function recordProviderReport(deps: PaymentsDeps, report: ProviderR
     const to = report.status;
 
     if (to === 'paid' && isMismatch(order, report)) {
+      // One alert per reported payment: the order's row is locked, so the earlier mismatches are all visible.
+      const [seen] = await db.sequelize.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM payment_reports
+          WHERE order_id = :orderId AND outcome = 'mismatch' AND provider_payment_id IS NOT DISTINCT FROM :providerPaymentId`,
+        { replacements: { orderId: order.id, providerPaymentId: report.providerPaymentId?.slice(0, 128) ?? null }, type: QueryTypes.SELECT, transaction },
+      );
       await keepReport(deps, report, 'mismatch', transaction);
+      if ((seen?.n ?? 0) > 0) return { kind: 'mismatch', order };
       await enqueue(
         db.models,
         {
