@@ -19,6 +19,7 @@ import type { ReminderNotifier } from './reminders/sender.ts';
 import { createReminderSchedule, type ReminderSchedule } from './schedule.ts';
 import type { ReminderDeps } from '../core/reminders/types.ts';
 import { createCabinet, type CabinetFlows } from './flows/router.ts';
+import { createPayments, type Payments } from './payments/index.ts';
 
 /** A flow left unanswered this long is over (the Viber bot's flows expired after a day before the shared cabinet). */
 const FLOW_TIMEOUT_MS = 24 * 3_600_000;
@@ -53,6 +54,8 @@ export interface App {
   /** What the schedule runs a reminders pass with; the `send-reminders` command uses the same. */
   reminders: ReminderDeps;
   schedule: ReminderSchedule;
+  /** Online payment through LiqPay; undefined without its keys. */
+  payments: Payments | undefined;
   /** Listens on the configured port and starts taking updates and running schedules. */
   start(): Promise<{ port: number }>;
   /** Stops taking updates, lets those in flight finish, stops schedules; the caller closes the database. Idempotent. */
@@ -101,7 +104,17 @@ export function buildApp(deps: AppDeps): App {
     logger: logger.child({ part: 'reminders' }),
   });
 
+  const payments = config.payments.liqpay
+    ? createPayments({
+        liqpay: config.payments.liqpay,
+        payments: { ...core, payments: config.payments.rules },
+        reconcileCron: config.payments.reconcileCron,
+        logger: logger.child({ part: 'payments' }),
+      })
+    : undefined;
+
   const webhooks = [];
+  if (payments) webhooks.push(payments.callback);
   if (telegram && telegramConfig?.webhook) webhooks.push({ path: telegramConfig.webhook.path, handler: telegram.webhookHandler });
   if (viber?.webhookPath) webhooks.push({ path: viber.webhookPath, handler: viber.webhookHandler });
   const http = createHttpApp(
@@ -126,6 +139,7 @@ export function buildApp(deps: AppDeps): App {
     outbox,
     reminders,
     schedule,
+    payments,
     async start() {
       server = await new Promise<Server>((resolve, reject) => {
         const listening = http.listen(config.http.port, config.http.host, () => resolve(listening));
@@ -138,11 +152,12 @@ export function buildApp(deps: AppDeps): App {
       await viber?.start();
       outbox.start();
       schedule.start();
+      payments?.reconcile.start();
       return { port };
     },
     stop() {
       stopping ??= (async () => {
-        await Promise.allSettled([telegram?.stop(), viber?.stop(), schedule.stop()]);
+        await Promise.allSettled([telegram?.stop(), viber?.stop(), schedule.stop(), payments?.reconcile.stop()]);
         await outbox.stop();
         const closing = server;
         server = undefined;

@@ -18,6 +18,7 @@ export const payments = {
   link: (amountKop: number, accountNumber: string, orderId: string) =>
     `До сплати ${money(amountKop)} за рахунок № ${accountNumber}.\nЗамовлення ${orderId}.\nНатисніть «Перейти до оплати» — відкриється захищена сторінка LiqPay. Квитанцію надішлемо сюди, щойно оплата пройде.`,
   linkButton: 'Перейти до оплати',
+  checkoutDescription: (accountNumber: string) => `Оплата послуг водоканалу, рахунок № ${accountNumber}`,
   unavailable: 'Онлайн-оплата зараз недоступна. Спробуйте пізніше.',
   pendingInBilling: 'оплачено онлайн, очікує зарахування',
 };
