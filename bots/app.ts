@@ -67,10 +67,19 @@ export function buildApp(deps: AppDeps): App {
   const { config, db, clock, logger } = deps;
   const core: CoreDeps = { db, clock, settings: config.core };
 
+  const payments = config.payments.liqpay
+    ? createPayments({
+        liqpay: config.payments.liqpay,
+        payments: { ...core, payments: config.payments.rules },
+        reconcileCron: config.payments.reconcileCron,
+        logger: logger.child({ part: 'payments' }),
+      })
+    : undefined;
+
   const telegramConfig = config.telegram ?? deps.telegramFallback;
   const telegram = telegramConfig ? createTelegramBot({ telegram: telegramConfig, core, logger: logger.child({ bot: 'telegram' }) }) : undefined;
   const viberConfig = config.viber ?? deps.viberFallback;
-  const cabinet = deps.flows ? createCabinet({ flows: deps.flows, deps: { core, logger: logger.child({ part: 'flows' }) }, timeoutMs: FLOW_TIMEOUT_MS }) : undefined;
+  const cabinet = deps.flows ? createCabinet({ flows: deps.flows, deps: { core, logger: logger.child({ part: 'flows' }), ...(payments ? { payments: { rules: payments.deps.payments, linkFor: payments.linkFor } } : {}) }, timeoutMs: FLOW_TIMEOUT_MS }) : undefined;
   if (viberConfig && !cabinet) logger.warn('no subscriber flows wired: the Viber bot is not started');
   const viber = viberConfig && cabinet ? createViberBot({ viber: viberConfig, core, logger, cabinet }) : undefined;
 
@@ -103,15 +112,6 @@ export function buildApp(deps: AppDeps): App {
     timeZone: config.reminders.timeZone,
     logger: logger.child({ part: 'reminders' }),
   });
-
-  const payments = config.payments.liqpay
-    ? createPayments({
-        liqpay: config.payments.liqpay,
-        payments: { ...core, payments: config.payments.rules },
-        reconcileCron: config.payments.reconcileCron,
-        logger: logger.child({ part: 'payments' }),
-      })
-    : undefined;
 
   const webhooks = [];
   if (payments) webhooks.push(payments.callback);

@@ -1,3 +1,4 @@
+import type { PaymentOrder, PaymentRules } from '../../core/payments/types.ts';
 import type { CoreDeps } from '../../core/deps.ts';
 import type { SubscriberView } from '../../core/subscribers.ts';
 import type { Logger } from '../logger.ts';
@@ -15,6 +16,8 @@ import { sameWords } from './words.ts';
 export interface FlowDeps {
   core: CoreDeps;
   logger: Logger;
+  /** Online payment (bots/payments): its rules and the checkout link of a stored order. Absent without LiqPay keys. */
+  payments?: { rules: PaymentRules; linkFor(order: PaymentOrder): string };
 }
 
 export type Flow<Args = unknown> = FlowDefinition<FlowDeps, Args>;

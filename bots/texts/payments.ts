@@ -6,6 +6,8 @@ import { money, moment } from './format.ts';
 export const payments = {
   button: 'Оплатити',
   chooseAccount: 'Який рахунок оплатити?',
+  accountButton: (number: string, address: string) => `${number}, ${address}`,
+  noAccounts: 'Щоб оплатити, спершу приєднайте свій особовий рахунок (пункт «Мої рахунки»).',
   notLinked: 'Цей рахунок не приєднано до вашого профілю, тож оплатити його тут не можна.',
   offerDebt: (accountNumber: string, debtKop: number) => `Рахунок № ${accountNumber}. Заборгованість: ${money(debtKop)}.`,
   offerNoDebt: (accountNumber: string) => `Рахунок № ${accountNumber}. Заборгованості немає — можна внести аванс.`,
