@@ -16,6 +16,8 @@ export type OutboxEntry =
   | { kind: 'reading-corrected'; payload: { letterId: number; subscriberId: number; meterSerial: string; value: number } }
   /** Too many failed ownership proofs in all within an hour. */
   | { kind: 'security-alert'; payload: { failures: number; sinceIso: string } }
+  /** The receipt for an online payment just recorded, for the subscriber who ordered it. */
+  | { kind: 'payment-receipt'; payload: { orderId: string; subscriberId: number } }
   /** Something about online payments staff must look at (core/payments). */
   | { kind: 'payment-alert'; payload: PaymentAlert };
 

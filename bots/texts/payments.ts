@@ -23,6 +23,16 @@ export const payments = {
   checkoutDescription: (accountNumber: string) => `Оплата послуг водоканалу, рахунок № ${accountNumber}`,
   unavailable: 'Онлайн-оплата зараз недоступна. Спробуйте пізніше.',
   pendingInBilling: 'оплачено онлайн, очікує зарахування',
+  receipt: (p: { amountKop: number; accountNumber: string; paidAt: string; orderId: string; providerPaymentId: string }, timeZone: string) =>
+    [
+      '✅ Оплату отримано.',
+      `Сума: ${money(p.amountKop)}`,
+      `Рахунок № ${p.accountNumber}`,
+      `Дата і час: ${moment(p.paidAt, timeZone)}`,
+      `Замовлення: ${p.orderId}`,
+      `Номер платежу LiqPay: ${p.providerPaymentId}`,
+      'Поки білінг не зарахує платіж, у рахунку він буде позначений «оплачено онлайн, очікує зарахування».',
+    ].join('\n'),
 };
 
 export const paymentAlerts = {

@@ -52,6 +52,12 @@ export async function onlinePaymentsOf(db: Database, accountId: number, limit = 
   return rows.map(toPayment);
 }
 
+/** One order's recorded payment: the receipt. */
+export async function paymentOfOrder(db: Database, orderId: string): Promise<OnlinePayment | null> {
+  const [row] = await db.sequelize.query<Row>(`${SELECT} WHERE o.id = :orderId`, { replacements: { orderId }, type: QueryTypes.SELECT });
+  return row ? toPayment(row) : null;
+}
+
 /** Paid online (and not refunded) more than `confirmDays` ago, and billing has still not booked it. */
 export async function unconfirmedPayments(db: Database, clock: Clock, confirmDays: number): Promise<OnlinePayment[]> {
   const before = new Date(clock.now().getTime() - confirmDays * 24 * 60 * 60_000);

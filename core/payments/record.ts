@@ -123,6 +123,14 @@ export async function recordProviderReport(deps: PaymentsDeps, report: ProviderR
       transaction,
     });
     await keepReport(deps, report, 'applied', transaction);
+    if (to === 'paid' && order.subscriberId !== null) {
+      // Reached once per order: the credit above is.
+      await enqueue(
+        db.models,
+        { kind: 'payment-receipt', payload: { orderId: order.id, subscriberId: order.subscriberId } },
+        { transaction, dedupeKey: `payment-receipt:${order.id}`, at: now },
+      );
+    }
     return { kind: 'applied', status: to, order: { ...order, status: to } };
   });
 }

@@ -103,6 +103,7 @@ describe('a provider report', () => {
     expect(await credited(order.id)).toHaveLength(1);
     const [[kept]] = (await db.sequelize.query(`SELECT count(*)::int AS n FROM payment_reports WHERE order_id = :id`, { replacements: { id: order.id } })) as [Array<{ n: number }>, unknown];
     expect(kept?.n).toBe(50);
+    expect(await db.models.OutboxMessage.count({ where: { kind: 'payment-receipt', dedupeKey: `payment-receipt:${order.id}` } })).toBe(1);
   });
 
   it('cannot credit a second provider payment for one order (the database refuses it)', async () => {
