@@ -57,7 +57,9 @@ export function liqpayCallbackHandler(deps: CallbackRouteDeps): RequestHandler {
   return (req, res, next) => {
     readBody(req, res, (error?: unknown) => {
       if (error) {
-        res.status(413).end();
+        // Too large (413) or unreadable (400): nothing of it is looked at.
+        const status = (error as { status?: number }).status;
+        res.status(status === 413 ? 413 : 400).end();
         return;
       }
       Promise.resolve(handle(req, res, next)).catch(next);
