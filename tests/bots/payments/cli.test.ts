@@ -33,7 +33,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
     execFile(
       'npx',
       ['tsx', 'bots/cli.ts', ...args],
-      { cwd: root, env: { ...process.env, DATABASE_URL: db.url, DB_POOL_MAX: '2', ...env }, timeout: 60_000 },
+      { cwd: root, env: { ...process.env, DATABASE_URL: db.url, DB_POOL_MAX: '2', ...env }, timeout: 150_000 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -66,7 +66,7 @@ describe('payments in the CLI', () => {
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain('matched 1 online payments');
     expect(await cli(['payments-report'])).toMatchObject({ code: 0, stdout: expect.stringContaining('booked by billing') });
-  }, 120_000);
+  }, 400_000);
 
   it('reconciles open orders with LiqPay on demand', async () => {
     const deps = paymentsDeps(db, new FixedClock(new Date(Date.now() - 10 * 60_000)));
@@ -79,5 +79,5 @@ describe('payments in the CLI', () => {
     expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining('1 paid') });
     expect((await findOrder(db, order.id))?.status).toBe('paid');
     expect((await cli(['reconcile-payments'])).code).toBe(2);
-  }, 120_000);
+  }, 400_000);
 });
