@@ -22,6 +22,7 @@ import type { ReminderDeps } from '../core/reminders/types.ts';
 import { createCabinet, type CabinetFlows, type FlowDeps } from './flows/router.ts';
 import { cabinetFlows, FLOW_TIMEOUT_MS } from './flows/index.ts';
 import { createSmsChannel, type SmsChannel } from './sms/channel.ts';
+import { createPayments, type Payments } from './payments/index.ts';
 
 export interface AppDeps {
   config: Config;
@@ -57,6 +58,8 @@ export interface App {
   /** What the schedule runs a reminders pass with; the `send-reminders` command uses the same. */
   reminders: ReminderDeps;
   schedule: ReminderSchedule;
+  /** Online payment through LiqPay; undefined without its keys. */
+  payments: Payments | undefined;
   /**
    * Listens on the configured port and starts taking updates and running schedules. Rejects with a ListenError
    * when the port cannot be had, and with a DeadlineError naming the bot when one does not start within
@@ -75,10 +78,24 @@ export function buildApp(deps: AppDeps): App {
   const { config, db, clock, logger } = deps;
   const core: CoreDeps = { db, clock, settings: config.core };
 
+  const payments = config.payments.liqpay
+    ? createPayments({
+        liqpay: config.payments.liqpay,
+        payments: { ...core, payments: config.payments.rules },
+        reconcileCron: config.payments.reconcileCron,
+        logger: logger.child({ part: 'payments' }),
+      })
+    : undefined;
+
   const telegramConfig = config.telegram ?? deps.telegramFallback;
   const viberConfig = config.viber ?? deps.viberFallback;
   // The Telegram username is known once the bot has asked getMe (start); the flows read it when they need it.
-  const flowDeps: FlowDeps = { core, logger: logger.child({ part: 'flows' }), channels: { ...(viberConfig?.chatUri ? { viberChatUri: viberConfig.chatUri } : {}) } };
+  const flowDeps: FlowDeps = {
+    core,
+    logger: logger.child({ part: 'flows' }),
+    channels: { ...(viberConfig?.chatUri ? { viberChatUri: viberConfig.chatUri } : {}) },
+    ...(payments ? { payments: { rules: payments.deps.payments, linkFor: payments.linkFor } } : {}),
+  };
   const cabinet = createCabinet({ flows: deps.flows ?? cabinetFlows, deps: flowDeps, timeoutMs: FLOW_TIMEOUT_MS });
   const telegram = telegramConfig ? createTelegramBot({
         telegram: telegramConfig,
@@ -129,6 +146,7 @@ export function buildApp(deps: AppDeps): App {
 
   let phase: AppPhase = 'starting';
   const webhooks = [];
+  if (payments) webhooks.push(payments.callback);
   if (telegram && telegramConfig?.webhook) webhooks.push({ path: telegramConfig.webhook.path, handler: telegram.webhookHandler });
   if (viber?.webhookPath) webhooks.push({ path: viber.webhookPath, handler: viber.webhookHandler });
   const http = createHttpApp(
@@ -155,6 +173,7 @@ export function buildApp(deps: AppDeps): App {
     sms,
     reminders,
     schedule,
+    payments,
     async start() {
       server = await listen(http, config.http.port, config.http.host);
       const address = server.address();
@@ -170,13 +189,14 @@ export function buildApp(deps: AppDeps): App {
       outbox.start();
       sms?.start();
       schedule.start();
+      payments?.reconcile.start();
       phase = 'started';
       return { port };
     },
     stop() {
       stopping ??= (async () => {
         phase = 'stopping';
-        await Promise.allSettled([telegram?.stop(), viber?.stop(), sms?.stop(), schedule.stop()]);
+        await Promise.allSettled([telegram?.stop(), viber?.stop(), sms?.stop(), schedule.stop(), payments?.reconcile.stop()]);
         await outbox.stop();
         const closing = server;
         server = undefined;

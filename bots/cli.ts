@@ -14,6 +14,8 @@ import { systemClock } from '../core/clock.ts';
 import { buildApp } from './app.ts';
 import { createLogger, secretsOf } from './logger.ts';
 import { SEND_REMINDERS_USAGE, sendRemindersCommand } from './reminders/cli-command.ts';
+import { matchBillingPayments } from '../core/payments/index.ts';
+import { exportPaymentsCommand, PAYMENTS_USAGE, paymentsReportCommand, reconcilePaymentsCommand } from './payments/cli-commands.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
 
@@ -26,6 +28,7 @@ Commands:
   demo-data                 Load a small demo city (idempotent) and print its accounts and their proofs.
   migrate                   Apply database migrations.
   ${SEND_REMINDERS_USAGE.replace(/\n/g, '\n  ')}
+  ${PAYMENTS_USAGE}
   help                      Show this text.
 
 Database: DATABASE_URL, or the embedded database kept in EMBEDDED_DB_DIR (default ./data). While the app runs
@@ -57,7 +60,13 @@ async function withDatabase<T>(work: (db: OpenedDatabase) => Promise<T>): Promis
 
 async function importCommand(files: string[]): Promise<number> {
   if (files.length === 0) throw new UsageError('import needs at least one FILE');
-  const results = await withDatabase((db) => importBillingFiles(db, files.map((file) => ({ path: file }))));
+  const { results, matched } = await withDatabase(async (db) => {
+    const imported = await importBillingFiles(db, files.map((file) => ({ path: file })));
+    // Online payments billing has now booked stop being shown as pending.
+    const paymentsIn = imported.some((r) => r.outcome.kind === 'imported' && r.outcome.fileKind === 'payments');
+    return { results: imported, matched: paymentsIn ? await matchBillingPayments(db, loadConfig().core.timeZone) : 0 };
+  });
+  if (matched > 0) process.stdout.write(`matched ${matched} online payments to billing's payments\n`);
   let exit: number = EXIT.ok;
   for (const { name, outcome } of results) {
     const file = path.basename(name);
@@ -133,6 +142,19 @@ async function run(argv: string[]): Promise<number> {
       return migrateCommand();
     case 'send-reminders':
       return sendRemindersNow(rest);
+    case 'export-payments':
+    case 'payments-report':
+    case 'reconcile-payments': {
+      const config = loadConfig();
+      const io = { write: (text: string) => process.stdout.write(text), fail: (message: string): never => { throw new UsageError(message); } };
+      return withDatabase((db) =>
+        command === 'export-payments'
+          ? exportPaymentsCommand(db, config, rest, io)
+          : command === 'payments-report'
+            ? paymentsReportCommand(db, config, io)
+            : reconcilePaymentsCommand(db, config, io),
+      );
+    }
     case undefined:
     case 'help':
     case '--help':

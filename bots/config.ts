@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import type { CoreSettings } from '../core/settings.ts';
 import { parseSmppUrl, type SmsSettings } from './sms/settings.ts';
+import type { PaymentRules } from '../core/payments/types.ts';
 
 const optionalText = z
   .string()
@@ -168,6 +169,17 @@ const environment = z.object({
 
   PLAYGROUND_TELEGRAM_PORT: loopbackPort,
   PLAYGROUND_VIBER_PORT: loopbackPort,
+
+  // Online payments (issue 14): LiqPay's keys from its merchant cabinet; without both, payment is not offered.
+  LIQPAY_PUBLIC_KEY: optionalText,
+  LIQPAY_PRIVATE_KEY: optionalText,
+  LIQPAY_CHECKOUT_URL: z.url().default('https://www.liqpay.ua/api/3/checkout'),
+  LIQPAY_API_URL: z.url().default('https://www.liqpay.ua/api/request'),
+  PUBLIC_BASE_URL: optionalUrl,
+  PAYMENT_MAX_UAH: whole(20_000, 1, 1_000_000),
+  PAYMENT_CONFIRM_DAYS: whole(3, 1, 60),
+  PAYMENT_RECONCILE_AFTER_SECONDS: whole(300, 1, 86_400),
+  PAYMENT_RECONCILE_CRON: z.string().trim().min(1).default('*/2 * * * *'),
 });
 
 type Environment = z.infer<typeof environment>;
@@ -206,6 +218,13 @@ export interface Config {
   playground: { telegramPort: number; viberPort: number };
   /** Readings by SMS over SMPP; undefined (the channel off) without SMS_SMPP_URL. */
   sms: SmsSettings | undefined;
+  payments: {
+    rules: PaymentRules;
+    /** When the reconciliation job runs (node-cron; a sixth leading field is seconds). */
+    reconcileCron: string;
+    /** Set when both LiqPay keys are. The private key is in here: never log this object. */
+    liqpay: { publicKey: string; privateKey: string; checkoutUrl: string; apiUrl: string; publicBaseUrl: string } | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -241,6 +260,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     problems.push('TELEGRAM_BOT_TOKEN or VIBER_AUTH_TOKEN: required when NODE_ENV=production (without them the local playground starts, with demo data)');
   }
   if (e.SMS_SMPP_URL && !e.SMS_SOURCE_ADDR) problems.push('SMS_SOURCE_ADDR: required when SMS_SMPP_URL is set (the number replies come from)');
+  if (Boolean(e.LIQPAY_PUBLIC_KEY) !== Boolean(e.LIQPAY_PRIVATE_KEY)) problems.push('LIQPAY_PUBLIC_KEY and LIQPAY_PRIVATE_KEY: set both or neither');
+  if (e.LIQPAY_PRIVATE_KEY && !e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required with the LiqPay keys (LiqPay posts its callback there)');
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -305,6 +326,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
             lockRetryMs: 15_000,
           }
         : undefined,
+    payments: {
+      rules: { maxKop: e.PAYMENT_MAX_UAH * 100, confirmDays: e.PAYMENT_CONFIRM_DAYS, reconcileAfterMs: e.PAYMENT_RECONCILE_AFTER_SECONDS * 1000 },
+      reconcileCron: e.PAYMENT_RECONCILE_CRON,
+      liqpay:
+        e.LIQPAY_PUBLIC_KEY && e.LIQPAY_PRIVATE_KEY && e.PUBLIC_BASE_URL
+          ? {
+              publicKey: e.LIQPAY_PUBLIC_KEY,
+              privateKey: e.LIQPAY_PRIVATE_KEY,
+              checkoutUrl: e.LIQPAY_CHECKOUT_URL,
+              apiUrl: e.LIQPAY_API_URL,
+              publicBaseUrl: e.PUBLIC_BASE_URL,
+            }
+          : undefined,
+    },
   };
 }
 

@@ -17,7 +17,24 @@ export type OutboxEntry =
   /** The reply to an SMS (bots/sms): already worded, sent from the instance holding the SMPP bind. */
   | { kind: 'sms-reply'; payload: { inboxId: number; phone: string; text: string } }
   /** Too many failed ownership proofs in all within an hour. */
-  | { kind: 'security-alert'; payload: { failures: number; sinceIso: string } };
+  | { kind: 'security-alert'; payload: { failures: number; sinceIso: string } }
+  /** The receipt for an online payment just recorded, for the subscriber who ordered it. */
+  | { kind: 'payment-receipt'; payload: { orderId: string; subscriberId: number } }
+  /** Something about online payments staff must look at (core/payments). */
+  | { kind: 'payment-alert'; payload: PaymentAlert };
+
+export type PaymentAlert =
+  /** A provider reported another amount or currency than the order's: kept, not credited. */
+  | {
+      reason: 'amount-mismatch';
+      orderId: string;
+      accountNumber: string;
+      expectedKop: number;
+      reportedKop: number | null;
+      reportedCurrency: string | null;
+    }
+  /** Many payment callbacks with a bad signature within the hour. */
+  | { reason: 'forged-callbacks'; count: number; sinceIso: string };
 
 export type OutboxKind = OutboxEntry['kind'];
 export type OutboxPayload<K extends OutboxKind> = Extract<OutboxEntry, { kind: K }>['payload'];

@@ -36,6 +36,11 @@ export interface SayOptions {
    * showing them.
    */
   again?: boolean;
+  /**
+   * A button that opens a web page (a payment's checkout). Pressing it sends nothing back to the flow. Adapters
+   * render it their way (Viber: an open-url button above the keyboard; Telegram: an inline URL button).
+   */
+  link?: { label: string; url: string };
 }
 
 /** What the subscriber did, as flows tell it apart. */

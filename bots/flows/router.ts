@@ -1,3 +1,4 @@
+import type { PaymentOrder, PaymentRules } from '../../core/payments/types.ts';
 import type { CoreDeps } from '../../core/deps.ts';
 import type { SubscriberView } from '../../core/subscribers.ts';
 import type { Logger } from '../logger.ts';
@@ -21,6 +22,8 @@ export interface FlowDeps {
    * Viber bot's chat URI (viber://pa?chatURI=<uri>). A channel left out is not offered.
    */
   channels?: { telegramUsername?: string; viberChatUri?: string };
+  /** Online payment (bots/payments): its rules and the checkout link of a stored order. Absent without LiqPay keys. */
+  payments?: { rules: PaymentRules; linkFor(order: PaymentOrder): string };
 }
 
 export type Flow<Args = unknown> = FlowDefinition<FlowDeps, Args>;

@@ -10,5 +10,6 @@ export function createStaffDeliveryHandlers(deps: { desk: StaffDesk }): OutboxHa
   return {
     'letter-to-staff': (entry) => desk.forwardLetter(entry.payload.letterId),
     'security-alert': (entry) => desk.postSecurityAlert(entry.payload),
+    'payment-alert': (entry) => desk.postPaymentAlert(entry.payload),
   };
 }

@@ -6,6 +6,8 @@ import type { Channel } from '../../models/models.ts';
 import type { Logger } from '../logger.ts';
 import type { DeliveryResult, OutgoingMessage, SubscriberNotifier } from '../notifier.ts';
 import { notices } from '../texts/staff.ts';
+import { paymentOfOrder } from '../../core/payments/listings.ts';
+import { payments } from '../texts/payments.ts';
 import type { HandlerResult, OutboxHandlers } from './dispatcher.ts';
 import { isPermanent } from './permanent.ts';
 
@@ -172,6 +174,12 @@ export function createSubscriberDeliveryHandlers(deps: SubscriberDeliveryDeps): 
         const { subscriberId, letterId, meterSerial, value } = entry.payload;
         const number = await letterNumber(subscriberId, letterId);
         return number === null ? null : { text: notices.readingCorrected(number, meterSerial, value) };
+      }),
+
+    'payment-receipt': (entry) =>
+      tell(entry.payload.subscriberId, async () => {
+        const payment = await paymentOfOrder(db, entry.payload.orderId);
+        return payment ? { text: payments.receipt(payment, core.settings.timeZone) } : null;
       }),
 
     'account-linked': (entry) =>

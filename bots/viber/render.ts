@@ -67,9 +67,16 @@ export function keyboardFor(choices: SayOptions['choices'], kind: Keyboard, prom
   return { ...keyboard, Buttons: [...fixed.before, ...buttons, ...fixed.after] };
 }
 
+/** An open-url button: Viber opens the page in its browser and sends nothing to the bot. */
+function linkButton(link: NonNullable<SayOptions['link']>): ViberButton {
+  const button = replyButton({ label: fitText(link.label, VIBER_BUTTON_TEXT_MAX - 20) }, 6);
+  return { ...button, ActionType: 'open-url', ActionBody: link.url, Silent: true };
+}
+
 /** The messages one `say` becomes: the text in parts Viber takes, the keyboard under the last. */
 export function messagesFor(text: string, options: SayOptions, prompt: number, page = 0): ViberOutgoing[] {
-  const keyboard = keyboardFor(options.choices, options.keyboard ?? 'flow', prompt, page);
+  const choices = keyboardFor(options.choices, options.keyboard ?? 'flow', prompt, page);
+  const keyboard = options.link ? { ...choices, Buttons: [linkButton(options.link), ...choices.Buttons] } : choices;
   const minApi = needsApiVersion(keyboard);
   const parts = splitText(text, VIBER_TEXT_MAX);
   return parts.map((part, index) =>

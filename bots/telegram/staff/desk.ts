@@ -10,6 +10,7 @@ import type { HandlerResult } from '../../outbox/dispatcher.ts';
 import { isContentRefusal } from '../../outbox/permanent.ts';
 import type { AnswerReport, AnswerReporter } from '../../outbox/subscriber-deliveries.ts';
 import { staff } from '../../texts/staff.ts';
+import { paymentAlerts } from '../../texts/payments.ts';
 import { letterCard } from './card.ts';
 import { createGroupPacer, groupLimit, type GroupPacer } from './pacer.ts';
 import * as store from './store.ts';
@@ -35,6 +36,7 @@ export interface StaffDesk extends AnswerReporter {
   /** Posts a stored letter (card, then photos) into the group, in the writer's topic when the group has topics. */
   forwardLetter(letterId: number): Promise<HandlerResult>;
   postSecurityAlert(payload: OutboxPayload<'security-alert'>): Promise<HandlerResult>;
+  postPaymentAlert(payload: OutboxPayload<'payment-alert'>): Promise<HandlerResult>;
   isForum(): Promise<boolean>;
   /** Draws a letter's card again (its status, the last answer's delivery), after a delivery, a close or a correction. */
   refreshCard(letterId: number): Promise<void>;
@@ -279,11 +281,22 @@ export function createStaffDesk(options: StaffDeskOptions): StaffDesk {
     }
   }
 
+  async function postPaymentAlert(payload: OutboxPayload<'payment-alert'>): Promise<HandlerResult> {
+    try {
+      await post(paymentAlerts.text(payload, core.settings.timeZone), {});
+      return DONE;
+    } catch (error) {
+      if (error instanceof NoToken) return later(error.waitMs);
+      throw error;
+    }
+  }
+
   return {
     chatId,
     pacer,
     forwardLetter: (letterId) => forward(letterId, false),
     postSecurityAlert,
+    postPaymentAlert,
     reportAnswer,
     refreshCard,
     isForum,

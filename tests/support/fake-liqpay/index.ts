@@ -1,0 +1,1 @@
+export * from '../../../dev/fake-liqpay/index.ts';
