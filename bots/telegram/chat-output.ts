@@ -18,17 +18,16 @@ export const CALLBACK_DATA_MAX_BYTES = 64;
 export const BUTTON_LABEL_MAX = 60;
 
 export function inlineChoices(choices: Choices, prompt: number): InlineKeyboard {
-  const keyboard = new InlineKeyboard();
-  for (const row of choices) {
-    for (const choice of row) {
-      const data = choiceData(prompt, choice.id);
-      // A flow's choice id is short ASCII by the chat port's contract; a longer one is a bug to see at once.
-      if (Buffer.byteLength(data) > CALLBACK_DATA_MAX_BYTES) throw new Error(`choice id too long for Telegram callback data: ${choice.id.length} chars`);
-      keyboard.text(fitText(choice.label, BUTTON_LABEL_MAX), data);
-    }
-    keyboard.row();
-  }
-  return keyboard;
+  return InlineKeyboard.from(
+    choices.map((row) =>
+      row.map((choice) => {
+        const data = choiceData(prompt, choice.id);
+        // A flow's choice id is short ASCII by the chat port's contract; a longer one is a bug to see at once.
+        if (Buffer.byteLength(data) > CALLBACK_DATA_MAX_BYTES) throw new Error(`choice id too long for Telegram callback data: ${choice.id.length} chars`);
+        return InlineKeyboard.text(fitText(choice.label, BUTTON_LABEL_MAX), data);
+      }),
+    ),
+  );
 }
 
 export function replyKeyboard(keyboard: Keyboard, choices: Choices | undefined): ReplyKeyboardMarkup {
@@ -48,8 +47,12 @@ export function replyKeyboard(keyboard: Keyboard, choices: Choices | undefined):
 /** The markup of a message: inline buttons when it offers choices (except with the contact keyboard), else the reply keyboard. */
 export function markupOf(options: SayOptions, prompt: number): InlineKeyboardMarkup | ReplyKeyboardMarkup {
   const keyboard = options.keyboard ?? 'flow';
-  if (keyboard !== 'contact' && options.choices && options.choices.length > 0) return inlineChoices(options.choices, prompt);
-  return replyKeyboard(keyboard, options.choices);
+  const hasChoices = keyboard !== 'contact' && options.choices !== undefined && options.choices.length > 0;
+  if (!hasChoices && !options.link) return replyKeyboard(keyboard, options.choices);
+  const rows = hasChoices ? inlineChoices(options.choices!, prompt).inline_keyboard : [];
+  // A web page to open (a payment's checkout): an inline URL button, first, above the message's choices.
+  const link = options.link ? [[InlineKeyboard.url(fitText(options.link.label, BUTTON_LABEL_MAX), options.link.url)]] : [];
+  return InlineKeyboard.from([...link, ...rows]);
 }
 
 /** The chat port's output for the chat of `ctx`: each message split to Telegram's length, the markup on its last part. */
