@@ -14,7 +14,7 @@ export const common = {
   notUnderstoodMedia: 'Вибачте, я розумію лише текст і кнопки. Напишіть, будь ласка, словами або натисніть кнопку.',
   forwarded: 'Пересланих повідомлень я не обробляю. Напишіть, будь ласка, самі або натисніть кнопку.',
   /** Text typed when one of the buttons above was expected. */
-  pressAButton: 'Будь ласка, натисніть одну з кнопок під повідомленням вище. Щоб вийти, надішліть /cancel.',
+  pressAButton: 'Будь ласка, оберіть одну з кнопок. Щоб вийти, натисніть «Скасувати».',
   /** A button of a message whose flow is over (finished, cancelled, or lost in a restart). */
   staleButton: 'Ця кнопка вже не діє. Почніть, будь ласка, знову з меню.',
   unknownText: 'Не зовсім зрозумів вас. Оберіть, будь ласка, дію в меню нижче або надішліть /help.',

@@ -23,7 +23,7 @@ export const onboarding = {
   welcomeBack: (name: string) => `З поверненням${name ? `, ${name}` : ''}! Оберіть, що потрібно зробити.`,
   /** The phone step's prompt in the flows shared by every channel (the contact button is the channel's own). */
   askPhoneShared:
-    'Поділіться, будь ласка, своїм номером телефону кнопкою «Надіслати мій номер» нижче. Якщо ваш номер є в даних водоканалу, ми запропонуємо ваші рахунки одним дотиком. Можна зробити це й пізніше.',
+    'Поділіться, будь ласка, своїм номером телефону кнопкою «Надіслати мій номер» нижче: за ним працівники водоканалу зможуть вам зателефонувати. У Telegram, якщо ваш номер є в даних водоканалу, ми одразу запропонуємо ваші рахунки. Можна зробити це й пізніше.',
   /** On channels where the contact button may be missing (Viber Desktop). */
   noContactButtonHint: 'Якщо кнопки немає (наприклад, на комп’ютері), натисніть «Пізніше».',
   /** A contact card the channel does not vouch for: kept for staff, never evidence for linking. */
