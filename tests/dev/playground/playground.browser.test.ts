@@ -214,6 +214,7 @@ describe('the playground in a browser', () => {
     await page.click('#staff-send');
     await page.locator('#staff-messages .bubble.mine', { hasText: answer }).waitFor({ timeout: STEP_MS });
     await botSays(page, answer);
+    await page.locator('#sub-keyboard .kb-button', { hasText: menu.readings }).waitFor({ state: 'visible', timeout: STEP_MS });
     await shot(page, '07-answer-arrived');
 
     // The photo the bot relayed is real bytes served from the stand-in's file store.
@@ -281,6 +282,8 @@ describe('the playground in a browser', () => {
     await page.fill('#staff-input', answer);
     await page.click('#staff-send');
     await botSays(page, answer);
+    // The answer's «Мої листи» comes with the main menu: a Viber keyboard replaces the one at the bottom.
+    await expect(page.locator('#sub-keyboard .kb-button').allTextContents()).resolves.toEqual(expect.arrayContaining([menu.letters, menu.readings, menu.letter]));
     await shot(page, '15-viber-answer-arrived');
 
     // The subscriber's picture and staff's copy of it: real bytes, both from this server.
