@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ReplayEngine, type ReplayState } from '@grammyjs/conversations';
 import type { Channel } from '../../models/models.ts';
-import type { Chat, Choice, FlowDefinition, Input, SayOptions } from './chat.ts';
+import type { Chat, Choice, FlowDefinition, Input, Keyboard, SayOptions } from './chat.ts';
 import { sameWords } from './words.ts';
 
 // Runs a flow written against the chat port on @grammyjs/conversations' ReplayEngine, for every channel alike.
@@ -38,8 +38,13 @@ export type Incoming = Input | { kind: 'press'; prompt: number; id: string };
 export interface ChatOutput {
   channel: Channel;
   subscriberId: number;
-  /** `prompt` numbers a message with choices, for the adapter to put into its callback data. */
-  send(text: string, options: SayOptions, prompt: number): Promise<void>;
+  /**
+   * `prompt` numbers a message with choices, for the adapter to put into its callback data. `shown` is the
+   * keyboard this adapter last reported at the bottom of the chat in this flow (undefined before it reported
+   * one); an adapter whose message cannot always carry its bottom keyboard (Telegram: a message with inline
+   * buttons) returns the one it left there, so the next message knows whether it must change it.
+   */
+  send(text: string, options: SayOptions, prompt: number, shown?: Keyboard): Promise<Keyboard | void>;
 }
 
 export interface RunOptions {
@@ -75,6 +80,7 @@ async function replayOnce<Deps>(
   let offered: Choice[] = [];
   let prompt = 0;
   let stepNo = 0;
+  let shown: Keyboard | undefined;
   const engine = new ReplayEngine(async (controls) => {
     const chat: Chat = {
       channel: out.channel,
@@ -88,10 +94,10 @@ async function replayOnce<Deps>(
           offered = choices;
         }
         const number = prompt;
-        await controls.action(async () => {
-          await out.send(text, options, number);
-          return null;
-        }, 'say');
+        const before = shown;
+        // Recorded, so a replay knows the bottom keyboard without sending anything again.
+        const left = (await controls.action(async () => (await out.send(text, options, number, before)) ?? null, 'say')) as Keyboard | null;
+        if (left) shown = left;
       },
       async wait(options) {
         return (await controls.interrupt(options?.secret ? SECRET_WAIT : 'wait')) as Input;

@@ -55,17 +55,37 @@ export function markupOf(options: SayOptions, prompt: number): InlineKeyboardMar
   return InlineKeyboard.from([...link, ...rows]);
 }
 
-/** The chat port's output for the chat of `ctx`: each message split to Telegram's length, the markup on its last part. */
+/**
+ * The messages one `say` becomes: its text split to Telegram's length, each part with the markup it carries.
+ * A message with inline buttons cannot also set the reply keyboard, so when the keyboard at the bottom must
+ * change under it (`shown`, what this flow left there, is another: the menu as a flow starts, the share-phone
+ * button once the phone is in), the text's first paragraph goes first with the new reply keyboard and the
+ * question with its buttons after them; a one-paragraph question is preceded by a line saying how to leave.
+ */
+export function messagesOf(text: string, options: SayOptions, prompt: number, shown: Keyboard | undefined): { text: string; markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup }[] {
+  const markup = markupOf(options, prompt);
+  const bottom = options.keyboard ?? 'flow';
+  const parts = splitText(text, MESSAGE_MAX);
+  const inline = 'inline_keyboard' in markup;
+  if (inline && bottom !== (shown ?? 'menu')) {
+    const last = parts.pop()!;
+    const cut = last.indexOf('\n\n');
+    const lead = cut > 0 ? last.slice(0, cut) : parts.length > 0 ? parts.pop()! : common.leaveWithCancel;
+    const question = cut > 0 ? last.slice(cut + 2) : last;
+    return [...parts.map((part) => ({ text: part })), { text: lead, markup: replyKeyboard(bottom, undefined) }, { text: question, markup }];
+  }
+  return parts.map((part, i) => (i === parts.length - 1 ? { text: part, markup } : { text: part }));
+}
+
+/** The chat port's output for the chat of `ctx`; reports the reply keyboard it left at the bottom. */
 export function telegramOutput(ctx: Context, subscriberId: number): ChatOutput {
   return {
     channel: 'telegram',
     subscriberId,
-    async send(text, options, prompt) {
-      const parts = splitText(text, MESSAGE_MAX);
-      const markup = markupOf(options, prompt);
-      for (let i = 0; i < parts.length; i++) {
-        await ctx.reply(parts[i]!, i === parts.length - 1 ? { reply_markup: markup } : {});
-      }
+    async send(text, options, prompt, shown) {
+      const messages = messagesOf(text, options, prompt, shown);
+      for (const message of messages) await ctx.reply(message.text, message.markup ? { reply_markup: message.markup } : {});
+      return messages.some((m) => m.markup && !('inline_keyboard' in m.markup)) ? (options.keyboard ?? 'flow') : shown;
     },
   };
 }

@@ -5,6 +5,8 @@ export const common = {
   cancelled: 'Дію скасовано.',
   nothingToCancel: 'Зараз немає дії, яку можна скасувати.',
   cancelButton: 'Скасувати',
+  /** Above a question whose buttons are in the message, where the chat's own keyboard turns to «Скасувати». */
+  leaveWithCancel: 'Щоб вийти, натисніть «Скасувати» внизу.',
   yes: 'Так',
   no: 'Ні',
   back: 'Назад',

@@ -264,7 +264,8 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
     return {
       sender,
       type: 'text',
-      text: `${onboarding.greeting(event.user.name)}\n\n${viberTexts.welcomeHint}`,
+      // No name: Viber's profile name is in the nominative; the agreement that follows greets in the vocative.
+      text: `${onboarding.greeting('')}\n\n${viberTexts.welcomeHint}`,
       keyboard: { ...choicesKeyboard([]), Buttons: [button] },
     };
   }

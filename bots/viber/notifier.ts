@@ -8,7 +8,7 @@ import { VIBER_TEXT_MAX } from './render.ts';
 import type { ViberOutgoing } from './api-types.ts';
 import type { BillableSender } from './billable-sender.ts';
 import { ViberApiError } from './client.ts';
-import { choicesKeyboard, type Choice } from './keyboards.ts';
+import { choicesKeyboard, mainMenuKeyboard, type Choice } from './keyboards.ts';
 
 export interface ViberNotifier extends SubscriberNotifier {
   /** False when the operator turned Viber reminders off (VIBER_REMINDERS): the reminders job skips Viber. */
@@ -43,7 +43,11 @@ export function renderStartedMessage(message: OutgoingMessage, logger: Logger): 
         return { label: a.label, actionBody: base.actionBody ?? base.label, ...(base.silent ? { silent: true } : {}) };
       }),
     );
-    parts[parts.length - 1] = { ...parts[parts.length - 1]!, keyboard };
+    // A Viber message's keyboard replaces the one at the bottom: the main menu follows the actions, or a
+    // subscriber answered by staff would be left with «Мої листи» alone.
+    const offered = new Set(keyboard.Buttons.map((b) => b.ActionBody));
+    const rest = mainMenuKeyboard().Buttons.filter((b) => !offered.has(b.ActionBody));
+    parts[parts.length - 1] = { ...parts[parts.length - 1]!, keyboard: { ...keyboard, Buttons: [...keyboard.Buttons, ...rest] } };
   }
   return parts;
 }

@@ -159,6 +159,7 @@ export function createMethods(state: FakeState, options: { urlContent?: (url: st
     stored.message = next;
     stored.markupAsSent = markup;
     stored.edits += 1;
+    if (Object.keys(changes).length > 0) stored.textEdited = true;
     return next;
   };
 

@@ -57,6 +57,8 @@ export interface StoredMessage {
   markupAsSent?: AnyMarkup;
   deleted: boolean;
   edits: number;
+  /** An edit changed its text, not only its buttons (Telegram's apps mark only such a message "edited"). */
+  textEdited?: boolean;
   /** Global send order, so transcripts across chats can be merged. */
   seq: number;
 }

@@ -70,7 +70,7 @@ export const FIRST_ADDED_ID = 100_000_100;
 
 // The demo data describes its households in English for developers; the tester reads Ukrainian.
 const notes: Record<string, string> = {
-  'phone number known to billing': 'телефон є в білінгу — поділіться ним, і рахунок знайдеться сам',
+  'phone number known to billing': 'телефон є в білінгу — у Telegram поділіться ним, і рахунок знайдеться сам (Viber номер не підтверджує)',
   'elderly holder, pays small sums': 'літня власниця, платить невеликі суми',
   'bathroom meter past its verification date; in debt': 'лічильник у ванній прострочив повірку; є борг',
   'private house with three meters': 'приватний будинок, три лічильники',

@@ -137,7 +137,8 @@ export function messageView(stored: StoredMessage): MessageView {
       : {}),
     ...(m.forum_topic_created ? { topicCreated: m.forum_topic_created.name } : {}),
     ...(inline ? { inline } : {}),
-    edited: stored.edits > 0 || m.edit_date !== undefined,
+    // Buttons taken off a pressed message are no edit to the eye: Telegram's apps do not mark it "edited".
+    edited: stored.textEdited === true || (!stored.byBot && m.edit_date !== undefined),
   };
 }
 

@@ -237,9 +237,10 @@ function drawChannel() {
   }
   $('pane-subscriber').classList.toggle('viber', viber);
   $('channel-label').textContent = viber ? state.info?.viber?.label || 'Viber (локальна імітація)' : 'Telegram (локальна імітація)';
+  // What the bot makes of the number differs by channel (bots/flows/phone-step.ts): say it before it is sent.
   $('phone-hint').textContent = viber
-    ? 'У Viber кнопка «Надіслати мій номер» надсилає боту ваш власний номер. Тут його можна обрати.'
-    : 'У Telegram ця кнопка надсилає боту ваш власний номер. Тут його можна обрати.';
+    ? 'У Viber кнопка «Надіслати мій номер» надсилає боту номер як картку контакту — таку саму, як будь-яка переслана з телефонної книги. Тому Viber не підтверджує, що номер саме ваш: бот збереже його, щоб водоканал міг вам зателефонувати, але рахунки за ним не запропонує — рахунок додається за номером із квитанції та доказом (див. «Демо-рахунки»).'
+    : 'У Telegram ця кнопка надсилає боту ваш власний номер, і Telegram підтверджує, що він ваш: якщо номер є в білінгу, бот запропонує рахунки одним натисканням. Тут номер можна обрати.';
   $('new-last-name').hidden = viber;
   $('new-first-name').placeholder = viber ? "Ім'я та прізвище (як у профілі Viber)" : "Ім'я";
 }
@@ -269,7 +270,8 @@ function drawKeyboard(view) {
   const keyboard = view.keyboard;
   const hidden = !keyboard || state.sub.hiddenKeyboard === keyboard.fromSeq || !state.sub.keyboardOpen;
   $('sub-keyboard-toggle').hidden = !keyboard;
-  $('contact-bar').hidden = !view.asksContact;
+  // The keyboard's own «Надіслати мій номер» is the way to share; the bar stands in only while it is folded away.
+  $('contact-bar').hidden = !view.asksContact || !hidden;
   if (!keyboard) {
     box.hidden = true;
     box.replaceChildren();
@@ -374,7 +376,7 @@ function openPhoneDialog() {
   $('phone-input').value = subscriber?.phone || '';
   const known = (state.info.demoAccounts || []).filter((a) => a.phone);
   const suggestions = [
-    ...known.map((a) => ({ phone: a.phone, label: `${a.phone} — є в білінгу (рахунок ${a.number})` })),
+    ...known.map((a) => ({ phone: a.phone, label: `${a.phone} — є в білінгу (рахунок ${a.number})${isViber() ? ', але з Viber не пропонується' : ''}` })),
     { phone: '380501234567', label: '380501234567 — номер, якого немає в білінгу' },
   ];
   $('phone-suggestions').replaceChildren(
@@ -601,8 +603,8 @@ function drawDemo() {
   );
   const phones = accounts.filter((a) => a.phone);
   $('demo-phones').replaceChildren(
-    ...phones.map((a) => el('span', {}, `${a.phone} — є в білінгу (рахунок ${a.number}). `)),
-    'Будь-який інший номер (напр. 380501234567) — рахунок додається через номер і доказ.',
+    ...phones.map((a) => el('span', {}, `${a.phone} — є в білінгу (рахунок ${a.number}): у Telegram бот запропонує його одним натисканням. `)),
+    'Будь-який інший номер (напр. 380501234567), а у Viber — будь-який номер: рахунок додається за номером рахунку й доказом. Viber не підтверджує, що номер належить тому, хто його надіслав.',
   );
 }
 

@@ -5,7 +5,7 @@ import type { FakeViber } from '../../support/fake-viber/index.ts';
 import { closeViberWorld, startViberWorld, type RunningViberBot } from '../../support/fake-viber/bot-instance.ts';
 import { startedMessageCounts } from '../../../bots/viber/billable-sender.ts';
 import { ViberApiError, ViberTransportError, createViberClient } from '../../../bots/viber/client.ts';
-import { menu } from '../../../bots/texts/menu.ts';
+import { menu, menuLayout } from '../../../bots/texts/menu.ts';
 import { toy } from './support/toy-cabinet.ts';
 
 let db: TestDatabase;
@@ -46,10 +46,13 @@ describe('the Viber notifier', () => {
     const last = viber.sent('notify==').at(-1)!;
     expect(result).toEqual({ kind: 'delivered', messageIds: [last.messageToken] });
     expect(last.text).toBe('Час передати показники');
-    expect(last.keyboard!.Buttons.map((b) => [b.Text, b.ActionBody, b.Silent ?? false])).toEqual([
+    // The actions first, then the main menu (a Viber keyboard replaces the one at the bottom), none twice.
+    const shown = last.keyboard!.Buttons.map((b) => [b.Text, b.ActionBody, b.Silent ?? false]);
+    expect(shown.slice(0, 2)).toEqual([
       ['Передати зараз', menu.readings, false],
       ['Не нагадувати', 'reminders:off', true],
     ]);
+    expect(shown.slice(2).map(([, body]) => body)).toEqual(menuLayout.flat().map((item) => menu[item]).filter((label) => label !== menu.readings));
   });
 
   it('a message longer than Viber takes goes in parts, whole characters, the keyboard under the last', async () => {

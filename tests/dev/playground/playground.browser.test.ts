@@ -10,6 +10,7 @@ import { letters } from '../../../bots/texts/letters.ts';
 import { linking } from '../../../bots/texts/linking.ts';
 import { menu } from '../../../bots/texts/menu.ts';
 import { onboarding } from '../../../bots/texts/onboarding.ts';
+import { common } from '../../../bots/texts/common.ts';
 import { readings } from '../../../bots/texts/readings.ts';
 import { loadDemoData, type DemoAccount } from '../../../core/billing/demo-data.ts';
 import { systemClock } from '../../../core/clock.ts';
@@ -104,6 +105,10 @@ async function type(page: Page, text: string): Promise<void> {
 /** The letter flow as a subscriber goes through it: a question with the sample meter photo, sent. */
 async function writeQuestionWithSamplePhoto(page: Page, question: string, press: (page: Page, label: string) => Promise<void>): Promise<void> {
   await botSays(page, letters.chooseCategory);
+  // During a flow the main menu gives way to «Скасувати» at the bottom (on Viber, beside the flow's own buttons).
+  const bottom = await page.locator('#sub-keyboard .kb-button').allTextContents();
+  expect(bottom).toContain(common.cancelButton);
+  expect(bottom).not.toContain(menu.readings);
   await press(page, letters.categories.question);
   await botSays(page, 'Напишіть, будь ласка, ваш лист');
   await type(page, question);
@@ -150,10 +155,12 @@ describe('the playground in a browser', () => {
     await shot(page, '01-agreement');
 
     await pressInline(page, onboarding.consentButton);
-    await botSays(page, onboarding.askPhone);
-    await page.locator('#contact-bar').waitFor({ state: 'visible', timeout: STEP_MS });
+    await botSays(page, onboarding.askPhoneShared);
+    // The keyboard's own share-phone button, «Пізніше» and «Скасувати»; no second share button on the page.
+    await expect(page.locator('#sub-keyboard .kb-button').allTextContents()).resolves.toEqual([`📱 ${onboarding.sharePhoneButton}`, onboarding.laterButton, common.cancelButton]);
+    expect(await page.locator('#contact-bar').isHidden()).toBe(true);
     await shot(page, '02-asks-phone');
-    await page.click('#share-phone');
+    await pressKey(page, onboarding.sharePhoneButton);
     await page.locator('#phone-dialog').waitFor({ state: 'visible' });
     await page.fill('#phone-input', '380501234567');
     await page.click('#phone-confirm');
@@ -207,6 +214,7 @@ describe('the playground in a browser', () => {
     await page.click('#staff-send');
     await page.locator('#staff-messages .bubble.mine', { hasText: answer }).waitFor({ timeout: STEP_MS });
     await botSays(page, answer);
+    await page.locator('#sub-keyboard .kb-button', { hasText: menu.readings }).waitFor({ state: 'visible', timeout: STEP_MS });
     await shot(page, '07-answer-arrived');
 
     // The photo the bot relayed is real bytes served from the stand-in's file store.
@@ -219,7 +227,7 @@ describe('the playground in a browser', () => {
     await context.close();
   }, 180_000);
 
-  it('a Viber subscriber opens the chat, agrees, links the account by phone, writes a letter with a photo and gets the staff answer', async () => {
+  it('a Viber subscriber opens the chat, agrees, shares the phone (kept unverified), links the account by a proof, writes a letter with a photo and gets the staff answer', async () => {
     const { context, page, outside } = await openPage({ viewport: { width: 1440, height: 900 } });
     const known = demo.find((a) => a.phone !== null)!;
 
@@ -228,29 +236,40 @@ describe('the playground in a browser', () => {
     await expect(page.locator('#channel-label').textContent()).resolves.toBe('Viber (локальна імітація)');
     await page.selectOption('#subscriber-select', { label: 'Галина Мельник' });
     // Opening the chat is Viber's conversation_started: the welcome message comes with its one button.
-    await botSays(page, onboarding.greeting('Галина Мельник'));
+    await botSays(page, viberTexts.welcomeHint);
     await page.locator('#sub-messages .service', { hasText: 'відкрив чат' }).waitFor({ timeout: STEP_MS });
     await shot(page, '11-viber-welcome');
 
     await pressKey(page, viberTexts.startButton);
     await botSays(page, 'Щоб користуватися кабінетом, потрібна ваша згода');
     await pressKey(page, onboarding.consentButton);
-    await botSays(page, onboarding.askPhone);
+    await botSays(page, onboarding.askPhoneShared);
     await pressKey(page, onboarding.sharePhoneButton);
     await page.locator('#phone-dialog').waitFor({ state: 'visible' });
     await expect(page.inputValue('#phone-input')).resolves.toBe(known.phone);
+    // The page says beforehand what the bot will say: Viber does not vouch for the number, so no one-tap linking.
+    await expect(page.locator('#phone-hint').textContent()).resolves.toContain('не підтверджує');
+    await shot(page, '12-viber-share-phone');
     await page.click('#phone-confirm');
-    await botSays(page, onboarding.phoneSaved);
-    await pressKey(page, linking.offerButton(known.number, known.address));
+    await botSays(page, onboarding.unverifiedPhoneKept);
+    await botSays(page, linking.askNumber);
+    await expect(page.locator('#sub-keyboard .kb-button').allTextContents()).resolves.toEqual([common.cancelButton]);
+    await page.locator(`.demo-account[data-account="${known.number}"] .chip`, { hasText: known.number }).first().click();
+    await page.click('#sub-send');
+    await botSays(page, linking.chooseProof(known.number));
+    await pressKey(page, linking.proofSurnameButton);
+    await botSays(page, linking.askSurname);
+    await page.locator(`.demo-account[data-account="${known.number}"] .chip`, { hasText: known.surnameStart }).first().click();
+    await page.click('#sub-send');
     await botSays(page, `Рахунок № ${known.number} додано`);
     await page.locator('#sub-keyboard .kb-button', { hasText: menu.readings }).waitFor({ state: 'visible', timeout: STEP_MS });
-    await shot(page, '12-viber-menu');
+    await shot(page, '13-viber-menu');
 
     await pressKey(page, menu.letter);
     const question = 'Добрий день! Чому в рахунку два лічильники, а не три?';
     await writeQuestionWithSamplePhoto(page, question, pressKey);
     await page.locator('#sub-messages .bubble.mine img.photo').waitFor({ timeout: STEP_MS });
-    await shot(page, '13-viber-letter-sent');
+    await shot(page, '14-viber-letter-sent');
 
     // The staff desk is Telegram: the Viber letter lands in the same staff group, with the very picture.
     const topic = page.locator('#staff-topics .topic', { hasText: 'Галина' });
@@ -263,7 +282,9 @@ describe('the playground in a browser', () => {
     await page.fill('#staff-input', answer);
     await page.click('#staff-send');
     await botSays(page, answer);
-    await shot(page, '14-viber-answer-arrived');
+    // The answer's «Мої листи» comes with the main menu: a Viber keyboard replaces the one at the bottom.
+    await expect(page.locator('#sub-keyboard .kb-button').allTextContents()).resolves.toEqual(expect.arrayContaining([menu.letters, menu.readings, menu.letter]));
+    await shot(page, '15-viber-answer-arrived');
 
     // The subscriber's picture and staff's copy of it: real bytes, both from this server.
     const photos = await page.evaluate<{ total: number; broken: number }>(
