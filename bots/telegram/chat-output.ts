@@ -4,6 +4,7 @@ import { fitText, splitText } from '../../core/text.ts';
 import type { Choices, Keyboard, SayOptions } from '../flows/chat.ts';
 import type { ChatOutput } from '../flows/runner.ts';
 import { common } from '../texts/common.ts';
+import { menuTexts } from '../texts/menu.ts';
 import { onboarding } from '../texts/onboarding.ts';
 import { choiceData } from './callback-data.ts';
 import { mainMenuKeyboard } from './keyboards/main-menu.ts';
@@ -55,12 +56,17 @@ export function markupOf(options: SayOptions, prompt: number): InlineKeyboardMar
   return InlineKeyboard.from([...link, ...rows]);
 }
 
+/** The line that carries a new bottom keyboard ahead of a question with inline buttons: what that keyboard is for. */
+export function keyboardLead(bottom: Keyboard): string {
+  return bottom === 'menu' ? menuTexts.shown : common.leaveWithCancel;
+}
+
 /**
  * The messages one `say` becomes: its text split to Telegram's length, each part with the markup it carries.
  * A message with inline buttons cannot also set the reply keyboard, so when the keyboard at the bottom must
  * change under it (`shown`, what this flow left there, is another: the menu as a flow starts, the share-phone
- * button once the phone is in), the text's first paragraph goes first with the new reply keyboard and the
- * question with its buttons after them; a one-paragraph question is preceded by a line saying how to leave.
+ * button once the phone is in), a short line saying what the new keyboard is for carries it, and the whole
+ * text with its buttons follows.
  */
 export function messagesOf(text: string, options: SayOptions, prompt: number, shown: Keyboard | undefined): { text: string; markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup }[] {
   const markup = markupOf(options, prompt);
@@ -68,11 +74,7 @@ export function messagesOf(text: string, options: SayOptions, prompt: number, sh
   const parts = splitText(text, MESSAGE_MAX);
   const inline = 'inline_keyboard' in markup;
   if (inline && bottom !== (shown ?? 'menu')) {
-    const last = parts.pop()!;
-    const cut = last.indexOf('\n\n');
-    const lead = cut > 0 ? last.slice(0, cut) : parts.length > 0 ? parts.pop()! : common.leaveWithCancel;
-    const question = cut > 0 ? last.slice(cut + 2) : last;
-    return [...parts.map((part) => ({ text: part })), { text: lead, markup: replyKeyboard(bottom, undefined) }, { text: question, markup }];
+    return [{ text: keyboardLead(bottom), markup: replyKeyboard(bottom, undefined) }, ...parts.map((part, i) => (i === parts.length - 1 ? { text: part, markup } : { text: part }))];
   }
   return parts.map((part, i) => (i === parts.length - 1 ? { text: part, markup } : { text: part }));
 }

@@ -4,6 +4,7 @@ import type { OutgoingMessage } from '../../bots/notifier.ts';
 import { cabinetOf } from '../../bots/flows/index.ts';
 import { createLogger } from '../../bots/logger.ts';
 import { common } from '../../bots/texts/common.ts';
+import { keyboardLead } from '../../bots/telegram/chat-output.ts';
 import { menuLabels } from '../../bots/texts/menu.ts';
 import { onboarding } from '../../bots/texts/onboarding.ts';
 import { viberTexts } from '../../bots/viber/texts-viber.ts';
@@ -149,7 +150,7 @@ export const telegramChannel: ChannelKind = {
           await idle();
           return said();
         };
-        const said = () => sent().slice(mark).map(telegramReply);
+        const said = () => asSaid(sent().slice(mark).map(telegramReply));
         const withInline = (label: string) => {
           const all = sent();
           for (let i = all.length - 1; i >= 0; i--) {
@@ -297,6 +298,28 @@ export const viberChannel: ChannelKind = {
 };
 
 export const channels: readonly ChannelKind[] = [telegramChannel, viberChannel];
+
+/**
+ * One `say` as the flow said it. A Telegram message with inline buttons cannot also change the reply keyboard, so
+ * when the bottom keyboard changes under a question the adapter (bots/telegram/chat-output.ts messagesOf) sends
+ * a line saying what the new keyboard is for (keyboardLead) with it, then the question with its buttons: that
+ * pair is read back here as the one message it stands for, keeping the keyboard it set.
+ */
+function asSaid(replies: Reply[]): Reply[] {
+  const out: Reply[] = [];
+  for (let i = 0; i < replies.length; i++) {
+    const lead = replies[i]!;
+    const question = replies[i + 1];
+    const isLead = lead.keyboard !== undefined && lead.choices.length === 0 && lead.text === keyboardLead(lead.keyboard);
+    if (question && isLead && question.keyboard === undefined && question.choices.length > 0) {
+      out.push({ ...question, keyboard: lead.keyboard });
+      i += 1;
+      continue;
+    }
+    out.push(lead);
+  }
+  return out;
+}
 
 // ---------------------------------------------------------------- reading what was said
 

@@ -159,9 +159,13 @@ describe('the playground API', () => {
     const sent = await api<{ updateId: number }>('POST', `/chats/${oksana.id}/text`, { as: oksana.id, text: '/start' });
     expect(sent.status).toBe(200);
 
-    // The greeting (in the vocative) brings the flow's «Скасувати» keyboard; the agreement has «Погоджуюсь» inline.
-    const { view: greeted, message: agreement } = await waitForMessage(oksana.id, (m) => m.byBot && m.text === onboarding.agreement);
-    expect(greeted.messages.find((m) => m.byBot)?.text).toBe(onboarding.greeting('Оксано'));
+    // A line on leaving brings the flow's «Скасувати» keyboard; the greeting (in the vocative) and the agreement
+    // follow with «Погоджуюсь» inline.
+    const { view: greeted, message: agreement } = await waitForMessage(
+      oksana.id,
+      (m) => m.byBot && m.text === `${onboarding.greeting('Оксано')}\n\n${onboarding.agreement}`,
+    );
+    expect(greeted.messages.find((m) => m.byBot)?.text).toBe(common.leaveWithCancel);
     expect(greeted.keyboard?.rows).toEqual([[{ text: common.cancelButton }]]);
     const consent = agreement.inline?.flat().find((b) => b.text === onboarding.consentButton);
     expect(consent?.data).toMatch(/^f:\d+:agree$/);
@@ -177,10 +181,12 @@ describe('the playground API', () => {
     const known = playground.demoAccounts.find((a) => a.phone === oksana.phone)!;
     const shared = await api('POST', `/chats/${oksana.id}/contact`, { as: oksana.id, phone: oksana.phone });
     expect(shared.status).toBe(200);
-    // «Дякуємо, номер збережено.» swaps the share-phone keyboard for the flow's «Скасувати»; the offers follow inline.
+    // A line on leaving swaps the share-phone keyboard for the flow's «Скасувати»; «Дякуємо, номер збережено.» and
+    // the offers follow inline.
     const offerLabel = linking.offerButton(known.number, known.address);
     const { view: after, message: offers } = await waitForMessage(oksana.id, (m) => m.byBot && !!m.inline?.flat().some((b) => b.text === offerLabel));
-    expect(after.messages.filter((m) => m.byBot).at(-2)?.text).toBe(onboarding.phoneSaved);
+    expect(after.messages.filter((m) => m.byBot).at(-2)?.text).toBe(common.leaveWithCancel);
+    expect(offers.text?.startsWith(onboarding.phoneSaved)).toBe(true);
     expect(after.messages.find((m) => m.contact)?.contact).toEqual({ phone: oksana.phone, name: 'Оксана Шевченко', own: true });
     const offer = offers.inline?.flat().find((b) => b.text === offerLabel);
     expect(offer?.data).toMatch(/^f:\d+:o:\d+$/);
