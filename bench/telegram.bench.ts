@@ -146,6 +146,7 @@ interface StepProfile {
   botMs: number;
   queries: number;
   dbMs: number;
+  paramBytes: number;
   statements: string[];
 }
 
@@ -159,20 +160,21 @@ function stepOf(update: unknown): Step {
 async function profileCabinet(scratch: { open: (o: { poolMax: number }) => Database }, world: World, core: CoreDeps) {
   const profileDb = scratch.open({ poolMax: POOL_MAX });
   const meter = meterQueries(profileDb);
-  const steps = Object.fromEntries(STEPS.map((s) => [s, { updates: 0, botMs: 0, queries: 0, dbMs: 0, statements: [] }])) as unknown as Record<Step, StepProfile>;
-  let seen = { count: 0, ms: 0 };
+  const steps = Object.fromEntries(STEPS.map((s) => [s, { updates: 0, botMs: 0, queries: 0, dbMs: 0, paramBytes: 0, statements: [] }])) as unknown as Record<Step, StepProfile>;
+  let seen = { count: 0, ms: 0, paramBytes: 0 };
   const observe: Observe = (update, startedAt) => {
     const step = steps[stepOf(update)];
     step.updates++;
     step.botMs += performance.now() - startedAt;
     step.queries += meter.count - seen.count;
     step.dbMs += meter.ms - seen.ms;
+    step.paramBytes += meter.paramBytes - seen.paramBytes;
     if (step.statements.length === 0) step.statements = meter.statements.slice(seen.count);
-    seen = { count: meter.count, ms: meter.ms };
+    seen = { count: meter.count, ms: meter.ms, paramBytes: meter.paramBytes };
   };
   const bot = await startCabinetBot({ token: world.token, apiRoot: world.apiRoot, core: { ...core, db: profileDb }, observe });
   try {
-    seen = { count: meter.count, ms: meter.ms };
+    seen = { count: meter.count, ms: meter.ms, paramBytes: meter.paramBytes };
     const phase = await world.run({
       label: 'profile',
       mode: 'profile',
@@ -308,14 +310,14 @@ async function main(): Promise<void> {
     for (const [name, count] of unhandled) console.log(`  unhandled rejections (a handler failing after grammY's webhook timeout): ${count}× ${name}`);
 
     console.log(`\nprofile: ${profile.phase.flowsCompleted} flows one at a time, averages per update (errors ${profile.phase.errors})`);
-    console.log(`${pad('  step', 11)}${lpad('round trip', 12)}${lpad('in bot', 10)}${lpad('queries', 9)}${lpad('db time', 10)}   Bot API calls`);
+    console.log(`${pad('  step', 11)}${lpad('round trip', 12)}${lpad('in bot', 10)}${lpad('queries', 9)}${lpad('db time', 10)}${lpad('sent to db', 12)}   Bot API calls`);
     for (const name of STEPS) {
       const s = profile.steps[name];
       const n = Math.max(1, s.updates);
       const calls = Object.entries(profile.phase.apiCallsByStep?.[name] ?? {})
         .map(([method, count]) => `${method}×${count.toFixed(1)}`)
         .join(', ');
-      console.log(`${pad(`  ${name}`, 11)}${lpad(ms(profile.phase.byStep[name].mean), 12)}${lpad(ms(s.botMs / n), 10)}${lpad((s.queries / n).toFixed(1), 9)}${lpad(ms(s.dbMs / n), 10)}   ${calls}`);
+      console.log(`${pad(`  ${name}`, 11)}${lpad(ms(profile.phase.byStep[name].mean), 12)}${lpad(ms(s.botMs / n), 10)}${lpad((s.queries / n).toFixed(1), 9)}${lpad(ms(s.dbMs / n), 10)}${lpad(`${Math.round(s.paramBytes / n)} B`, 12)}   ${calls}`);
     }
     for (const name of STEPS) {
       console.log(`  statements of one "${name}" update:`);
