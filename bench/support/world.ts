@@ -27,7 +27,7 @@ interface Flow {
   next: number;
 }
 
-function post(url: URL, secret: string, update: Update): Promise<{ status: number; ms: number }> {
+function post(url: URL, secret: string, update: Update): Promise<{ status: number; ms: number; body: string }> {
   const body = JSON.stringify(update);
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -39,8 +39,9 @@ function post(url: URL, secret: string, update: Update): Promise<{ status: numbe
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-telegram-bot-api-secret-token': secret },
       },
       (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, body: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
       },
     );
@@ -68,6 +69,13 @@ async function main(): Promise<void> {
     users.push(new FakeUser(tg.state, keep, tg.state.users.get(id)!, tg.state.chats.get(id)!, () => undefined));
   }
   let cursor = 0;
+
+  const fakeCall = (tg as unknown as { call(method: string, params: Record<string, unknown>, signal: AbortSignal, via: string): Promise<unknown> }).call.bind(tg);
+  async function runWebhookReply(body: string): Promise<void> {
+    if (!body.includes('"method"')) return;
+    const { method, ...params } = JSON.parse(body) as { method?: unknown };
+    if (typeof method === 'string') await fakeCall(method, params, AbortSignal.timeout(60_000), 'webhook-reply');
+  }
 
   /** Why the answered update did not do its step's work (undefined: it did). */
   function missingWork(expect: PhaseSpec['expect'], name: Step, update: Update, sentBefore: number, value: number, chatId: number): string | undefined {
@@ -139,11 +147,13 @@ async function main(): Promise<void> {
       const callsBefore = tg.state.calls.length;
       const sentBefore = tg.lastSent(user.chatId)?.message_id ?? 0;
       try {
-        const { status, ms } = await post(url, spec.secret, update);
+        const { status, ms, body } = await post(url, spec.secret, update);
         if (status < 200 || status >= 300) {
           fail(`update ${update.update_id} (${name}): HTTP ${status}`);
           return false;
         }
+        // A Bot API call in the answer (a webhook reply): Telegram runs it once the answer arrives; so does the fake.
+        await runWebhookReply(body);
         all.push(ms);
         byStep[name].push(ms);
       } catch (error) {
