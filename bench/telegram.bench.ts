@@ -11,8 +11,10 @@
 //   closed loop, BENCH_CONCURRENCY subscribers in flight: sustained updates/s, p50, p99.
 // Rounds interleave the bots so a neighbour's load hits all alike; the summary takes each figure's median.
 // Targets: the cabinet sustains ≥ 1.5× the typical build's updates/s, and its p99 at 200 updates/s is under 50 ms.
-// Production configuration: the bot's send throttle is TELEGRAM_GLOBAL_PER_SECOND's production default unless
-// BENCH_TG_GLOBAL_PER_SECOND says otherwise (and the report says so).
+// Production configuration: the cabinet wired as buildApp wires it (the router over the real flows, the Telegram
+// adapter, its webhook route), the pool at DB_POOL_MAX's default, nothing lifted. Every update is checked to have
+// done its work when answered (the value prompt, the confirm button, the reading accepted; the echo bot: echoed),
+// and the readings stored are counted against the flows completed.
 // Then a profile: flows one at a time, with the database statements and Bot API calls of each step.
 // A measurement: it exits 0 whether or not the targets are met (1 only when it could not measure).
 import { availableParallelism, loadavg } from 'node:os';
@@ -21,8 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryTypes } from 'sequelize';
 import { loadConfig } from '../bots/config.ts';
 import { systemClock } from '../core/clock.ts';
-import { defaultCoreSettings } from '../core/settings.ts';
-import type { CoreDeps } from '../core/accounts/types.ts';
+import type { CoreDeps } from '../core/deps.ts';
 import type { Database } from '../models/database.ts';
 import { startCabinetBot, startEchoBot, startTypicalBot, type Observe, type RunningBot } from './support/bots.ts';
 import { cpuMsBetween, machineBusyMs, ownCpuMs, processTicks, startCpuProfile } from './support/cpu.ts';
@@ -42,12 +43,9 @@ const CLOSED_MS = env('BENCH_CLOSED_S', 10) * 1000;
 const RATE = env('BENCH_RATE', 200);
 const OPEN_MS = env('BENCH_OPEN_S', 10) * 1000;
 const PROFILE_FLOWS = env('BENCH_PROFILE_FLOWS', 50);
-const POOL_MAX = env('BENCH_POOL_MAX', 10);
+const PRODUCTION_POOL_MAX = loadConfig({}).database.poolMax;
+const POOL_MAX = env('BENCH_POOL_MAX', PRODUCTION_POOL_MAX);
 const SETTLE_MS = 1500;
-// The cabinet's bot spaces its sends to TELEGRAM_GLOBAL_PER_SECOND: the bench runs it at the production default
-// (read from the one config schema), as production does; BENCH_TG_GLOBAL_PER_SECOND overrides it for diagnosis.
-const PRODUCTION_GLOBAL_PER_SECOND = loadConfig({ TELEGRAM_BOT_TOKEN: '1:bench' }).telegram!.globalPerSecond;
-const GLOBAL_PER_SECOND = env('BENCH_TG_GLOBAL_PER_SECOND', PRODUCTION_GLOBAL_PER_SECOND);
 // Diagnosis only: BENCH_SYNCHRONOUS_COMMIT=off shows how much of the latency is waiting for WAL flushes.
 const SYNCHRONOUS_COMMIT = process.env.BENCH_SYNCHRONOUS_COMMIT === 'off' ? 'off' : 'on';
 /** Where to write a V8 CPU profile of this process over the cabinet's first closed loop (open it in Chrome DevTools). */
@@ -74,17 +72,23 @@ interface Contender {
   kind: Kind;
   world: World;
   bot: RunningBot;
+  /** The typical build's own database (its PostgreSQL CPU is counted like the cabinet's). */
+  database?: string;
 }
 
-async function backendPids(db: Database): Promise<number[]> {
-  const rows = await db.sequelize.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()', { type: QueryTypes.SELECT });
+/** The PostgreSQL backends serving a bot's database (`database`: its name; none: the cabinet's, `db`'s own). */
+async function backendPids(db: Database, database: string | undefined): Promise<number[]> {
+  const rows = await db.sequelize.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = coalesce(:database, current_database())', {
+    type: QueryTypes.SELECT,
+    replacements: { database: database ?? null },
+  });
   return rows.map((r) => r.pid);
 }
 
-async function measure(db: Database, who: Contender, round: number, spec: Omit<PhaseSpec, 'webhookUrl' | 'secret' | 'expectConfirmButton' | 'value' | 'reuseUsers'>): Promise<Measured> {
+async function measure(db: Database, who: Contender, round: number, spec: Omit<PhaseSpec, 'webhookUrl' | 'secret' | 'expect' | 'value' | 'reuseUsers'>): Promise<Measured> {
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
-  const pidsBefore = await backendPids(db);
+  const pidsBefore = who.kind === 'echo' ? [] : await backendPids(db, who.database);
   const pgBefore = processTicks(pidsBefore);
   const machineBefore = machineBusyMs();
   const botBefore = ownCpuMs();
@@ -92,14 +96,14 @@ async function measure(db: Database, who: Contender, round: number, spec: Omit<P
     ...spec,
     webhookUrl: who.bot.webhookUrl,
     secret: who.bot.secret,
-    expectConfirmButton: who.kind !== 'echo',
+    expect: who.kind === 'echo' ? 'echo' : 'reading',
     value: LAST_READING + 3,
     // The echo bot answers anyone any number of times; the reading flows take one reading per meter a day.
     reuseUsers: who.kind === 'echo',
   });
   const botMs = ownCpuMs() - botBefore;
   const machineAfter = machineBusyMs();
-  const pids = [...new Set([...pidsBefore, ...(await backendPids(db))])];
+  const pids = who.kind === 'echo' ? [] : [...new Set([...pidsBefore, ...(await backendPids(db, who.database))])];
   const pgAfter = processTicks(pids);
   loop.disable();
   const pgMs = pgAfter.size === 0 ? null : cpuMsBetween(pgBefore, pgAfter);
@@ -148,6 +152,7 @@ interface StepProfile {
   botMs: number;
   queries: number;
   dbMs: number;
+  paramBytes: number;
   statements: string[];
 }
 
@@ -161,27 +166,28 @@ function stepOf(update: unknown): Step {
 async function profileCabinet(scratch: { open: (o: { poolMax: number }) => Database }, world: World, core: CoreDeps) {
   const profileDb = scratch.open({ poolMax: POOL_MAX });
   const meter = meterQueries(profileDb);
-  const steps = Object.fromEntries(STEPS.map((s) => [s, { updates: 0, botMs: 0, queries: 0, dbMs: 0, statements: [] }])) as unknown as Record<Step, StepProfile>;
-  let seen = { count: 0, ms: 0 };
+  const steps = Object.fromEntries(STEPS.map((s) => [s, { updates: 0, botMs: 0, queries: 0, dbMs: 0, paramBytes: 0, statements: [] }])) as unknown as Record<Step, StepProfile>;
+  let seen = { count: 0, ms: 0, paramBytes: 0 };
   const observe: Observe = (update, startedAt) => {
     const step = steps[stepOf(update)];
     step.updates++;
     step.botMs += performance.now() - startedAt;
     step.queries += meter.count - seen.count;
     step.dbMs += meter.ms - seen.ms;
+    step.paramBytes += meter.paramBytes - seen.paramBytes;
     if (step.statements.length === 0) step.statements = meter.statements.slice(seen.count);
-    seen = { count: meter.count, ms: meter.ms };
+    seen = { count: meter.count, ms: meter.ms, paramBytes: meter.paramBytes };
   };
-  const bot = await startCabinetBot({ token: world.token, apiRoot: world.apiRoot, core: { ...core, db: profileDb }, globalPerSecond: GLOBAL_PER_SECOND, observe });
+  const bot = await startCabinetBot({ token: world.token, apiRoot: world.apiRoot, core: { ...core, db: profileDb }, observe });
   try {
-    seen = { count: meter.count, ms: meter.ms };
+    seen = { count: meter.count, ms: meter.ms, paramBytes: meter.paramBytes };
     const phase = await world.run({
       label: 'profile',
       mode: 'profile',
       flows: PROFILE_FLOWS,
       webhookUrl: bot.webhookUrl,
       secret: bot.secret,
-      expectConfirmButton: true,
+      expect: 'reading',
       value: LAST_READING + 3,
       reuseUsers: false,
     });
@@ -230,10 +236,10 @@ async function main(): Promise<void> {
     await seedReadingSubscribers(typicalDb, { count: SUBSCRIBERS, firstUserId: FIRST_USER, lastReading: LAST_READING });
     console.log(
       `${SUBSCRIBERS} consented subscribers, one account and one meter each; ${ROUNDS} rounds of: open loop ${RATE} updates/s for ${OPEN_MS / 1000} s, ` +
-        `closed loop ${CONCURRENCY} subscribers in flight for ${CLOSED_MS / 1000} s; pool ${POOL_MAX}; synchronous_commit ${SYNCHRONOUS_COMMIT}; ` +
-        `the cabinet's send throttle ${GLOBAL_PER_SECOND}/s (${GLOBAL_PER_SECOND === PRODUCTION_GLOBAL_PER_SECOND ? 'the production default' : `LIFTED from the production default ${PRODUCTION_GLOBAL_PER_SECOND}/s by BENCH_TG_GLOBAL_PER_SECOND`})\n`,
+        `closed loop ${CONCURRENCY} subscribers in flight for ${CLOSED_MS / 1000} s; pool ${POOL_MAX}${POOL_MAX === PRODUCTION_POOL_MAX ? ' (the production default)' : ` (CHANGED from the production default ${PRODUCTION_POOL_MAX} by BENCH_POOL_MAX)`}; ` +
+        `synchronous_commit ${SYNCHRONOUS_COMMIT}\n`,
     );
-    const core: CoreDeps = { db, clock: systemClock, settings: defaultCoreSettings };
+    const core: CoreDeps = { db, clock: systemClock, settings: loadConfig({}).core };
 
     // Each bot has a world of its own (a fresh fake); all stay up, idle while another is measured.
     const echoWorld = await startWorld({ firstUserId: FIRST_USER, users: SUBSCRIBERS });
@@ -246,11 +252,11 @@ async function main(): Promise<void> {
     stops.push(() => typicalBot.stop());
     const cabinetWorld = await startWorld({ firstUserId: FIRST_USER, users: SUBSCRIBERS });
     stops.push(() => cabinetWorld.stop());
-    const cabinetBot = await startCabinetBot({ token: cabinetWorld.token, apiRoot: cabinetWorld.apiRoot, core, globalPerSecond: GLOBAL_PER_SECOND });
+    const cabinetBot = await startCabinetBot({ token: cabinetWorld.token, apiRoot: cabinetWorld.apiRoot, core });
     stops.push(() => cabinetBot.stop());
     const contenders: Contender[] = [
       { name: 'bare grammY echo', kind: 'echo', world: echoWorld, bot: echoBot },
-      { name: 'typical grammY', kind: 'typical', world: typicalWorld, bot: typicalBot },
+      { name: 'typical grammY', kind: 'typical', world: typicalWorld, bot: typicalBot, database: typicalScratch.name },
       { name: 'cabinet', kind: 'cabinet', world: cabinetWorld, bot: cabinetBot },
     ];
 
@@ -310,14 +316,14 @@ async function main(): Promise<void> {
     for (const [name, count] of unhandled) console.log(`  unhandled rejections (a handler failing after grammY's webhook timeout): ${count}× ${name}`);
 
     console.log(`\nprofile: ${profile.phase.flowsCompleted} flows one at a time, averages per update (errors ${profile.phase.errors})`);
-    console.log(`${pad('  step', 11)}${lpad('round trip', 12)}${lpad('in bot', 10)}${lpad('queries', 9)}${lpad('db time', 10)}   Bot API calls`);
+    console.log(`${pad('  step', 11)}${lpad('round trip', 12)}${lpad('in bot', 10)}${lpad('queries', 9)}${lpad('db time', 10)}${lpad('sent to db', 12)}   Bot API calls`);
     for (const name of STEPS) {
       const s = profile.steps[name];
       const n = Math.max(1, s.updates);
       const calls = Object.entries(profile.phase.apiCallsByStep?.[name] ?? {})
         .map(([method, count]) => `${method}×${count.toFixed(1)}`)
         .join(', ');
-      console.log(`${pad(`  ${name}`, 11)}${lpad(ms(profile.phase.byStep[name].mean), 12)}${lpad(ms(s.botMs / n), 10)}${lpad((s.queries / n).toFixed(1), 9)}${lpad(ms(s.dbMs / n), 10)}   ${calls}`);
+      console.log(`${pad(`  ${name}`, 11)}${lpad(ms(profile.phase.byStep[name].mean), 12)}${lpad(ms(s.botMs / n), 10)}${lpad((s.queries / n).toFixed(1), 9)}${lpad(ms(s.dbMs / n), 10)}${lpad(`${Math.round(s.paramBytes / n)} B`, 12)}   ${calls}`);
     }
     for (const name of STEPS) {
       console.log(`  statements of one "${name}" update:`);

@@ -6,7 +6,10 @@ import { Bot, webhookCallback } from 'grammy';
 import { createHttpApp } from '../../bots/server.ts';
 import { createLogger, type Logger } from '../../bots/logger.ts';
 import { createTelegramBot } from '../../bots/telegram/bot.ts';
-import type { CoreDeps } from '../../core/accounts/types.ts';
+import type { CoreDeps } from '../../core/deps.ts';
+import { loadConfig } from '../../bots/config.ts';
+import { createCabinet, type FlowDeps } from '../../bots/flows/router.ts';
+import { cabinetFlows, FLOW_TIMEOUT_MS } from '../../bots/flows/index.ts';
 import { createTypicalBot } from './typical-bot.ts';
 
 export const WEBHOOK_PATH = '/telegram/webhook';
@@ -64,30 +67,25 @@ async function listen(route: () => RequestHandler, logger: Logger, observe?: Obs
 }
 
 /**
- * The cabinet's Telegram bot exactly as bots/main.ts builds it, in webhook mode. `globalPerSecond` is the
- * bot's own send throttle (TELEGRAM_GLOBAL_PER_SECOND).
+ * The cabinet's Telegram bot wired as buildApp (bots/app.ts) wires it in production, in webhook mode: the
+ * router over the real flows (cabinetFlows, FLOW_TIMEOUT_MS), createTelegramBot with it, its own webhook route.
  */
-export async function startCabinetBot(options: {
-  token: string;
-  apiRoot: string;
-  core: CoreDeps;
-  globalPerSecond: number;
-  observe?: Observe;
-}): Promise<RunningBot> {
+export async function startCabinetBot(options: { token: string; apiRoot: string; core: CoreDeps; observe?: Observe }): Promise<RunningBot> {
   const { logger, logs } = quietLogger();
   let handler: RequestHandler = (_req, res) => void res.status(503).end();
   const http = await listen(() => handler, logger, options.observe);
+  const flowDeps: FlowDeps = { core: options.core, logger: logger.child({ part: 'flows' }), channels: {} };
+  const cabinet = createCabinet({ flows: cabinetFlows, deps: flowDeps, timeoutMs: FLOW_TIMEOUT_MS });
   const app = createTelegramBot({
     telegram: {
-      token: options.token,
+      ...loadConfig({ TELEGRAM_BOT_TOKEN: options.token }).telegram!,
       apiRoot: options.apiRoot,
       webhook: { url: http.url, path: WEBHOOK_PATH, secret: WEBHOOK_SECRET },
       staffChatId: undefined,
-      globalPerSecond: options.globalPerSecond,
-      groupPerMinute: 20,
     },
     core: options.core,
-    logger,
+    cabinet,
+    logger: logger.child({ bot: 'telegram' }),
   });
   // start() registers the commands and sets the webhook on the fake, which has nothing queued to deliver.
   await app.start();

@@ -22,8 +22,11 @@ export interface PhaseSpec {
   rate?: number;
   durationMs?: number;
   flows?: number;
-  /** The cabinet must have sent the confirm button before the press; the echo bot never does. */
-  expectConfirmButton: boolean;
+  /**
+   * What each answered update must have done: `reading` — /readings asked for the value, the value got the
+   * confirm button, the press was answered and the reading accepted; `echo` — the text echoed, the press answered.
+   */
+  expect: 'echo' | 'reading';
   value: number;
   /** Start again from the first subscriber when all had their turn (the echo bot has no once-a-day rule). */
   reuseUsers: boolean;
@@ -32,7 +35,7 @@ export interface PhaseSpec {
 export interface PhaseResult {
   label: string;
   updates: number;
-  /** Non-2xx answers, failed requests, and (cabinet) flows whose confirm button never came. */
+  /** Non-2xx answers, failed requests, and updates answered without having done their work (see `expect`). */
   errors: number;
   errorSamples: string[];
   flowsStarted: number;

@@ -6,6 +6,8 @@ export interface QueryMeter {
   /** Wall time spent inside `query`, pool waits included: what a handler waits for. */
   ms: number;
   statements: string[];
+  /** Bytes of the prepared statements' text parameters (the flow state written is most of them). */
+  paramBytes: number;
 }
 
 type Query = (sql: unknown, options?: unknown) => Promise<unknown>;
@@ -17,7 +19,7 @@ function shape(sql: unknown): string {
 
 /** Wraps the instance's `sequelize.query` and `hot`; meant for a database opened only for the profile. */
 export function meterQueries(db: Database): QueryMeter {
-  const meter: QueryMeter = { count: 0, ms: 0, statements: [] };
+  const meter: QueryMeter = { count: 0, ms: 0, statements: [], paramBytes: 0 };
   const sequelize = db.sequelize as unknown as { query: Query };
   const original: Query = sequelize.query.bind(sequelize);
   sequelize.query = async (sql, options) => {
@@ -39,6 +41,7 @@ export function meterQueries(db: Database): QueryMeter {
       meter.count++;
       meter.ms += performance.now() - started;
       meter.statements.push(`(prepared) ${shape(text)}`);
+      for (const value of values) if (typeof value === 'string') meter.paramBytes += Buffer.byteLength(value);
     }
   };
   return meter;

@@ -7,10 +7,14 @@ import type { Update } from 'grammy/types';
 import { FakeTelegram, FakeUser, type SentMessage } from '../../tests/support/fake-telegram/index.ts';
 import { STEPS, type FromWorld, type PhaseResult, type PhaseSpec, type Step, type ToWorld } from './protocol.ts';
 import { summarize } from './stats.ts';
+import { readings } from '../../bots/texts/readings.ts';
 
-// The old reading flow's «Надіслати» button: to be replaced by the shared flow's `f:<prompt>:<id>` data when the
-// bench is rewired to the cabinet (the Telegram adapter no longer makes this data).
-const READING_SEND_DATA = 'rd:send';
+// The reading flow's confirm button, found by its label (the cabinet's data is `f:<prompt>:<id>`, the typical
+// build's its own); the echo bot sends no button, so its "press" carries this made-up data.
+const CONFIRM_LABEL = readings.sendButton;
+const ECHO_PRESS_DATA = 'confirm';
+/** What both reading bots say once the reading is stored (the cabinet's receipt, the typical build's thanks). */
+const ACCEPTED = /прийнято/;
 
 const FIRST_USER = Number(process.env.BENCH_WORLD_FIRST_USER);
 const USERS = Number(process.env.BENCH_WORLD_USERS);
@@ -23,7 +27,7 @@ interface Flow {
   next: number;
 }
 
-function post(url: URL, secret: string, update: Update): Promise<{ status: number; ms: number }> {
+function post(url: URL, secret: string, update: Update): Promise<{ status: number; ms: number; body: string }> {
   const body = JSON.stringify(update);
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -35,8 +39,9 @@ function post(url: URL, secret: string, update: Update): Promise<{ status: numbe
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-telegram-bot-api-secret-token': secret },
       },
       (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, body: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
       },
     );
@@ -45,10 +50,10 @@ function post(url: URL, secret: string, update: Update): Promise<{ status: numbe
   });
 }
 
-function hasButton(message: SentMessage | undefined, data: string): boolean {
+function hasButton(message: SentMessage | undefined, label: string): boolean {
   const markup = message?.reply_markup;
   if (!markup || !('inline_keyboard' in markup)) return false;
-  return markup.inline_keyboard.flat().some((b) => 'callback_data' in b && b.callback_data === data);
+  return markup.inline_keyboard.flat().some((b) => 'callback_data' in b && b.text === label);
 }
 
 async function main(): Promise<void> {
@@ -64,6 +69,30 @@ async function main(): Promise<void> {
     users.push(new FakeUser(tg.state, keep, tg.state.users.get(id)!, tg.state.chats.get(id)!, () => undefined));
   }
   let cursor = 0;
+
+  const fakeCall = (tg as unknown as { call(method: string, params: Record<string, unknown>, signal: AbortSignal, via: string): Promise<unknown> }).call.bind(tg);
+  async function runWebhookReply(body: string): Promise<void> {
+    if (!body.includes('"method"')) return;
+    const { method, ...params } = JSON.parse(body) as { method?: unknown };
+    if (typeof method === 'string') await fakeCall(method, params, AbortSignal.timeout(60_000), 'webhook-reply');
+  }
+
+  /** Why the answered update did not do its step's work (undefined: it did). */
+  function missingWork(expect: PhaseSpec['expect'], name: Step, update: Update, sentBefore: number, value: number, chatId: number): string | undefined {
+    const last = tg.lastSent(chatId);
+    const said = last && last.message_id > sentBefore ? (last.text ?? '') : undefined;
+    const answered = name !== 'confirm' || tg.callbackAnswer(update) !== undefined;
+    if (!answered) return 'the button press was not answered';
+    if (expect === 'echo') {
+      if (name === 'confirm') return undefined;
+      const echoed = name === 'command' ? '/readings' : String(value);
+      return said === echoed ? undefined : `not echoed: ${JSON.stringify(said?.slice(0, 80))}`;
+    }
+    if (said === undefined) return 'nothing said';
+    if (name === 'value' && !hasButton(last, CONFIRM_LABEL)) return `no confirm button: ${JSON.stringify(said.slice(0, 80))}`;
+    if (name === 'confirm' && !ACCEPTED.test(said)) return `the reading was not accepted: ${JSON.stringify(said.slice(0, 80))}`;
+    return undefined;
+  }
 
   // The fake keeps every call, message and callback query; a finished flow's are of no more use, and letting
   // them pile up (tens of thousands a phase) would bring long GC pauses into this process's timings.
@@ -108,24 +137,33 @@ async function main(): Promise<void> {
       else if (name === 'value') update = user.sendText(String(spec.value));
       else {
         const last = tg.lastSent(user.chatId);
-        const ready = hasButton(last, READING_SEND_DATA);
-        if (spec.expectConfirmButton && !ready) {
+        if (spec.expect === 'echo') update = user.pressButton(last ?? 0, ECHO_PRESS_DATA, { force: true });
+        else if (hasButton(last, CONFIRM_LABEL)) update = user.pressButton(last!, CONFIRM_LABEL);
+        else {
           fail(`user ${user.id}: no confirm button; last sent: ${JSON.stringify(last?.text?.slice(0, 80))}`);
           return false;
         }
-        update = user.pressButton(last ?? 0, READING_SEND_DATA, { force: !ready });
       }
       const callsBefore = tg.state.calls.length;
+      const sentBefore = tg.lastSent(user.chatId)?.message_id ?? 0;
       try {
-        const { status, ms } = await post(url, spec.secret, update);
+        const { status, ms, body } = await post(url, spec.secret, update);
         if (status < 200 || status >= 300) {
           fail(`update ${update.update_id} (${name}): HTTP ${status}`);
           return false;
         }
+        // A Bot API call in the answer (a webhook reply): Telegram runs it once the answer arrives; so does the fake.
+        await runWebhookReply(body);
         all.push(ms);
         byStep[name].push(ms);
       } catch (error) {
         fail(`update ${update.update_id} (${name}): ${String(error)}`);
+        return false;
+      }
+      // Each update must have done its work by the time it was answered, so no bot wins by skipping any.
+      const why = missingWork(spec.expect, name, update, sentBefore, spec.value, user.chatId);
+      if (why) {
+        fail(`user ${user.id}, update ${update.update_id} (${name}): ${why}`);
         return false;
       }
       if (spec.mode === 'profile') {

@@ -84,15 +84,25 @@ export function telegramWebhook(options: WebhookOptions): RequestHandler {
       // The body may arrive after stop() began: left to Telegram's retry like the ones above.
       if (!options.accepting()) return void res.status(503).json({ error: 'stopping' });
       let answered = false;
+      // The one Bot API call the bot lets ride in this answer (its `canUseWebhookReply`), if the handling made it:
+      // Telegram runs it on a 200, saving the bot a round trip. On any other answer it is dropped (see bot.ts).
+      let webhookReply: string | undefined;
       const answer = (status: number) => {
         if (answered) return;
         answered = true;
         clearTimeout(timer);
-        res.status(status).json(status === 200 ? {} : { error: status === 503 ? 'retry later' : 'failed' });
+        if (status === 200 && webhookReply !== undefined) res.status(200).type('application/json').send(webhookReply);
+        else res.status(status).json(status === 200 ? {} : { error: status === 503 ? 'retry later' : 'failed' });
       };
       const timer = setTimeout(() => answer(503), options.answerWithinMs);
       options
-        .track(bot.handleUpdate(update))
+        .track(
+          bot.handleUpdate(update, {
+            send: (payload) => {
+              if (!answered) webhookReply = payload;
+            },
+          }),
+        )
         .then(
           () => answer(statusOf(outcomes.get(update))),
           (error: unknown) => {

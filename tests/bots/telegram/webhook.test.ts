@@ -37,6 +37,18 @@ describe('webhook mode', () => {
     expect(h.tg.webhookDeliveries().filter((d) => d.updateId === update.update_id).map((d) => d.status)).toEqual([200, 200]);
   });
 
+  it('answers a press in the webhook’s own answer (no answerCallbackQuery call of its own), and the flow goes on', async () => {
+    await aSubscriber(db, { channelUserId: '7509' });
+    const user = h.tg.user({ id: 7509, first_name: 'Олег' });
+    user.command('/readings');
+    const asked = await h.tg.waitForSent(user.chatId, toyText.pick);
+    const press = user.pressButton(asked, 'f:1:b');
+    await h.tg.waitForSent(user.chatId, toyText.picked('b'));
+    await h.tg.waitFor(() => h.tg.callbackAnswer(press));
+    const answers = h.tg.calls('answerCallbackQuery').filter((c) => c.params.callback_query_id === press.callback_query!.id);
+    expect(answers.map((c) => c.via)).toEqual(['webhook-reply']);
+  });
+
   it('refuses a post without the right secret with 401 and does not handle it', async () => {
     await aSubscriber(db, { channelUserId: '7502' });
     const body = JSON.stringify({
