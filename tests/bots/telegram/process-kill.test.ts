@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { FakeTelegram } from '../../support/fake-telegram/index.ts';
 import { aSubscriber } from '../../support/builders.ts';
@@ -108,7 +108,8 @@ async function expectOnceAndAnswered(subscriberId: number, chatId: number, updat
   expect(await claimOf(updateId)).toEqual({ done: true });
 }
 
-describe('SIGKILL in the middle of an update, then Telegram redelivers it', () => {
+// A child process opens the test's database: only a server takes a second process (an embedded folder is one process's).
+describe.runIf(inject('testDatabase').kind === 'server')('SIGKILL in the middle of an update, then Telegram redelivers it', () => {
   it('between the claim and the work', async () => {
     const bot = await startBot({ beforeWorkMs: 2000 });
     const { subscriber, user, confirm } = await atConfirm();

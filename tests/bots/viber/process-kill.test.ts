@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QueryTypes } from 'sequelize';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { menu } from '../../../bots/texts/menu.ts';
 import { signViberBody } from '../../../bots/viber/signature.ts';
 import { aSubscriber } from '../../support/builders.ts';
@@ -102,7 +102,8 @@ async function openCallbacks(): Promise<number> {
   return row!.n;
 }
 
-describe('a Viber bot process killed with SIGKILL', () => {
+// A child process opens the test's database: only a server takes a second process (an embedded folder is one process's).
+describe.runIf(inject('testDatabase').kind === 'server')('a Viber bot process killed with SIGKILL', () => {
   it('right after answering 200 to ten messages: after the restart every one is answered, once, in order', async () => {
     const userId = 'kill-ten==';
     await aSubscriber(db, { channel: 'viber', channelUserId: userId });
