@@ -178,8 +178,10 @@ describe.runIf(inject('testDatabase').kind === 'server')('readings by SMS over S
     await nthReply(phone, 4);
     await quietly();
     const texts = repliesTo(phone).map((r) => r.text);
+    // Three answered, the fourth told once of the limit, the fifth not answered; the outbox does not keep the
+    // replies of different messages in order, so the notice is found among them.
     expect(texts).toHaveLength(4);
-    expect(texts[3]).toContain('Забагато SMS');
+    expect(texts.filter((t) => t?.includes('Забагато SMS'))).toHaveLength(1);
   });
 
   it('sends a reply longer than one part as two joined parts', async () => {
