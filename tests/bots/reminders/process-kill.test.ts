@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QueryTypes } from 'sequelize';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localDate, periodOf } from '../../../core/calendar.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { FakeTelegram } from '../../support/fake-telegram/index.ts';
@@ -71,7 +71,8 @@ const statuses = () =>
     type: QueryTypes.SELECT,
   });
 
-describe('a reminders pass killed in the middle', () => {
+// Like every SIGKILL test, on a server only: the pass's child process and this file share one database.
+describe.runIf(inject('testDatabase').kind === 'server')('a reminders pass killed in the middle', () => {
   it('after a restart and the lease, every due subscriber has one reminder; only those in flight at the kill may have two', async () => {
     const subscribers: Subscriber[] = [];
     for (let i = 0; i < SUBSCRIBERS; i++) {
