@@ -1,13 +1,34 @@
-import { flowsA } from './index-a.ts';
-import { flowsB } from './index-b.ts';
+import { accountsFlow } from './accounts.ts';
+import { helpFlow, menuFlow } from './help.ts';
+import { linkAccountFlow } from './link-account.ts';
+import { myLettersFlow } from './my-letters.ts';
+import { onboardingFlow } from './onboarding.ts';
+import { readingsFlow } from './readings.ts';
 import { createCabinet, type Cabinet, type CabinetFlows, type FlowDeps } from './router.ts';
+import { remindersOffFlow, settingsFlow } from './settings.ts';
+import { startCommandFlow } from './start.ts';
+import { writeLetterFlow } from './write-letter.ts';
 
 /** Every subscriber flow of the cabinet, as the router takes them; both channels run this one registry. */
 export const cabinetFlows: CabinetFlows = {
-  onboarding: flowsA.onboarding,
-  start: flowsA.start,
-  menu: { ...flowsA.menu, ...flowsB.menu },
-  actions: { ...flowsA.actions, ...flowsB.actions },
+  onboarding: onboardingFlow,
+  start: startCommandFlow,
+  menu: {
+    readings: readingsFlow,
+    accounts: accountsFlow,
+    addAccount: linkAccountFlow,
+    letter: writeLetterFlow,
+    letters: myLettersFlow,
+    settings: settingsFlow,
+    help: helpFlow,
+  },
+  /** Buttons on messages the app started: a reminder's «Передати показники», an answer's «Мої листи». */
+  actions: {
+    'readings:start': readingsFlow,
+    'letters:list': myLettersFlow,
+    'reminders:off': remindersOffFlow,
+    menu: menuFlow,
+  },
 };
 
 /** A flow left unanswered this long is over: the next message is handled as if there had been none. */

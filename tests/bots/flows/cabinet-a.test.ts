@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flowsA, helpFlow } from '../../../bots/flows/index-a.ts';
+import { cabinetFlows } from '../../../bots/flows/index.ts';
 import { createCabinet, type Turn } from '../../../bots/flows/router.ts';
 import type { ChatOutput, FlowState, Incoming } from '../../../bots/flows/runner.ts';
 import type { Event } from '../../../bots/flows/chat.ts';
@@ -27,12 +27,7 @@ describe('onboarding, start and settings behind the router', () => {
   it('takes a newcomer from /start through consent and the phone to a linked account, then welcomes them back', async () => {
     const deps = flowDeps(db, NOW);
     const cabinet = createCabinet({
-      flows: {
-        ...flowsA,
-        // The readings and letters flows are another helper's: help stands in for them here.
-        menu: { ...flowsA.menu, readings: helpFlow, letter: helpFlow, letters: helpFlow },
-        actions: { ...flowsA.actions, 'readings:start': helpFlow, 'letters:list': helpFlow },
-      },
+      flows: cabinetFlows,
       deps,
       timeoutMs: 30 * 60_000,
     });
