@@ -36,6 +36,8 @@ export interface AppDeps {
   telegramFallback?: NonNullable<Config['telegram']>;
   /** The Viber settings to use when none are configured: the playground's stand-in of Viber. Production passes nothing. */
   viberFallback?: NonNullable<Config['viber']>;
+  /** The SMS settings to use when SMS_SMPP_URL is not set: the playground's stand-in of an SMSC. Production passes nothing. */
+  smsFallback?: NonNullable<Config['sms']>;
   /** The subscriber flows both bots run; the cabinet's own (bots/flows/index.ts) unless a test gives others. */
   flows?: CabinetFlows;
   /** Extra HTTP routes (the playground page). */
@@ -134,7 +136,8 @@ export function buildApp(deps: AppDeps): App {
     ...(deps.tuning?.outboxLeaseMs ? { leaseMs: deps.tuning.outboxLeaseMs } : {}),
   });
 
-  const sms = config.sms ? createSmsChannel({ settings: config.sms, core, logger: logger.child({ channel: 'sms' }) }) : undefined;
+  const smsSettings = config.sms ?? deps.smsFallback;
+  const sms = smsSettings ? createSmsChannel({ settings: smsSettings, core, logger: logger.child({ channel: 'sms' }) }) : undefined;
 
   const reminders = createReminderDeps({ config: { ...config, telegram: telegramConfig }, db, clock, notifiers });
   const schedule = createReminderSchedule({

@@ -215,7 +215,7 @@ export interface Config {
     | undefined;
   reminders: { cron: string; timeZone: string; quietHours: { fromHour: number; toHour: number } | null; leaseMs: number };
   /** Loopback ports of the playground's stand-ins of Telegram and Viber; 0 lets the OS pick free ones. */
-  playground: { telegramPort: number; viberPort: number };
+  playground: { telegramPort: number; viberPort: number; sms: { perPhonePerDay: number; replies: boolean } };
   /** Readings by SMS over SMPP; undefined (the channel off) without SMS_SMPP_URL. */
   sms: SmsSettings | undefined;
   payments: {
@@ -311,7 +311,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     reminders: { cron: e.REMINDER_CRON, timeZone: e.REMINDER_TZ, quietHours: e.REMINDER_QUIET_HOURS, leaseMs: e.REMINDER_LEASE_SECONDS * 1000 },
-    playground: { telegramPort: e.PLAYGROUND_TELEGRAM_PORT, viberPort: e.PLAYGROUND_VIBER_PORT },
+    playground: {
+      telegramPort: e.PLAYGROUND_TELEGRAM_PORT,
+      viberPort: e.PLAYGROUND_VIBER_PORT,
+      // Without SMS_SMPP_URL the playground's stand-in of an SMSC takes the SMS limits.
+      sms: { perPhonePerDay: e.SMS_PER_PHONE_PER_DAY, replies: e.SMS_REPLIES },
+    },
     sms:
       e.SMS_SMPP_URL && e.SMS_SOURCE_ADDR
         ? {

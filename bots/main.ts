@@ -50,6 +50,7 @@ async function start(config: Config, logger: Logger, opened: Opened): Promise<vo
       logger: logger.child({ part: 'playground' }),
       timeZone: config.core.timeZone,
       ports: { telegram: config.playground.telegramPort, viber: config.playground.viberPort },
+      sms: config.sms ? false : config.playground.sms,
     });
   }
   const playground = opened.playground;
@@ -66,6 +67,7 @@ async function start(config: Config, logger: Logger, opened: Opened): Promise<vo
       ? {
           telegramFallback: playground.telegram,
           viberFallback: playground.viberFor(localUrl(config.http.host, config.http.port)),
+          ...(playground.sms ? { smsFallback: playground.sms } : {}),
           mountExtra: (http) => playground.mount(http),
         }
       : {}),

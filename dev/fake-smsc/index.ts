@@ -34,7 +34,18 @@ export interface DeliverOptions {
   dropBeforeResp?: boolean;
 }
 
-export async function startFakeSmsc(options: { systemId?: string; password?: string; receipts?: boolean } = {}): Promise<FakeSmsc> {
+/** The utility's number the stand-in's subscribers write to (what SMS_SOURCE_ADDR would be). */
+export const SERVICE_NUMBER = '7750';
+
+export interface FakeSmscOptions {
+  systemId?: string;
+  password?: string;
+  receipts?: boolean;
+  /** Told of each whole reply as it arrives (the playground's SMS pane keeps the conversation in order). */
+  onReply?: (reply: FakeSmsc['replies'][number]) => void;
+}
+
+export async function startFakeSmsc(options: FakeSmscOptions = {}): Promise<FakeSmsc> {
   const systemId = options.systemId ?? 'vodokanal';
   const password = options.password ?? 'secret';
   const bound = new Set<Session>();
@@ -96,10 +107,10 @@ export async function startFakeSmsc(options: { systemId?: string; password?: str
         partsByRef.set(key, got);
         if (got.filter((p) => p !== undefined).length === concat[3]) {
           partsByRef.delete(key);
-          fake.replies.push({ to, text: got.join(''), parts: concat[3]! });
+          received({ to, text: got.join(''), parts: concat[3]! });
         }
       } else {
-        fake.replies.push({ to, text: decoded.message, parts: 1 });
+        received({ to, text: decoded.message, parts: 1 });
       }
       if (options.receipts !== false) {
         session.deliver_sm({
@@ -118,6 +129,11 @@ export async function startFakeSmsc(options: { systemId?: string; password?: str
   fake.port = (server.address() as AddressInfo).port;
   fake.url = `smpp://${systemId}:${password}@127.0.0.1:${fake.port}`;
 
+  function received(reply: FakeSmsc['replies'][number]): void {
+    fake.replies.push(reply);
+    options.onReply?.(reply);
+  }
+
   function anyBound(): Session {
     const [session] = bound;
     if (!session) throw new Error('no app is bound to the fake SMSC');
@@ -132,7 +148,7 @@ export async function startFakeSmsc(options: { systemId?: string; password?: str
         source_addr: from,
         source_addr_ton: 1,
         source_addr_npi: 1,
-        destination_addr: '7750',
+        destination_addr: SERVICE_NUMBER,
         data_coding: smpp.ENCODING.UCS2,
         short_message: { message: text },
       });
@@ -153,7 +169,7 @@ export async function startFakeSmsc(options: { systemId?: string; password?: str
       await new Promise<void>((resolve) => {
         const params: Record<string, unknown> = {
           source_addr: from,
-          destination_addr: '7750',
+          destination_addr: SERVICE_NUMBER,
           data_coding: smpp.ENCODING.UCS2,
         };
         if (opts.sar) {

@@ -7,6 +7,7 @@ import { BadInput, contentType, imageFromDataUrl, int, optionalInt, phone as pho
 import { jsonRoute, unlessShown } from './json-route.ts';
 import { chatView, personName } from './views.ts';
 import { createViberRoutes, type ViberWorld } from './viber-routes.ts';
+import { createSmsRoutes, type SmsWorld } from './sms-routes.ts';
 
 // The page's JSON API. Every "send" plays a person in the stand-in: it queues the same update Telegram would,
 // and the bot takes it by long polling like in production. Viber subscribers have their own routes (/viber/*).
@@ -20,6 +21,8 @@ export interface PlaygroundWorld {
   addSubscriber(seed: Omit<SubscriberSeed, 'id'>): { user: FakeUser; phone: string };
   /** The Viber side: its stand-in and the people who write to the Viber bot. */
   viber: ViberWorld;
+  /** The SMS side: the stand-in of an SMSC and the demo phones that write to the utility's number. */
+  sms: SmsWorld;
 }
 
 export const BANNER = 'Локальне тестове середовище — повідомлення не йдуть у справжній Telegram чи Viber';
@@ -67,6 +70,11 @@ export function createPlaygroundApi(world: PlaygroundWorld, logger: Logger): Rou
       viber: {
         label: 'Viber (локальна імітація)',
         subscribers: [...world.viber.people.values()].map(({ user, name, phone }) => ({ id: user.id, name, phone })),
+      },
+      sms: {
+        on: world.sms.smsc !== undefined,
+        serviceNumber: world.sms.serviceNumber,
+        phones: world.sms.phones,
       },
       staff: {
         chatId: staffGroup.id,
@@ -180,6 +188,7 @@ export function createPlaygroundApi(world: PlaygroundWorld, logger: Logger): Rou
   );
 
   api.use('/viber', createViberRoutes(world.viber, logger));
+  api.use('/sms', createSmsRoutes(world.sms, logger));
 
   api.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'немає такого методу' });

@@ -24,6 +24,9 @@ import {
 import { FakeTelegram } from '../fake-telegram/index.ts';
 import { startFakeViber, type FakeViber } from '../fake-viber/index.ts';
 import type { ViberPerson, ViberWorld } from './viber-routes.ts';
+import { parseSmppUrl, type SmsSettings } from '../../bots/sms/settings.ts';
+import { SERVICE_NUMBER, startFakeSmsc } from '../fake-smsc/index.ts';
+import { createSmsWorld } from './sms-routes.ts';
 
 // The local playground: with no bot token configured, the same bot code as production talks to local stand-ins
 // of the Telegram Bot API (telegram-api/) and of Viber's REST API (viber-api/) — also the tests' fakes — and a
@@ -43,6 +46,11 @@ export interface PlaygroundDeps {
   timeZone?: string;
   /** Loopback ports of the stand-ins (PLAYGROUND_TELEGRAM_PORT, PLAYGROUND_VIBER_PORT); 0 or omitted: free ones. */
   ports?: { telegram?: number; viber?: number };
+  /**
+   * The SMS channel's limits on the stand-in of an SMSC (SMS_PER_PHONE_PER_DAY, SMS_REPLIES); defaults when
+   * omitted. `false`: SMS_SMPP_URL is set, the app binds to that SMSC and the playground starts no stand-in.
+   */
+  sms?: false | Pick<SmsSettings, 'perPhonePerDay' | 'replies'>;
 }
 
 export interface Playground {
@@ -57,6 +65,8 @@ export interface Playground {
    * (where the app listens, e.g. http://127.0.0.1:3000), which the stand-in posts the subscribers' callbacks to.
    */
   viberFor(appUrl: string): NonNullable<Config['viber']>;
+  /** Give this to createSmsChannel (or buildApp's smsFallback): the stand-in of an SMSC; undefined with `sms: false`. */
+  sms: SmsSettings | undefined;
   demoAccounts: readonly DemoAccount[];
   /** Adds `/` (the page), `/playground/*` (its assets) and `/playground/api/*` (its JSON API). */
   mount(app: Express): void;
@@ -121,6 +131,11 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
     return entry;
   };
 
+  const smsWorld = createSmsWorld(demoAccounts, SERVICE_NUMBER);
+  const smsLimits = deps.sms === false ? undefined : { perPhonePerDay: 10, replies: true, ...deps.sms };
+  const smsc = smsLimits ? await startFakeSmsc({ onReply: (reply) => smsWorld.replied(reply) }) : undefined;
+  smsWorld.smsc = smsc;
+
   const staffGroup = tg.group({ id: STAFF_CHAT_ID, title: STAFF_CHAT_TITLE, isForum: true });
   const world: PlaygroundWorld = {
     tg,
@@ -129,6 +144,7 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
     staff: new Map(),
     demoAccounts,
     viber: viberWorld,
+    sms: smsWorld,
     addSubscriber(seed) {
       const taken = [...world.subscribers.keys()];
       const id = Math.max(FIRST_ADDED_ID - 1, ...taken) + 1;
@@ -159,8 +175,8 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
   const api = createPlaygroundApi(world, logger);
   let stopping: Promise<void> | undefined;
   logger.info(
-    { apiRoot: tg.apiRoot, viberApiUrl: viber.apiUrl, staffChatId: STAFF_CHAT_ID },
-    'playground: local stand-ins of the Telegram Bot API and of the Viber REST API started',
+    { apiRoot: tg.apiRoot, viberApiUrl: viber.apiUrl, staffChatId: STAFF_CHAT_ID, smscPort: smsc?.port },
+    'playground: local stand-ins of the Telegram Bot API, of the Viber REST API and of an SMSC started',
   );
 
   return {
@@ -185,6 +201,19 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
         remindersEnabled: true,
       };
     },
+    sms: smsc && smsLimits
+      ? {
+          smpp: parseSmppUrl(smsc.url)!,
+          sourceAddr: SERVICE_NUMBER,
+          perSecond: 50,
+          ...smsLimits,
+          // Locally the bind comes back at once after a restart of either side.
+          enquireLinkMs: 30_000,
+          reconnectMinMs: 200,
+          reconnectMaxMs: 5_000,
+          lockRetryMs: 2_000,
+        }
+      : undefined,
     demoAccounts,
     mount(app) {
       app.get('/', (_req, res) => {
@@ -195,7 +224,7 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
       app.use('/playground', express.static(PUBLIC_DIR, { index: false, fallthrough: true }));
     },
     stop() {
-      stopping ??= Promise.all([tg.stop(), viber.close()]).then(() => undefined);
+      stopping ??= Promise.all([tg.stop(), viber.close(), smsc?.close()]).then(() => undefined);
       return stopping;
     },
   };

@@ -1,1 +1,1 @@
-export { startFakeSmsc, type FakeSmsc, type DeliverOptions } from '../../dev/fake-smsc/index.ts';
+export { startFakeSmsc, SERVICE_NUMBER, type FakeSmsc, type DeliverOptions } from '../../dev/fake-smsc/index.ts';

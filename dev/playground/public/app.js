@@ -2,6 +2,8 @@
 // and Viber. Plain JS, no framework, no external asset. Talks only to /playground/api on this server.
 // A subscriber is on one channel (Telegram or Viber); staff always work in the Telegram staff group.
 
+import { createSmsSide } from './sms.js';
+
 const API = '/playground/api';
 const POLL_MS = 500;
 
@@ -18,6 +20,8 @@ const state = {
   staffSeenTotal: 0,
   pane: 'subscriber',
   attachTarget: null,
+  /** The SMS side is open instead of the messenger chat (the channel switch's third button). */
+  smsOpen: localStorage.getItem('playground.sms') === 'yes',
 };
 
 const $ = (id) => document.getElementById(id);
@@ -231,11 +235,13 @@ function drawSubscriberSwitcher() {
 function drawChannel() {
   const viber = isViber();
   for (const button of document.querySelectorAll('.channel')) {
-    const active = button.dataset.channel === state.channel;
+    const active = button.dataset.channel === (state.smsOpen ? 'sms' : state.channel);
     button.classList.toggle('active', active);
     button.setAttribute('aria-pressed', String(active));
   }
   $('pane-subscriber').classList.toggle('viber', viber);
+  $('pane-subscriber').classList.toggle('sms', state.smsOpen);
+  $('sms-side').hidden = !state.smsOpen;
   $('channel-label').textContent = viber ? state.info?.viber?.label || 'Viber (локальна імітація)' : 'Telegram (локальна імітація)';
   // What the bot makes of the number differs by channel (bots/flows/phone-step.ts): say it before it is sent.
   $('phone-hint').textContent = viber
@@ -257,6 +263,22 @@ function setChannel(channel) {
   state.subscriberId = id;
   drawSubscriberSwitcher();
   switchSubscriber(id);
+}
+
+// ── SMS ──────────────────────────────────────────────────────────────────────
+
+const sms = createSmsSide({ el, call, act, keepPinned });
+
+function chooseChannel(channel) {
+  const toSms = channel === 'sms';
+  if (toSms !== state.smsOpen) {
+    state.smsOpen = toSms;
+    localStorage.setItem('playground.sms', toSms ? 'yes' : 'no');
+    drawChannel();
+    if (toSms) sms.shown();
+    else drawSubscriberChat(true);
+  }
+  if (!toSms) setChannel(channel);
 }
 
 function savedSubscriber(channel) {
@@ -639,6 +661,7 @@ async function loadInfo() {
     ),
   );
   drawDemo();
+  sms.load(state.info.sms);
 }
 
 function wire() {
@@ -646,7 +669,8 @@ function wire() {
   keepPinned($('staff-messages'));
   for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => showPane(tab.dataset.pane));
   $('subscriber-select').addEventListener('change', (e) => switchSubscriber(isViber() ? e.target.value : Number(e.target.value)));
-  for (const button of document.querySelectorAll('.channel')) button.addEventListener('click', () => setChannel(button.dataset.channel));
+  for (const button of document.querySelectorAll('.channel')) button.addEventListener('click', () => chooseChannel(button.dataset.channel));
+  sms.wire();
   $('staff-select').addEventListener('change', (e) => {
     state.staffMemberId = Number(e.target.value);
     drawStaff();
@@ -760,6 +784,7 @@ async function start() {
   switchSubscriber(state.subscriberId);
   void loop(() => pollSubscriber());
   void loop(() => pollStaff());
+  void loop(() => (state.smsOpen ? sms.poll() : Promise.resolve()));
 }
 
 wire();
