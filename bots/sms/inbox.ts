@@ -1,11 +1,10 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { localDate } from '../../core/calendar.ts';
-import { enqueue } from '../../core/outbox.ts';
 import { normalizePhone } from '../../core/parse.ts';
-import { handleSms } from '../../core/sms/index.ts';
+import { answerInboxSms } from '../../core/sms/index.ts';
 import type { CoreDeps } from '../../core/deps.ts';
 import type { Logger } from '../logger.ts';
-import { smsLimitReached, smsReply } from '../texts/sms.ts';
+import { smsAnswerText } from '../texts/sms.ts';
 import { textHash, type Incoming } from './incoming.ts';
 import type { SmsSettings } from './settings.ts';
 
@@ -92,13 +91,6 @@ export async function storeIncoming(core: CoreDeps, incoming: Incoming | null): 
   });
 }
 
-interface InboxRow {
-  id: string;
-  phone: string;
-  text: string;
-  local_date: string;
-}
-
 // A receipt may come back before the part it is about is recorded (the SMSC is quick): the two take turns on
 // the message id, so whichever is second sees the other.
 async function lockMessageId(core: CoreDeps, transaction: Transaction, messageId: string): Promise<void> {
@@ -144,51 +136,17 @@ export async function pendingInbox(core: CoreDeps): Promise<number[]> {
 }
 
 /**
- * Handles one kept SMS: the per-phone limit, core's answer, the reply. Marks it done and queues the reply in one
- * transaction; a second call for the same SMS does nothing.
+ * Handles one kept SMS by core's rules (core/sms/answer.ts: the daily limits, the readings, the reply queued with
+ * the outcome in one transaction), worded in Ukrainian; a second call for the same SMS does nothing.
  */
 export async function handleInboxRow(
   deps: { core: CoreDeps; settings: Pick<SmsSettings, 'perPhonePerDay' | 'replies'>; logger: Logger },
   id: number,
 ): Promise<void> {
   const { core, settings, logger } = deps;
-  const { db } = core;
-  const [row] = await db.sequelize.query<InboxRow>(
-    `SELECT id, phone, text, local_date FROM sms_inbox WHERE id = :id AND done_at IS NULL AND kind = 'message'`,
-    { replacements: { id }, type: QueryTypes.SELECT },
-  );
-  if (!row) return;
-  // Counted from the inbox itself (the SMS before this one today), so handling it again counts the same.
-  const [earlier] = await db.sequelize.query<{ handled: string; unknown_replies: string }>(
-    `SELECT count(*) AS handled, count(*) FILTER (WHERE replied = 'unknown-phone') AS unknown_replies
-       FROM sms_inbox WHERE phone = :phone AND local_date = :day AND kind = 'message' AND id < :id`,
-    { replacements: { phone: row.phone, day: row.local_date, id }, type: QueryTypes.SELECT },
-  );
-  const handledBefore = Number(earlier?.handled ?? 0);
-  let outcome: string;
-  let reply: string | null = null;
-  if (handledBefore >= settings.perPhonePerDay) {
-    outcome = 'over-limit';
-    // Told once, at the first SMS over the limit; the rest of the day is silent.
-    if (handledBefore === settings.perPhonePerDay) reply = smsLimitReached;
-  } else {
-    const result = await handleSms(core, { phone: row.phone, text: row.text });
-    outcome = result.kind;
-    const silent = result.kind === 'unknown-phone' && Number(earlier?.unknown_replies ?? 0) > 0;
-    if (!silent) reply = smsReply(result);
-  }
-  if (!settings.replies) reply = null;
-  const repliedKind = reply === null ? null : outcome;
-  await db.sequelize.transaction(async (transaction) => {
-    const [updated] = await db.sequelize.query<{ id: string }>(
-      `UPDATE sms_inbox SET done_at = :now, outcome = :outcome, replied = :replied WHERE id = :id AND done_at IS NULL RETURNING id`,
-      { replacements: { now: core.clock.now(), outcome, replied: repliedKind, id }, type: QueryTypes.SELECT, transaction },
-    );
-    if (!updated || reply === null) return;
-    await enqueue(db.models, { kind: 'sms-reply', payload: { inboxId: id, phone: row.phone, text: reply } }, {
-      transaction,
-      dedupeKey: `sms-reply:${id}`,
-    });
+  const answered = await answerInboxSms(core, id, {
+    limits: { perPhonePerDay: settings.perPhonePerDay, replies: settings.replies },
+    word: smsAnswerText,
   });
-  logger.info({ smsId: id, phone: row.phone, outcome, replied: reply !== null }, 'sms handled');
+  if (answered) logger.info({ smsId: id, phone: answered.phone, outcome: answered.outcome, replied: answered.reply !== null }, 'sms handled');
 }

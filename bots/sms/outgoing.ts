@@ -1,4 +1,4 @@
-import { SMS_CONCAT_PART_UNITS, SMS_SINGLE_PART_UNITS } from '../texts/sms.ts';
+import { SMS_CONCAT_PART_UNITS, SMS_SINGLE_PART_UNITS } from '../../core/sms/parts.ts';
 
 /** A reply as submit_sm parameters: one UCS-2 part, or parts joined by a UDH (IEI 0x00, 8-bit reference). */
 export interface OutgoingPart {

@@ -1,21 +1,11 @@
-// Replies by SMS. Ukrainian needs UCS-2: 70 characters fit one SMS, and a longer reply is sent in parts of 67
-// (each part loses 3 to the header that joins them). Every reply must fit two parts: they are short on purpose
-// and `smsReply` cuts what could still run over (a long list of serials).
-import { fitText } from '../../core/text.ts';
+// Replies by SMS. Every reply must fit the part limit core sets (core/sms/parts.ts: two UCS-2 parts): they are
+// short on purpose, and what could still run over (a long list of serials) is cut by core's fitSmsReply.
+import { fitSmsReply } from '../../core/sms/parts.ts';
+import type { SmsAnswer } from '../../core/sms/answer.ts';
 import type { SmsOutcome, SmsReadingOutcome, SmsRefusal } from '../../core/sms/types.ts';
 import { day, period } from './format.ts';
 
-export const SMS_SINGLE_PART_UNITS = 70;
-export const SMS_CONCAT_PART_UNITS = 67;
-export const SMS_MAX_PARTS = 2;
-
-/** How many SMS parts a text takes in UCS-2 (UTF-16 code units). */
-export function smsParts(text: string): number {
-  if (text.length <= SMS_SINGLE_PART_UNITS) return 1;
-  return Math.ceil(text.length / SMS_CONCAT_PART_UNITS);
-}
-
-const MAX_UNITS = SMS_CONCAT_PART_UNITS * SMS_MAX_PARTS;
+export { smsParts, SMS_CONCAT_PART_UNITS, SMS_MAX_PARTS, SMS_SINGLE_PART_UNITS } from '../../core/sms/parts.ts';
 
 /** dd.mm: the year is plain from the context of an SMS about this month. */
 const short = (localDate: string) => day(localDate).slice(0, 5);
@@ -85,8 +75,13 @@ export function smsReply(outcome: SmsOutcome): string {
         return outcome.results.map(readingText).join('\n');
     }
   })();
-  return fitText(text, MAX_UNITS);
+  return fitSmsReply(text);
 }
 
 /** The reply to a phone over its daily limit: sent once, at the limit. */
 export const smsLimitReached = 'Забагато SMS за сьогодні. Наступні прочитаємо завтра.';
+
+/** Whatever core answers an SMS with, as the SMS says it. */
+export function smsAnswerText(answer: SmsAnswer): string {
+  return answer.kind === 'limit-reached' ? smsLimitReached : smsReply(answer);
+}
