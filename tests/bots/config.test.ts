@@ -108,7 +108,7 @@ describe('configuration', () => {
   it('names the loopback ports and the start-up timeout, 0 meaning a free port the OS picks', () => {
     const defaults = loadConfig({});
     expect(defaults.database.embeddedPort).toBe(0);
-    expect(defaults.playground).toEqual({ telegramPort: 0, viberPort: 0 });
+    expect(defaults.playground).toMatchObject({ telegramPort: 0, viberPort: 0 });
     expect(defaults.startupTimeoutMs).toBe(30_000);
     const set = loadConfig({ EMBEDDED_DB_PORT: '5433', PLAYGROUND_TELEGRAM_PORT: '3001', PLAYGROUND_VIBER_PORT: '3002', STARTUP_TIMEOUT_SECONDS: '5' });
     expect([set.database.embeddedPort, set.playground.telegramPort, set.playground.viberPort, set.startupTimeoutMs]).toEqual([5433, 3001, 3002, 5000]);

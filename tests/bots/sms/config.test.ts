@@ -20,6 +20,13 @@ describe('SMS configuration', () => {
       .toMatchObject({ replies: false, perPhonePerDay: 3, sourceAddr: 'Vodokanal' });
   });
 
+  it('without SMS_SMPP_URL, keeps the limits for the playground stand-in of an SMSC', () => {
+    expect(loadConfig({}).playground.sms).toEqual({ perPhonePerDay: 10, replies: true });
+    const set = loadConfig({ SMS_PER_PHONE_PER_DAY: '3', SMS_REPLIES: 'false' });
+    expect(set.sms).toBeUndefined();
+    expect(set.playground.sms).toEqual({ perPhonePerDay: 3, replies: false });
+  });
+
   it('refuses a URL that is not smpp:// or a missing source address, without echoing the password', () => {
     let error: unknown;
     try {
