@@ -94,7 +94,7 @@ export function buildApp(deps: AppDeps): App {
     core,
     logger: logger.child({ part: 'flows' }),
     channels: { ...(viberConfig?.chatUri ? { viberChatUri: viberConfig.chatUri } : {}) },
-    ...(payments ? { payments: { rules: payments.deps.payments, linkFor: payments.linkFor } } : {}),
+    ...(payments ? { payments: { rules: payments.deps.payments, linkFor: payments.linkFor, providerFor: payments.providerFor, checkoutFor: payments.checkoutFor } } : {}),
   };
   const cabinet = createCabinet({ flows: deps.flows ?? cabinetFlows, deps: flowDeps, timeoutMs: FLOW_TIMEOUT_MS });
   const telegram = telegramConfig ? createTelegramBot({
