@@ -83,9 +83,12 @@ export function buildApp(deps: AppDeps): App {
         liqpay: config.payments.liqpay,
         payments: { ...core, payments: config.payments.rules },
         reconcileCron: config.payments.reconcileCron,
+        channels: { telegram: config.payments.telegramProviderToken !== undefined, viber: config.payments.viber },
         logger: logger.child({ part: 'payments' }),
       })
     : undefined;
+  const telegramPayments =
+    payments && config.payments.telegramProviderToken ? { deps: payments.deps, providerToken: config.payments.telegramProviderToken } : undefined;
 
   const telegramConfig = config.telegram ?? deps.telegramFallback;
   const viberConfig = config.viber ?? deps.viberFallback;
@@ -103,6 +106,7 @@ export function buildApp(deps: AppDeps): App {
         cabinet,
         logger: logger.child({ bot: 'telegram' }),
         ...(deps.tuning?.telegramClaimLeaseMs ? { claimLeaseMs: deps.tuning.telegramClaimLeaseMs } : {}),
+        ...(telegramPayments ? { payments: telegramPayments } : {}),
       }) : undefined;
   const viber = viberConfig ? createViberBot({ viber: viberConfig, core, logger, cabinet, ...(deps.tuning?.viber ? { tuning: deps.tuning.viber } : {}) }) : undefined;
 
