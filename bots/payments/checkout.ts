@@ -28,16 +28,15 @@ export function providerFor(channels: ChannelCheckouts, channel: Channel): Payme
 }
 
 /**
- * How a stored order is offered, by the provider stored with it. A Telegram invoice comes without the link: an
- * order paid by one must not be payable by the other, and Telegram's pre-checkout re-check refuses only what
- * our database knows of. Viber's payment message and the link are both LiqPay under one order id (LiqPay takes
- * an order id once), so the link rides along for the adapter to fall back on when Viber refuses the message.
+ * How a stored order is offered, by the provider stored with it: the channel's invoice with the link beside it,
+ * which the adapter shows only when the channel refuses the invoice (Telegram: a sum under its minimum for the
+ * currency; Viber: a client too old for payment messages). So one order is never offered both ways at once.
  */
 export function checkoutFor(liqpay: LiqPayConfig, channels: ChannelCheckouts, order: PaymentOrder): Pick<SayOptions, 'link' | 'invoice'> {
   const description = texts.checkoutDescription(order.accountNumber);
   const link = { label: texts.linkButton, url: checkoutLink(liqpay, order, description) };
   const invoice: Invoice = { orderId: order.id, title: texts.invoiceTitle, description, amountKop: order.amountKop };
-  if (order.provider === 'telegram') return { invoice };
+  if (order.provider === 'telegram') return { invoice, link };
   if (order.provider === 'viber' && channels.viber) {
     const { data, signature } = signedOrder(liqpay, order, description);
     const pspParameters = [
@@ -54,12 +53,13 @@ export function checkoutFor(liqpay: LiqPayConfig, channels: ChannelCheckouts, or
 }
 
 /**
- * Whom reconciliation asks about an open order, by its provider. Viber's orders are LiqPay's too (its payment
- * service provider got the same order id). Telegram has no status API: an invoice never paid is closed as
- * abandoned after the order's lifetime, and a payment Telegram did take comes as an update Telegram delivers
- * again until it is handled (a failed order still takes it).
+ * Whom reconciliation asks about an open order, by its provider: LiqPay for every one. Viber's orders went to
+ * LiqPay under their own id (it is Viber's payment service provider here), and a Telegram order whose invoice
+ * was refused may have been paid through the link. Telegram itself has no status API: an invoice LiqPay never
+ * saw is closed as abandoned after the order's lifetime, and a payment Telegram did take arrives as an update
+ * Telegram delivers until it is handled (a failed order still takes money that arrives).
  */
 export function statusSources(liqpay: LiqPayConfig): PaymentStatusSource[] {
   const asLiqPay = createLiqPayStatusSource(liqpay);
-  return [asLiqPay, { ...asLiqPay, provider: 'viber' }, { provider: 'telegram', status: async () => null }];
+  return [asLiqPay, { ...asLiqPay, provider: 'viber' }, { ...asLiqPay, provider: 'telegram' }];
 }

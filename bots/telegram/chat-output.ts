@@ -1,4 +1,4 @@
-import { InlineKeyboard, Keyboard as ReplyKeyboard, type Context } from 'grammy';
+import { GrammyError, InlineKeyboard, Keyboard as ReplyKeyboard, type Context } from 'grammy';
 import type { InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'grammy/types';
 import { fitText, splitText } from '../../core/text.ts';
 import type { Choices, Invoice, Keyboard, SayOptions } from '../flows/chat.ts';
@@ -110,7 +110,16 @@ export function telegramOutput(ctx: Context, subscriberId: number, paymentProvid
       const said = invoice ? { ...options, link: undefined } : options;
       const messages = messagesOf(text, said, prompt, shown);
       for (const message of messages) await ctx.reply(message.text, message.markup ? { reply_markup: message.markup } : {});
-      if (invoice) await ctx.replyWithInvoice(invoice.title, invoice.description, invoice.payload, invoice.currency, invoice.prices, invoice.other);
+      if (invoice) {
+        try {
+          await ctx.replyWithInvoice(invoice.title, invoice.description, invoice.payload, invoice.currency, invoice.prices, invoice.other);
+        } catch (error) {
+          if (!(error instanceof GrammyError) || error.error_code !== 400 || !options.link) throw error;
+          // Telegram refused the invoice (a sum under its minimum for the currency, a provider it no longer takes): the
+          // link stands in for it, and with no invoice sent the order cannot be paid twice.
+          await ctx.reply(payments.invoiceRefused, { reply_markup: markupOf({ link: options.link }, prompt) });
+        }
+      }
       return messages.some((m) => m.markup && !('inline_keyboard' in m.markup)) ? (options.keyboard ?? 'flow') : shown;
     },
   };

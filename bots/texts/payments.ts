@@ -27,6 +27,7 @@ export const payments = {
   linkButton: 'Перейти до оплати',
   invoice: (amountKop: number, accountNumber: string, orderId: string) =>
     `До сплати ${money(amountKop)} за рахунок № ${accountNumber}.\nЗамовлення ${orderId}.\nРахунок на оплату — у наступному повідомленні: натисніть у ньому кнопку оплати. Квитанцію надішлемо сюди, щойно оплата пройде.`,
+  invoiceRefused: 'Цю суму Telegram оплатити не дає. Натисніть «Перейти до оплати» — відкриється захищена сторінка LiqPay.',
   /** Telegram's invoice title: at most 32 characters. */
   invoiceTitle: 'Оплата послуг водоканалу',
   /** The invoice's one price line. */
