@@ -108,7 +108,16 @@ export function buildApp(deps: AppDeps): App {
         ...(deps.tuning?.telegramClaimLeaseMs ? { claimLeaseMs: deps.tuning.telegramClaimLeaseMs } : {}),
         ...(telegramPayments ? { payments: telegramPayments } : {}),
       }) : undefined;
-  const viber = viberConfig ? createViberBot({ viber: viberConfig, core, logger, cabinet, ...(deps.tuning?.viber ? { tuning: deps.tuning.viber } : {}) }) : undefined;
+  const viber = viberConfig
+    ? createViberBot({
+        viber: viberConfig,
+        core,
+        logger,
+        cabinet,
+        ...(payments ? { payments: payments.deps } : {}),
+        ...(deps.tuning?.viber ? { tuning: deps.tuning.viber } : {}),
+      })
+    : undefined;
 
   const notifiers: Partial<Record<Channel, SubscriberNotifier & ReminderNotifier>> = {
     ...(telegram ? { telegram: telegram.notifier } : {}),

@@ -26,8 +26,10 @@ export const payments = {
     `До сплати ${money(amountKop)} за рахунок № ${accountNumber}.\nЗамовлення ${orderId}.\nНатисніть «Перейти до оплати» — відкриється захищена сторінка LiqPay. Квитанцію надішлемо сюди, щойно оплата пройде.`,
   linkButton: 'Перейти до оплати',
   invoice: (amountKop: number, accountNumber: string, orderId: string) =>
-    `До сплати ${money(amountKop)} за рахунок № ${accountNumber}.\nЗамовлення ${orderId}.\nРахунок на оплату — у наступному повідомленні: натисніть у ньому кнопку оплати. Квитанцію надішлемо сюди, щойно оплата пройде.`,
-  invoiceRefused: 'Цю суму Telegram оплатити не дає. Натисніть «Перейти до оплати» — відкриється захищена сторінка LiqPay.',
+    `До сплати ${money(amountKop)} за рахунок № ${accountNumber}.\nЗамовлення ${orderId}.\nРахунок на оплату надіслано окремим повідомленням: натисніть у ньому кнопку оплати. Квитанцію надішлемо сюди, щойно оплата пройде.`,
+  invoiceRefused: 'Оплатити цю суму в месенджері не вийде. Натисніть «Перейти до оплати» — відкриється захищена сторінка LiqPay.',
+  /** Viber's checkout was declined or cancelled (its payment status callback). */
+  notCompleted: 'Оплату не завершено, гроші не списано. Щоб спробувати ще, почніть оплату знову.',
   /** Telegram's invoice title: at most 32 characters. */
   invoiceTitle: 'Оплата послуг водоканалу',
   /** The invoice's one price line. */
