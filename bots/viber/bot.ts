@@ -16,7 +16,7 @@ import { choicesKeyboard, replyButton } from './keyboards.ts';
 import { createViberNotifier, type ViberNotifier } from './notifier.ts';
 import { messagesFor } from './render.ts';
 import { viberTexts } from './texts-viber.ts';
-import { cannotPayInViber, paymentMessage, reportOfClientStatus, walletFor } from './payments.ts';
+import { cannotPayInViber, paymentMessage, reportOfClientStatus, walletChooser } from './payments.ts';
 import { recordProviderReport, type PaymentsDeps } from '../../core/payments/index.ts';
 import { payments as paymentTexts } from '../texts/payments.ts';
 import { createViberWebhookHandler } from './webhook.ts';
@@ -113,6 +113,7 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
   const inbox = createViberInbox({ db: core.db, leaseMs: tuning.leaseMs });
   const billable = createBillableSender({ client, core, logger });
   const notifier = createViberNotifier({ sender: billable, core, logger, remindersEnabled: viber.remindersEnabled });
+  const walletFor = walletChooser(client);
 
   let stopping = false;
   let sweeper: NodeJS.Timeout | undefined;
@@ -132,7 +133,7 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
         // The payment message first: the text after it carries the keyboard, which in Viber belongs to the last message.
         let paying = true;
         try {
-          await client.sendMessage(viberUserId, paymentMessage(invoice, await walletFor(client, viberUserId)));
+          await client.sendMessage(viberUserId, paymentMessage(invoice, await walletFor(viberUserId)));
         } catch (error) {
           if (!cannotPayInViber(error) || !options.link) throw error;
           paying = false;

@@ -19,10 +19,24 @@ export function cannotPayInViber(error: unknown): boolean {
   return error instanceof ViberApiError && UNPAYABLE.has(error.status);
 }
 
-/** The wallet Viber's checkout opens: Apple Pay on iOS, Google Pay everywhere else (and when the device is not known). */
-export async function walletFor(client: ViberClient, viberUserId: string): Promise<ViberPayment['type']> {
-  const details = await client.getUserDetails(viberUserId).catch(() => undefined);
-  return /^ios/i.test(details?.primary_device_os ?? '') ? 'ApplePay' : 'GooglePay';
+/**
+ * The wallet Viber's checkout opens: Apple Pay on iOS, Google Pay everywhere else. The device comes from
+ * get_user_details, which Viber rate-limits per user: what it said is remembered (per instance), and when it cannot
+ * be asked Google Pay is the guess, not remembered.
+ */
+export function walletChooser(client: ViberClient): (viberUserId: string) => Promise<ViberPayment['type']> {
+  const known = new Map<string, ViberPayment['type']>();
+  return async (viberUserId) => {
+    const remembered = known.get(viberUserId);
+    if (remembered) return remembered;
+    const details = await client.getUserDetails(viberUserId).catch(() => undefined);
+    const wallet = /^ios/i.test(details?.primary_device_os ?? '') ? 'ApplePay' : 'GooglePay';
+    if (details) {
+      if (known.size >= 10_000) known.clear();
+      known.set(viberUserId, wallet);
+    }
+    return wallet;
+  };
 }
 
 export function paymentMessage(invoice: Invoice, wallet: ViberPayment['type']): ViberOutgoing {
