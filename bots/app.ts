@@ -85,9 +85,12 @@ export function buildApp(deps: AppDeps): App {
         liqpay: config.payments.liqpay,
         payments: { ...core, payments: config.payments.rules },
         reconcileCron: config.payments.reconcileCron,
+        channels: { telegram: config.payments.telegramProviderToken !== undefined, viber: config.payments.viber },
         logger: logger.child({ part: 'payments' }),
       })
     : undefined;
+  const telegramPayments =
+    payments && config.payments.telegramProviderToken ? { deps: payments.deps, providerToken: config.payments.telegramProviderToken } : undefined;
 
   const telegramConfig = config.telegram ?? deps.telegramFallback;
   const viberConfig = config.viber ?? deps.viberFallback;
@@ -96,7 +99,7 @@ export function buildApp(deps: AppDeps): App {
     core,
     logger: logger.child({ part: 'flows' }),
     channels: { ...(viberConfig?.chatUri ? { viberChatUri: viberConfig.chatUri } : {}) },
-    ...(payments ? { payments: { rules: payments.deps.payments, linkFor: payments.linkFor } } : {}),
+    ...(payments ? { payments: { rules: payments.deps.payments, linkFor: payments.linkFor, providerFor: payments.providerFor, checkoutFor: payments.checkoutFor } } : {}),
   };
   const cabinet = createCabinet({ flows: deps.flows ?? cabinetFlows, deps: flowDeps, timeoutMs: FLOW_TIMEOUT_MS });
   const telegram = telegramConfig ? createTelegramBot({
@@ -105,8 +108,18 @@ export function buildApp(deps: AppDeps): App {
         cabinet,
         logger: logger.child({ bot: 'telegram' }),
         ...(deps.tuning?.telegramClaimLeaseMs ? { claimLeaseMs: deps.tuning.telegramClaimLeaseMs } : {}),
+        ...(telegramPayments ? { payments: telegramPayments } : {}),
       }) : undefined;
-  const viber = viberConfig ? createViberBot({ viber: viberConfig, core, logger, cabinet, ...(deps.tuning?.viber ? { tuning: deps.tuning.viber } : {}) }) : undefined;
+  const viber = viberConfig
+    ? createViberBot({
+        viber: viberConfig,
+        core,
+        logger,
+        cabinet,
+        ...(payments ? { payments: payments.deps } : {}),
+        ...(deps.tuning?.viber ? { tuning: deps.tuning.viber } : {}),
+      })
+    : undefined;
 
   const notifiers: Partial<Record<Channel, SubscriberNotifier & ReminderNotifier>> = {
     ...(telegram ? { telegram: telegram.notifier } : {}),

@@ -180,6 +180,11 @@ const environment = z.object({
   PAYMENT_CONFIRM_DAYS: whole(3, 1, 60),
   PAYMENT_RECONCILE_AFTER_SECONDS: whole(300, 1, 86_400),
   PAYMENT_RECONCILE_CRON: z.string().trim().min(1).default('*/2 * * * *'),
+  // The channels' own payments (issue 14), on top of LiqPay's keys: BotFather's provider token for Telegram
+  // Payments; Viber's payment message with LiqPay as its payment service provider.
+  TELEGRAM_PAYMENT_PROVIDER_TOKEN: optionalText,
+  VIBER_PAYMENT_PROVIDER: z.enum(['none', 'liqpay']).default('none'),
+  VIBER_PAYMENT_PSP_URL: z.url().default('https://www.liqpay.ua/api/viber'),
 });
 
 type Environment = z.infer<typeof environment>;
@@ -224,6 +229,10 @@ export interface Config {
     reconcileCron: string;
     /** Set when both LiqPay keys are. The private key is in here: never log this object. */
     liqpay: { publicKey: string; privateKey: string; checkoutUrl: string; apiUrl: string; publicBaseUrl: string } | undefined;
+    /** BotFather's payment provider token (a secret: never logged); Telegram then takes payments with invoices. */
+    telegramProviderToken: string | undefined;
+    /** Viber's payment message, with LiqPay (the same merchant keys) as its payment service provider. */
+    viber: { psp: 'liqpay'; pspUrl: string } | undefined;
   };
 }
 
@@ -344,6 +353,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
               publicBaseUrl: e.PUBLIC_BASE_URL,
             }
           : undefined,
+      telegramProviderToken: e.TELEGRAM_PAYMENT_PROVIDER_TOKEN,
+      viber: e.VIBER_PAYMENT_PROVIDER === 'liqpay' ? { psp: 'liqpay', pspUrl: e.VIBER_PAYMENT_PSP_URL } : undefined,
     },
   };
 }

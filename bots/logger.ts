@@ -33,8 +33,15 @@ export function secretsOf(config: {
   telegram?: { token: string; webhook?: { secret: string } | undefined } | undefined;
   viber?: { authToken: string } | undefined;
   database?: { url?: string | undefined };
+  payments?: { liqpay?: { privateKey: string } | undefined; telegramProviderToken?: string | undefined };
 }): string[] {
-  const secrets = [config.telegram?.token, config.telegram?.webhook?.secret, config.viber?.authToken];
+  const secrets = [
+    config.telegram?.token,
+    config.telegram?.webhook?.secret,
+    config.viber?.authToken,
+    config.payments?.liqpay?.privateKey,
+    config.payments?.telegramProviderToken,
+  ];
   const databaseUrl = config.database?.url;
   if (databaseUrl) {
     try {

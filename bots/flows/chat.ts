@@ -41,6 +41,24 @@ export interface SayOptions {
    * render it their way (Viber: an open-url button above the keyboard; Telegram: an inline URL button).
    */
   link?: { label: string; url: string };
+  /**
+   * A stored order the channel takes payment for itself (Telegram: an invoice with its «Pay» button; Viber: a
+   * payment message). It follows the text as a message of its own. An adapter that cannot take it shows `link`
+   * instead, so a flow gives both; which channel gets an invoice at all is bots/payments' checkoutFor.
+   */
+  invoice?: Invoice;
+}
+
+/** An order as a channel's own checkout shows it. */
+export interface Invoice {
+  orderId: string;
+  /** Telegram: 1–32 characters. */
+  title: string;
+  /** Telegram: 1–255 characters. */
+  description: string;
+  amountKop: number;
+  /** Viber's payment message: what its payment service provider is given (Viber passes these key/value pairs on). */
+  pspParameters?: readonly { key: string; value: string }[];
 }
 
 /** What the subscriber did, as flows tell it apart. */

@@ -8,8 +8,9 @@ import type { Flow } from './router.ts';
 
 // «Оплатити»: the account (asked only when there are several, or given by the button that started the flow) →
 // the amount (the debt, or one typed from 1 грн to PAYMENT_MAX_UAH; with no debt, an advance) → core stores the
-// order (the step's key makes a replayed press find the same order) → the LiqPay checkout link. The payment's
-// outcome arrives later through LiqPay's callback, not in this flow.
+// order (the step's key makes a replayed press find the same order) → the checkout bots/payments chooses for the
+// channel: LiqPay's link, or the channel's own invoice. The payment's outcome arrives later through the
+// provider's callback (or Telegram's payment update), not in this flow.
 
 const DEBT = 'debt';
 const OTHER = 'other';
@@ -59,8 +60,10 @@ export const payFlow: Flow<{ accountId?: number } | null> = {
     const picked = await choose(chat, heading, choices);
     const amountKop = picked === DEBT ? offer.debtKop : await typedAmount(chat, offer.minKop, offer.maxKop);
 
+    // Which provider takes the money on this channel is the payments port's to say (config, the same on a replay).
+    const provider = port.providerFor?.(chat.channel) ?? 'liqpay';
     const created = await chat.step((key) =>
-      createOrder(paymentsDeps, { subscriberId: chat.subscriberId, accountId: chosen, amountKop, provider: 'liqpay', idempotencyKey: key }),
+      createOrder(paymentsDeps, { subscriberId: chat.subscriberId, accountId: chosen, amountKop, provider, idempotencyKey: key }),
     );
     switch (created.kind) {
       case 'not-linked':
@@ -71,10 +74,9 @@ export const payFlow: Flow<{ accountId?: number } | null> = {
         return end(chat, texts.amountTooLarge(created.maxKop));
       case 'created': {
         const { order } = created;
-        await chat.say(texts.link(order.amountKop, order.accountNumber, order.id), {
-          link: { label: texts.linkButton, url: port.linkFor(order) },
-          keyboard: 'menu',
-        });
+        const checkout = port.checkoutFor?.(order) ?? { link: { label: texts.linkButton, url: port.linkFor(order) } };
+        const text = checkout.invoice ? texts.invoice(order.amountKop, order.accountNumber, order.id) : texts.link(order.amountKop, order.accountNumber, order.id);
+        await chat.say(text, { ...checkout, keyboard: 'menu' });
       }
     }
   },

@@ -1,10 +1,11 @@
-import type { PaymentOrder, PaymentRules } from '../../core/payments/types.ts';
+import type { PaymentOrder, PaymentProvider, PaymentRules } from '../../core/payments/types.ts';
 import type { CoreDeps } from '../../core/deps.ts';
 import type { SubscriberView } from '../../core/subscribers.ts';
 import type { Logger } from '../logger.ts';
 import { common } from '../texts/common.ts';
 import { menu, type MenuItem } from '../texts/menu.ts';
-import type { Event, FlowDefinition, Intent } from './chat.ts';
+import type { Event, FlowDefinition, Intent, SayOptions } from './chat.ts';
+import type { Channel } from '../../models/models.ts';
 import { isLive, resumeFlow, startFlow, type ChatOutput, type FlowState, type Incoming } from './runner.ts';
 import { sameWords } from './words.ts';
 
@@ -23,7 +24,14 @@ export interface FlowDeps {
    */
   channels?: { telegramUsername?: string; viberChatUri?: string };
   /** Online payment (bots/payments): its rules and the checkout link of a stored order. Absent without LiqPay keys. */
-  payments?: { rules: PaymentRules; linkFor(order: PaymentOrder): string };
+  payments?: {
+    rules: PaymentRules;
+    linkFor(order: PaymentOrder): string;
+    /** Who takes the money on a channel (its own payments where configured, else LiqPay); stored with the order. */
+    providerFor?(channel: Channel): PaymentProvider;
+    /** How a stored order is offered for payment on its channel: the link always, the channel's invoice where it pays itself. */
+    checkoutFor?(order: PaymentOrder): Pick<SayOptions, 'link' | 'invoice'>;
+  };
 }
 
 export type Flow<Args = unknown> = FlowDefinition<FlowDeps, Args>;

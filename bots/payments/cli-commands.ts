@@ -4,7 +4,7 @@ import { systemClock } from '../../core/clock.ts';
 import { exportPayments, reconcilePayments, unconfirmedPayments, type ExportEncoding } from '../../core/payments/index.ts';
 import type { Database } from '../../models/database.ts';
 import type { Config } from '../config.ts';
-import { createLiqPayStatusSource } from './liqpay.ts';
+import { statusSources } from './checkout.ts';
 
 export const PAYMENTS_USAGE = `export-payments --from YYYY-MM-DD --to YYYY-MM-DD --out FILE [--encoding utf8|cp1251]
                             Write the online payments of those days (Kyiv days; refunded ones left out) for
@@ -56,7 +56,7 @@ export async function reconcilePaymentsCommand(db: Database, config: Config, io:
   if (!liqpay) io.fail('reconcile-payments needs LIQPAY_PUBLIC_KEY, LIQPAY_PRIVATE_KEY and PUBLIC_BASE_URL');
   const summary = await reconcilePayments(
     { db, clock: systemClock, settings: config.core, payments: config.payments.rules },
-    { liqpay: createLiqPayStatusSource(liqpay) },
+    Object.fromEntries(statusSources(liqpay).map((source) => [source.provider, source])),
     { limit: 1000 },
   );
   io.write(

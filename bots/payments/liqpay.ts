@@ -47,10 +47,13 @@ function liqpayDate(date: Date): string {
   return date.toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** The checkout page's address for a stored order: everything LiqPay needs is signed inside `data`. */
-export function checkoutLink(config: LiqPayConfig, order: PaymentOrder, description: string): string {
+/**
+ * A stored order as LiqPay takes it, signed: what the checkout link carries, and what Viber's payment message hands
+ * LiqPay (its `data` and `signature` payment parameters). Either way LiqPay reports to our callback (server_url).
+ */
+export function signedOrder(config: LiqPayConfig, order: PaymentOrder, description: string): { data: string; signature: string } {
   const base = config.publicBaseUrl.replace(/\/+$/, '');
-  const { data, signature } = signRequest(config, {
+  return signRequest(config, {
     version: 3,
     public_key: config.publicKey,
     action: 'pay',
@@ -63,6 +66,11 @@ export function checkoutLink(config: LiqPayConfig, order: PaymentOrder, descript
     result_url: base,
     expired_date: liqpayDate(new Date(new Date(order.createdAt).getTime() + LINK_LIFETIME_MS)),
   });
+}
+
+/** The checkout page's address for a stored order: everything LiqPay needs is signed inside `data`. */
+export function checkoutLink(config: LiqPayConfig, order: PaymentOrder, description: string): string {
+  const { data, signature } = signedOrder(config, order, description);
   const url = new URL(config.checkoutUrl);
   url.searchParams.set('data', data);
   url.searchParams.set('signature', signature);

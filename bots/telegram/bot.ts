@@ -14,6 +14,8 @@ import type { TelegramFeature } from './feature.ts';
 import { InFlight } from './in-flight.ts';
 import { createTelegramNotifier, isBlockedError } from './notifier.ts';
 import { staffDeskFeature } from './staff/feature.ts';
+import { paymentsErrorHandler, paymentsFeature } from './payments.ts';
+import type { PaymentsDeps } from '../../core/payments/index.ts';
 import { registerCommands, startCall } from './startup.ts';
 import { subscriberChat } from './subscriber-chat.ts';
 import { updateClaim } from './update-claim.ts';
@@ -28,7 +30,7 @@ export const CLAIM_LEASE_MS = 60_000;
 const WEBHOOK_ANSWER_MS = 9_000;
 const FLOW_STATE_PREFIX = 'flow:';
 const flowStateKey = (chatId: number) => FLOW_STATE_PREFIX + chatId;
-const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member', 'pre_checkout_query'] as const;
 
 export interface TelegramBotDeps {
   telegram: NonNullable<Config['telegram']>;
@@ -40,6 +42,11 @@ export interface TelegramBotDeps {
    */
   cabinet?: Cabinet;
   claimLeaseMs?: number;
+  /**
+   * Telegram Payments (bots/telegram/payments.ts): the orders' rules and BotFather's provider token. Without it
+   * the pay flow's invoices show as their LiqPay link, and payment updates are not asked for.
+   */
+  payments?: { deps: PaymentsDeps; providerToken: string };
   /** How long start() waits for each call it cannot do without (getMe, setWebhook, deleteWebhook). */
   startCallTimeoutMs?: number;
 }
@@ -93,10 +100,13 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   if (telegram.staffChatId !== undefined) {
     features.push({ feature: staffDeskFeature({ staffChatId: telegram.staffChatId, groupPerMinute: telegram.groupPerMinute }), onError: staffErrorHandler(logger) });
   }
+  // Payment updates before the subscribers' chat: a successful_payment message is no flow's input.
+  if (deps.payments) features.push({ feature: paymentsFeature(deps.payments.deps), onError: paymentsErrorHandler(logger) });
   if (deps.cabinet) {
     const cabinet = deps.cabinet;
+    const paymentProviderToken = deps.payments?.providerToken;
     features.push({
-      feature: { name: 'subscribers', composer: (d) => subscriberChat(d, { cabinet, stateKey: flowStateKey }) },
+      feature: { name: 'subscribers', composer: (d) => subscriberChat(d, { cabinet, stateKey: flowStateKey, ...(paymentProviderToken ? { paymentProviderToken } : {}) }) },
       onError: subscriberErrorHandler(logger),
     });
   }

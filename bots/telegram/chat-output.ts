@@ -1,11 +1,12 @@
-import { InlineKeyboard, Keyboard as ReplyKeyboard, type Context } from 'grammy';
+import { GrammyError, InlineKeyboard, Keyboard as ReplyKeyboard, type Context } from 'grammy';
 import type { InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'grammy/types';
 import { fitText, splitText } from '../../core/text.ts';
-import type { Choices, Keyboard, SayOptions } from '../flows/chat.ts';
+import type { Choices, Invoice, Keyboard, SayOptions } from '../flows/chat.ts';
 import type { ChatOutput } from '../flows/runner.ts';
 import { common } from '../texts/common.ts';
 import { menuTexts } from '../texts/menu.ts';
 import { onboarding } from '../texts/onboarding.ts';
+import { payments } from '../texts/payments.ts';
 import { choiceData } from './callback-data.ts';
 import { mainMenuKeyboard } from './keyboards/main-menu.ts';
 
@@ -79,14 +80,46 @@ export function messagesOf(text: string, options: SayOptions, prompt: number, sh
   return parts.map((part, i) => (i === parts.length - 1 ? { text: part, markup } : { text: part }));
 }
 
-/** The chat port's output for the chat of `ctx`; reports the reply keyboard it left at the bottom. */
-export function telegramOutput(ctx: Context, subscriberId: number): ChatOutput {
+/** Telegram's limits of an invoice: title 1–32 characters, description 1–255, payload 1–128 bytes. */
+export const INVOICE_TITLE_MAX = 32;
+export const INVOICE_DESCRIPTION_MAX = 255;
+
+/** sendInvoice's parameters for a flow's invoice: UAH in kopecks, the stored order's id as the payload. */
+export function invoiceParams(invoice: Invoice, providerToken: string) {
+  return {
+    title: fitText(invoice.title, INVOICE_TITLE_MAX),
+    description: fitText(invoice.description, INVOICE_DESCRIPTION_MAX),
+    payload: invoice.orderId,
+    currency: 'UAH',
+    prices: [{ label: payments.invoiceLabel, amount: invoice.amountKop }],
+    other: { provider_token: providerToken },
+  };
+}
+
+/**
+ * The chat port's output for the chat of `ctx`; reports the reply keyboard it left at the bottom. With a payment
+ * provider token, a flow's invoice follows the text as Telegram's invoice message (its «Pay» button is
+ * Telegram's own); without one the link stands in for it.
+ */
+export function telegramOutput(ctx: Context, subscriberId: number, paymentProviderToken?: string): ChatOutput {
   return {
     channel: 'telegram',
     subscriberId,
     async send(text, options, prompt, shown) {
-      const messages = messagesOf(text, options, prompt, shown);
+      const invoice = options.invoice && paymentProviderToken ? invoiceParams(options.invoice, paymentProviderToken) : undefined;
+      const said = invoice ? { ...options, link: undefined } : options;
+      const messages = messagesOf(text, said, prompt, shown);
       for (const message of messages) await ctx.reply(message.text, message.markup ? { reply_markup: message.markup } : {});
+      if (invoice) {
+        try {
+          await ctx.replyWithInvoice(invoice.title, invoice.description, invoice.payload, invoice.currency, invoice.prices, invoice.other);
+        } catch (error) {
+          if (!(error instanceof GrammyError) || error.error_code !== 400 || !options.link) throw error;
+          // Telegram refused the invoice (a sum under its minimum for the currency, a provider it no longer takes): the
+          // link stands in for it, and with no invoice sent the order cannot be paid twice.
+          await ctx.reply(payments.invoiceRefused, { reply_markup: markupOf({ link: options.link }, prompt) });
+        }
+      }
       return messages.some((m) => m.markup && !('inline_keyboard' in m.markup)) ? (options.keyboard ?? 'flow') : shown;
     },
   };

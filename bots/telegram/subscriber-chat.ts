@@ -13,6 +13,8 @@ export interface SubscriberChatOptions {
   cabinet: Cabinet;
   /** The telegram_state key of a chat's flow state. */
   stateKey: (chatId: number) => string;
+  /** BotFather's payment provider token: a flow's invoice becomes sendInvoice; without it, the invoice's link is shown. */
+  paymentProviderToken?: string;
 }
 
 export function subscriberChat(deps: TelegramDeps, options: SubscriberChatOptions): Composer<BotContext> {
@@ -30,7 +32,7 @@ export function subscriberChat(deps: TelegramDeps, options: SubscriberChatOption
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
 
     const after = await options.cabinet.handle({
-      out: telegramOutput(ctx, subscriber.id),
+      out: telegramOutput(ctx, subscriber.id, options.paymentProviderToken),
       subscriber,
       state: stored,
       event,

@@ -3,6 +3,11 @@ import { money, moment } from './format.ts';
 
 // What subscribers read when paying online, and the alerts staff get about payments. Plain text, no markup.
 
+/** Whose transaction number the receipt shows: Viber's payments go through LiqPay, whose callback brings the number. */
+function providerPaymentLabel(provider: string): string {
+  return provider === 'telegram' ? 'Номер платежу в платіжного провайдера' : 'Номер платежу LiqPay';
+}
+
 export const payments = {
   button: 'Оплатити',
   chooseAccount: 'Який рахунок оплатити?',
@@ -20,17 +25,34 @@ export const payments = {
   link: (amountKop: number, accountNumber: string, orderId: string) =>
     `До сплати ${money(amountKop)} за рахунок № ${accountNumber}.\nЗамовлення ${orderId}.\nНатисніть «Перейти до оплати» — відкриється захищена сторінка LiqPay. Квитанцію надішлемо сюди, щойно оплата пройде.`,
   linkButton: 'Перейти до оплати',
+  invoice: (amountKop: number, accountNumber: string, orderId: string) =>
+    `До сплати ${money(amountKop)} за рахунок № ${accountNumber}.\nЗамовлення ${orderId}.\nРахунок на оплату надіслано окремим повідомленням: натисніть у ньому кнопку оплати. Квитанцію надішлемо сюди, щойно оплата пройде.`,
+  invoiceRefused: 'Оплатити цю суму в месенджері не вийде. Натисніть «Перейти до оплати» — відкриється захищена сторінка LiqPay.',
+  /** Viber's checkout was declined or cancelled (its payment status callback). */
+  notCompleted: 'Оплату не завершено, гроші не списано. Щоб спробувати ще, почніть оплату знову.',
+  /** Telegram's invoice title: at most 32 characters. */
+  invoiceTitle: 'Оплата послуг водоканалу',
+  /** The invoice's one price line. */
+  invoiceLabel: 'Водопостачання і водовідведення',
+  /** Telegram shows these when the payment is refused at the last step (answerPreCheckoutQuery). */
+  precheckRefused: {
+    'unknown-order': 'Це замовлення не знайдено. Почніть оплату знову: «Оплатити» в меню.',
+    closed: 'Це замовлення вже оплачене або закрите. Щоб сплатити ще, почніть оплату знову.',
+    mismatch: 'Сума не збігається із замовленням. Почніть оплату знову.',
+    'not-linked': 'Рахунок більше не приєднаний до вашого профілю, тож оплатити його тут не можна.',
+    unavailable: 'Не вдалося перевірити замовлення. Спробуйте за хвилину.',
+  },
   checkoutDescription: (accountNumber: string) => `Оплата послуг водоканалу, рахунок № ${accountNumber}`,
   unavailable: 'Онлайн-оплата зараз недоступна. Спробуйте пізніше.',
   pendingInBilling: 'оплачено онлайн, очікує зарахування',
-  receipt: (p: { amountKop: number; accountNumber: string; paidAt: string; orderId: string; providerPaymentId: string }, timeZone: string) =>
+  receipt: (p: { amountKop: number; accountNumber: string; paidAt: string; orderId: string; provider: string; providerPaymentId: string }, timeZone: string) =>
     [
       '✅ Оплату отримано.',
       `Сума: ${money(p.amountKop)}`,
       `Рахунок № ${p.accountNumber}`,
       `Дата і час: ${moment(p.paidAt, timeZone)}`,
       `Замовлення: ${p.orderId}`,
-      `Номер платежу LiqPay: ${p.providerPaymentId}`,
+      `${providerPaymentLabel(p.provider)}: ${p.providerPaymentId}`,
       'Поки білінг не зарахує платіж, у рахунку він буде позначений «оплачено онлайн, очікує зарахування».',
     ].join('\n'),
 };

@@ -48,7 +48,23 @@ export type ViberOutgoing = MessageBase &
     | { type: 'picture'; text: string; media: string; thumbnail?: string }
     | { type: 'url'; media: string }
     | { type: 'contact'; contact: { name: string; phone_number: string } }
+    | { type: 'payment'; payment: ViberPayment }
   );
+
+/** Viber's Bot Payment API (Ukraine only): a payment message; Viber shows a «continue to checkout» button for 15 minutes. */
+export interface ViberPayment {
+  /** "GooglePay" on Android, "ApplePay" on iOS: the wallet the checkout uses. */
+  type: 'GooglePay' | 'ApplePay';
+  description?: string;
+  /** In the currency's units: 419.9 for 419,90 грн. */
+  total_price: number;
+  currency_code: string;
+  /** What the payment service provider is given (for LiqPay: gateway, gatewayMerchantId, url, data, signature, payeeId). */
+  payment_parameters: { key: string; value: string }[];
+}
+
+/** Payment messages need clients of API version 10 or later (send_message answers 13 or 14 otherwise). */
+export const PAYMENT_MIN_API_VERSION = 10;
 
 /** Viber's JSON status codes (HTTP is 200 either way). */
 export const ViberStatus = {
@@ -67,6 +83,7 @@ export const ViberStatus = {
   tooManyRequests: 12,
   apiVersionNotSupported: 13,
   incompatibleWithVersion: 14,
+  paymentUnsupported: 22,
 } as const;
 
 export interface ViberAccountInfo {
@@ -141,6 +158,23 @@ export const callbackSchemas = {
   }),
   delivered: z.looseObject({ event: z.literal('delivered'), timestamp: z.number(), message_token: token, user_id: z.string().optional() }),
   seen: z.looseObject({ event: z.literal('seen'), timestamp: z.number(), message_token: token, user_id: z.string().optional() }),
+  /**
+   * The payment message's status callback (Viber's "Payment Button Clicked"): the subscriber pressed the provider's
+   * «Pay»; code 0 as Viber's status codes go. It names no amount and no transaction: the payment service
+   * provider's own callback brings those.
+   */
+  client_status: z.looseObject({
+    event: z.literal('client_status'),
+    timestamp: z.number(),
+    message_token: token,
+    user,
+    status: z.looseObject({
+      type: z.string(),
+      code: z.number().int(),
+      supported_psps: z.array(z.string()).optional(),
+      tracking_data: z.string().max(4000).optional(),
+    }),
+  }),
   failed: z.looseObject({
     event: z.literal('failed'),
     timestamp: z.number(),

@@ -16,6 +16,9 @@ import { choicesKeyboard, replyButton } from './keyboards.ts';
 import { createViberNotifier, type ViberNotifier } from './notifier.ts';
 import { messagesFor } from './render.ts';
 import { viberTexts } from './texts-viber.ts';
+import { cannotPayInViber, paymentMessage, reportOfClientStatus, walletChooser } from './payments.ts';
+import { recordProviderReport, type PaymentsDeps } from '../../core/payments/index.ts';
+import { payments as paymentTexts } from '../texts/payments.ts';
 import { createViberWebhookHandler } from './webhook.ts';
 
 export interface ViberBotDeps {
@@ -24,6 +27,8 @@ export interface ViberBotDeps {
   logger: Logger;
   /** The shared cabinet (bots/flows/router.ts createCabinet): what every subscriber event does. */
   cabinet: Cabinet;
+  /** Online payment's rules, for the payment messages' status callbacks (payments.ts); absent: they are ignored. */
+  payments?: PaymentsDeps;
   /** Knobs tests turn (fewer retries, shorter backoff, a shorter lease, a faster sweep). */
   tuning?: {
     client?: Pick<ViberClientOptions, 'maxAttempts' | 'baseDelayMs' | 'timeoutMs'>;
@@ -82,6 +87,8 @@ function subscriberOf(event: ViberCallback): { id: string; name: string } | null
       return { id: event.user.id, name: event.user.name };
     case 'unsubscribed':
       return { id: event.user_id, name: '' };
+    case 'client_status':
+      return { id: event.user.id, name: event.user.name };
     case 'conversation_started':
       // Only a subscriber can be written to; someone who has not subscribed gets the welcome in the answer.
       return event.subscribed && startPayload(event.context) ? { id: event.user.id, name: event.user.name } : null;
@@ -106,6 +113,7 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
   const inbox = createViberInbox({ db: core.db, leaseMs: tuning.leaseMs });
   const billable = createBillableSender({ client, core, logger });
   const notifier = createViberNotifier({ sender: billable, core, logger, remindersEnabled: viber.remindersEnabled });
+  const walletFor = walletChooser(client);
 
   let stopping = false;
   let sweeper: NodeJS.Timeout | undefined;
@@ -117,7 +125,24 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
       channel: 'viber',
       subscriberId,
       async send(text, options, prompt) {
-        for (const message of messagesFor(text, options, prompt)) await client.sendMessage(viberUserId, message);
+        const invoice = options.invoice?.pspParameters?.length ? options.invoice : undefined;
+        if (!invoice) {
+          for (const message of messagesFor(text, options, prompt)) await client.sendMessage(viberUserId, message);
+          return;
+        }
+        // The payment message first: the text after it carries the keyboard, which in Viber belongs to the last message.
+        let paying = true;
+        try {
+          await client.sendMessage(viberUserId, paymentMessage(invoice, await walletFor(viberUserId)));
+        } catch (error) {
+          if (!cannotPayInViber(error) || !options.link) throw error;
+          paying = false;
+        }
+        for (const message of messagesFor(text, { ...options, link: undefined }, prompt)) await client.sendMessage(viberUserId, message);
+        if (!paying) {
+          // This client or bot cannot pay in Viber (an old app, payments not enabled): LiqPay's page under the same order.
+          for (const message of messagesFor(paymentTexts.invoiceRefused, { ...options, invoice: undefined }, prompt)) await client.sendMessage(viberUserId, message);
+        }
       },
     };
   }
@@ -157,6 +182,7 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
       }
       return finish(lease, entry, lease.state, 'handled');
     }
+    if (event.event === 'client_status') return paymentStatus(lease, entry, event);
     let out: ChatOutput | undefined;
     try {
       const subscriber = await touchSubscriber(core, { channel: 'viber', channelUserId: viberUserId, name: who.name });
@@ -191,6 +217,31 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
         await lease.retryLater(entry, tuning.retryBaseMs * 2 ** entry.attempts);
         return false;
       }
+    }
+  }
+
+  /**
+   * A payment message's status callback, recorded through core once (the inbox keeps a callback once; core moves an
+   * order forward only). A failure to record is retried, never answered: nobody asked anything.
+   */
+  async function paymentStatus(lease: SubscriberLease, entry: InboxEntry, event: ViberCallbackOf<'client_status'>): Promise<boolean> {
+    const report = reportOfClientStatus(event);
+    if (!report || !deps.payments) {
+      logger.info({ viberUserId: lease.viberUserId, type: event.status.type }, 'viber client_status not about an order of ours; ignored');
+      return finish(lease, entry, lease.state, 'handled');
+    }
+    try {
+      const outcome = await recordProviderReport(deps.payments, report);
+      logger.info({ orderId: report.orderId, providerStatus: report.providerStatus, outcome: outcome.kind }, 'viber payment status recorded');
+      if (outcome.kind === 'applied' && outcome.status === 'failed' && lease.state === null) {
+        for (const message of messagesFor(paymentTexts.notCompleted, { keyboard: 'menu' }, 0)) await client.sendMessage(lease.viberUserId, message);
+      }
+      return finish(lease, entry, lease.state, 'handled');
+    } catch (error) {
+      logger.error({ viberUserId: lease.viberUserId, attempt: entry.attempts + 1, ...loggable(error) }, 'viber payment status could not be recorded');
+      if (entry.attempts + 1 >= tuning.maxAttempts) return finish(lease, entry, lease.state, 'gave-up');
+      await lease.retryLater(entry, tuning.retryBaseMs * 2 ** entry.attempts);
+      return false;
     }
   }
 

@@ -1,4 +1,5 @@
 export { createOrder, findOrder, paymentOffer } from './orders.ts';
+export { precheckOrder } from './precheck.ts';
 export { recordProviderReport, canMove } from './record.ts';
 export { reconcilePayments, ORDER_LIFETIME_MS, type ReconcileSummary } from './reconcile.ts';
 export { matchBillingPayments } from './billing-match.ts';

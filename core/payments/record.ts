@@ -30,14 +30,15 @@ async function keepReport(
   transaction: Transaction,
 ): Promise<void> {
   await deps.db.sequelize.query(
-    `INSERT INTO payment_reports (order_id, source, provider_status, provider_payment_id, amount_kop, currency, outcome, received_at)
-     VALUES (:orderId, :source, :providerStatus, :providerPaymentId, :amountKop, :currency, :outcome, :now)`,
+    `INSERT INTO payment_reports (order_id, source, provider_status, provider_payment_id, channel_charge_id, amount_kop, currency, outcome, received_at)
+     VALUES (:orderId, :source, :providerStatus, :providerPaymentId, :channelChargeId, :amountKop, :currency, :outcome, :now)`,
     {
       replacements: {
         orderId: report.orderId,
         source: report.source,
         providerStatus: report.providerStatus.slice(0, 64),
         providerPaymentId: report.providerPaymentId?.slice(0, 128) ?? null,
+        channelChargeId: report.channelChargeId?.slice(0, 128) ?? null,
         amountKop: report.amountKop,
         currency: report.currency?.slice(0, 8) ?? null,
         outcome,
@@ -97,12 +98,18 @@ export async function recordProviderReport(deps: PaymentsDeps, report: ProviderR
     if (to === 'paid') {
       const providerPaymentId = report.providerPaymentId ?? order.id;
       const credited = await db.sequelize.query<{ order_id: string }>(
-        `INSERT INTO payment_transactions (order_id, provider_payment_id, amount_kop, paid_at)
-         VALUES (:orderId, :providerPaymentId, :amountKop, :paidAt)
+        `INSERT INTO payment_transactions (order_id, provider_payment_id, channel_charge_id, amount_kop, paid_at)
+         VALUES (:orderId, :providerPaymentId, :channelChargeId, :amountKop, :paidAt)
          ON CONFLICT DO NOTHING
          RETURNING order_id`,
         {
-          replacements: { orderId: order.id, providerPaymentId, amountKop: order.amountKop, paidAt: report.at ?? now },
+          replacements: {
+            orderId: order.id,
+            providerPaymentId,
+            channelChargeId: report.channelChargeId?.slice(0, 128) ?? null,
+            amountKop: order.amountKop,
+            paidAt: report.at ?? now,
+          },
           type: QueryTypes.SELECT,
           transaction,
         },

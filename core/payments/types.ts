@@ -3,7 +3,8 @@ import type { CoreSettings } from '../settings.ts';
 import type { Database } from '../../models/database.ts';
 import type { Channel } from '../../models/models.ts';
 
-export type PaymentProvider = 'liqpay';
+/** Who takes the money: LiqPay's checkout page, Telegram Payments (the BotFather provider), Viber's payment message. */
+export type PaymentProvider = 'liqpay' | 'telegram' | 'viber';
 export type OrderStatus = 'created' | 'pending' | 'paid' | 'failed' | 'reversed';
 
 /** The utility's payment rules, from the environment (PAYMENT_MAX_UAH, PAYMENT_CONFIRM_DAYS). */
@@ -65,6 +66,8 @@ export interface ProviderReport {
   currency: string | null;
   /** When the provider says the payment happened (LiqPay's end_date), if it says. */
   at: Date | null;
+  /** The channel's own id of the charge beside the provider's (Telegram's telegram_payment_charge_id). */
+  channelChargeId?: string | null;
 }
 
 export type RecordOutcome =
@@ -82,3 +85,15 @@ export interface PaymentStatusSource {
   /** The provider's answer for one order, or null when it has never seen it (the subscriber never paid). */
   status(orderId: string): Promise<ProviderReport | null>;
 }
+
+/**
+ * Whether an order may still be paid as a channel asks just before taking the money (Telegram's
+ * pre_checkout_query): it exists, is still open, the amount and currency asked are the order's, and the account
+ * is still linked to the subscriber who ordered.
+ */
+export type PrecheckOutcome =
+  | { kind: 'ok'; order: PaymentOrder }
+  | { kind: 'unknown-order' }
+  | { kind: 'closed'; status: OrderStatus }
+  | { kind: 'mismatch' }
+  | { kind: 'not-linked' };

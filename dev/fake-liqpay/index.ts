@@ -5,6 +5,8 @@
  * shows a page with «Сплатити» and «Відхилити» (POST /checkout/pay|decline, form field order_id).
  * Status API: POST `apiUrl` (form data + signature, action "status") answers the payment as LiqPay does, or
  * `{"result":"error","err_code":"payment_not_found"}` for an order never paid.
+ * Viber: POST `viberUrl` (JSON: data, signature, token) is what Viber's checkout sends its payment service
+ * provider: a good signature settles the order (success, or failure with `decline: true`) and calls back.
  * Callbacks: each outcome is posted signed to the order's server_url (form fields data and signature).
  *
  * From a test: `open(link)` (what the payer's browser does), `pay(orderId, { amountKop?, currency?,
@@ -45,6 +47,8 @@ export interface FakeLiqPay {
   url: string;
   checkoutUrl: string;
   apiUrl: string;
+  /** LiqPay's endpoint for Viber's payment messages (the `url` payment parameter; LiqPay's is https://www.liqpay.ua/api/viber). */
+  viberUrl: string;
   checkouts: Map<string, FakeCheckout>;
   payments: Map<string, FakePayment>;
   callbacks: PostedCallback[];
@@ -137,6 +141,21 @@ export async function startFakeLiqPay(options: { publicKey: string; privateKey: 
     return options.callback === false ? undefined : sendCallback(orderId);
   }
 
+  function remember(payload: Record<string, unknown>): FakeCheckout {
+    const checkout: FakeCheckout = {
+      orderId: String(payload['order_id']),
+      amount: Number(payload['amount']),
+      currency: String(payload['currency']),
+      description: String(payload['description'] ?? ''),
+      serverUrl: String(payload['server_url']),
+      resultUrl: typeof payload['result_url'] === 'string' ? payload['result_url'] : undefined,
+      publicKey: String(payload['public_key']),
+      raw: payload,
+    };
+    checkouts.set(checkout.orderId, checkout);
+    return checkout;
+  }
+
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://fake-liqpay');
@@ -146,17 +165,7 @@ export async function startFakeLiqPay(options: { publicKey: string; privateKey: 
           res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('Невірний підпис');
           return;
         }
-        const checkout: FakeCheckout = {
-          orderId: String(payload['order_id']),
-          amount: Number(payload['amount']),
-          currency: String(payload['currency']),
-          description: String(payload['description'] ?? ''),
-          serverUrl: String(payload['server_url']),
-          resultUrl: typeof payload['result_url'] === 'string' ? payload['result_url'] : undefined,
-          publicKey: String(payload['public_key']),
-          raw: payload,
-        };
-        checkouts.set(checkout.orderId, checkout);
+        const checkout = remember(payload);
         const id = escapeHtml(checkout.orderId);
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
           `<!doctype html><meta charset="utf-8"><title>LiqPay (тестова)</title>
@@ -174,6 +183,28 @@ export async function startFakeLiqPay(options: { publicKey: string; privateKey: 
         }
         await settle(orderId, url.pathname.endsWith('pay') ? 'success' : 'failure');
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(url.pathname.endsWith('pay') ? '<p>Оплачено</p>' : '<p>Оплату відхилено</p>');
+        return;
+      }
+      if (req.method === 'POST' && url.pathname === '/api/viber') {
+        // Viber's checkout hands LiqPay the order's signed data and the wallet's token (the wallet's part is the
+        // fake's own shape: Viber's documentation does not show it). A good signature pays (or declines) the order,
+        // and LiqPay's callback goes to its server_url as for the checkout page.
+        let body: Record<string, unknown> = {};
+        try {
+          body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+        } catch {
+          // an empty or broken body fails the signature check below
+        }
+        const payload = decodeSigned(typeof body['data'] === 'string' ? body['data'] : null, typeof body['signature'] === 'string' ? body['signature'] : null);
+        res.setHeader('content-type', 'application/json');
+        if (!payload || payload['public_key'] !== publicKey || payload['version'] !== 3 || typeof body['token'] !== 'string') {
+          res.writeHead(403).end(JSON.stringify({ result: 'error', status: 'error', err_code: 'err_access', err_description: 'Invalid signature' }));
+          return;
+        }
+        const checkout = remember(payload);
+        const status = body['decline'] === true ? 'failure' : 'success';
+        const callbackStatus = await settle(checkout.orderId, status);
+        res.end(JSON.stringify({ result: 'ok', status, callback_http_status: callbackStatus }));
         return;
       }
       if (req.method === 'POST' && url.pathname === '/api/request') {
@@ -207,6 +238,7 @@ export async function startFakeLiqPay(options: { publicKey: string; privateKey: 
     url: base,
     checkoutUrl: `${base}/api/3/checkout`,
     apiUrl: `${base}/api/request`,
+    viberUrl: `${base}/api/viber`,
     checkouts,
     payments,
     callbacks,

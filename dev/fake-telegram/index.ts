@@ -49,7 +49,10 @@
  * (400 message is not modified), a second answerCallbackQuery, wrong tokens (401), and methods it does not implement
  * (404): only those the bots call — getMe, sendMessage, sendPhoto, sendMediaGroup, editMessageText,
  * editMessageReplyMarkup, answerCallbackQuery, getFile, setMyCommands, createForumTopic, deleteForumTopic,
- * pinChatMessage, getChat, and getUpdates / setWebhook / deleteWebhook / getWebhookInfo.
+ * pinChatMessage, getChat, and getUpdates / setWebhook / deleteWebhook / getWebhookInfo; and Telegram Payments'
+ * sendInvoice and answerPreCheckoutQuery (payments.ts says what they refuse). `await tg.pay(user, invoiceMessage)`
+ * presses «Pay»: a pre_checkout_query, the answer awaited (10 s, or `preCheckoutAnswerMs`), then a
+ * successful_payment message, or { outcome: 'refused' | 'timeout' } and nothing.
  * parse_mode text is stored as Telegram returns it: plain text plus entities.
  */
 export { FakeTelegram, DEFAULT_TOKEN, type FakeTelegramOptions, type WaitOptions, type SentPredicate } from './server.ts';
@@ -60,3 +63,4 @@ export type { Fault, FaultOptions, RateLimits, SendStats } from './faults.ts';
 export type { RecordedCall, SentMessage, Params, UploadedFile, ClockLike } from './state.ts';
 export type { WebhookDelivery, WebhookOptions } from './updates.ts';
 export { TINY_JPEG } from './state.ts';
+export { CURRENCY_MIN, PRECHECKOUT_ANSWER_MS, type FakeInvoice, type PayOutcome, type PreCheckoutRecord } from './payments.ts';

@@ -6,6 +6,7 @@ import { Faults, faultToError, type Fault, type FaultOptions, type RateLimits, t
 import { parseParams, readBody } from './http-body.ts';
 import { assertWellFormed } from './limits.ts';
 import { createMethods, type MethodHandler } from './methods.ts';
+import { FakePayments, type PayOutcome } from './payments.ts';
 import { FakeState, type ClockLike, type Params, type RecordedCall, type SentMessage, type StoredMessage } from './state.ts';
 import { UpdateQueue, type WebhookDelivery, type WebhookOptions } from './updates.ts';
 import { FakeGroup, FakeUser, type GroupSeed, type UserSeed } from './users.ts';
@@ -30,6 +31,8 @@ export interface FakeTelegramOptions {
   urlContent?: (url: string) => Buffer | undefined;
   /** The loopback port to listen on (the playground's PLAYGROUND_TELEGRAM_PORT); 0 or omitted: a free one. */
   port?: number;
+  /** How long a pre-checkout query waits for its answer (Telegram: 10 s); tests of a late answer shorten it. */
+  preCheckoutAnswerMs?: number;
 }
 
 export interface WaitOptions {
@@ -49,6 +52,8 @@ export class FakeTelegram {
   private readonly queue: UpdateQueue;
   private readonly faults: Faults;
   private readonly methods: Record<string, MethodHandler>;
+  /** Telegram Payments: the invoices sent and the pre-checkout queries asked (payments.ts). */
+  readonly payments: FakePayments;
   private readonly overrides = new Map<string, MethodHandler>();
   private readonly canonical = new Map<string, string>();
   private readonly cursors = new Map<number, number>();
@@ -67,7 +72,8 @@ export class FakeTelegram {
       (method, params) => void this.call(method, params, AbortSignal.timeout(60_000), 'webhook-reply'),
       options.firstUpdateId,
     );
-    this.methods = createMethods(this.state, options.urlContent ? { urlContent: options.urlContent } : {});
+    this.payments = new FakePayments(options.preCheckoutAnswerMs);
+    this.methods = { ...createMethods(this.state, options.urlContent ? { urlContent: options.urlContent } : {}), ...this.payments.methods(this.state) };
     for (const name of [...Object.keys(this.methods), ...QUEUE_METHODS]) this.canonical.set(name.toLowerCase(), name);
   }
 
@@ -141,6 +147,16 @@ export class FakeTelegram {
     };
     const record = this.state.addChat(chat);
     return new FakeGroup(this.state, (u) => this.queue.enqueue(u), record);
+  }
+
+  /**
+   * The user presses «Pay» on an invoice the bot sent them: a pre_checkout_query, then (answered ok within the
+   * time Telegram gives) a successful_payment message in their chat. `amount`/`currency` pretend the app asked
+   * other figures than the invoice's (a forged client, for the bot's re-check).
+   */
+  pay(user: FakeUser, invoice: { message_id: number } | number, options: { amount?: number; currency?: string } = {}): Promise<PayOutcome> {
+    const messageId = typeof invoice === 'number' ? invoice : invoice.message_id;
+    return this.payments.pay(this.state, (u) => this.queue.enqueue(u), user.user, messageId, options);
   }
 
   /** Queues a raw update; update_id is assigned when missing. */

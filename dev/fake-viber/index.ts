@@ -9,6 +9,10 @@
  * button without ActionBody, and any string with a lone surrogate (see messageRefusal). Faults: `failNext({ status: 12 })`
  * or `failNext({ http: 503 })`, optionally for one method and several times.
  *
+ * Payments (Viber's Bot Payment API): send_message of type `payment` is refused as Viber refuses it (paymentRefusal;
+ * status 22 when the bot has no payments, `payments: false`), and `user.pay({ decline? })` plays the checkout: the
+ * client_status callback, then the payment service provider handed the message's signed data.
+ *
  * Subscriber side: `viber.user({ id, name })` posts correctly signed callbacks to the registered webhook:
  * sendText, pressButton (a text message whose text is the ActionBody, as Viber sends; the button must be on the
  * last keyboard the bot sent), sharePhone (a contact message; needs a share-phone button on that keyboard),
@@ -47,6 +51,9 @@ export interface SentMessage {
   keyboard?: { Type: string; Buttons: FakeKeyboardButton[] };
   min_api_version?: number;
   sender?: { name: string; avatar?: string };
+  tracking_data?: string;
+  /** A payment message's payment object (Viber's Bot Payment API). */
+  payment?: { type: string; description?: string; total_price: number; currency_code: string; payment_parameters: { key: string; value: string }[] };
   messageToken: string;
   /** 'welcome': the bot's HTTP answer to conversation_started, which Viber shows as the welcome message. */
   via: 'api' | 'welcome';
@@ -110,6 +117,15 @@ export interface FakeViberUser {
   unsubscribe(): Promise<Posted>;
   /** Posts the very same message callback again (same token, same body), as Viber does when unsure. */
   resend(token?: string): Promise<Posted>;
+  /**
+   * Pays the last payment message the bot sent this user, as the checkout does: Viber's client_status callback
+   * (code 0; 1 when the user declines), then, unless declined, the payment service provider is handed the
+   * message's `data` and `signature` at its `url` with the wallet's token. A payment message older than 15 minutes
+   * has expired (Viber's checkout button does) and nothing is posted.
+   */
+  pay(options?: { decline?: boolean }): Promise<{ outcome: 'expired' } | { outcome: 'declined' | 'paid'; status: Posted; psp?: { status: number; body: unknown } }>;
+  /** Posts a client_status callback again under its token (a redelivery). */
+  resendStatus(token: string): Promise<Posted>;
 }
 
 export interface FakeViber {
@@ -119,7 +135,8 @@ export interface FakeViber {
   /** Where addMedia's URLs start: `${mediaBase}${name}`. */
   readonly mediaBase: string;
   readonly calls: RecordedCall[];
-  user(who: { id: string; name?: string }): FakeViberUser;
+  /** `apiVersion` (default 10) and `os` (default Android 14) are what get_user_details tells of the user's app. */
+  user(who: { id: string; name?: string; apiVersion?: number; os?: string }): FakeViberUser;
   sent(userId: string): SentMessage[];
   /** Both sides of the user's chat, oldest first. */
   transcript(userId: string): TranscriptEntry[];
@@ -152,12 +169,14 @@ export async function startFakeViber(options: {
   firstToken?: bigint;
   /** The loopback port to listen on (the playground's PLAYGROUND_VIBER_PORT); 0 or omitted: a free one. */
   port?: number;
+  /** Whether the bot may send payment messages (Viber enables them per bot on the PSP's request); status 22 when not. */
+  payments?: boolean;
 }): Promise<FakeViber> {
   const { authToken } = options;
   const calls: RecordedCall[] = [];
   const sentTo = new Map<string, SentMessage[]>();
   const unsubscribed = new Set<string>();
-  const users = new Map<string, { id: string; name: string }>();
+  const users = new Map<string, { id: string; name: string; apiVersion: number; os: string }>();
   const faults: Array<{ fault: Fault; method: string | undefined; left: number }> = [];
   const callbacksByToken = new Map<string, string>();
   const transcripts = new Map<string, TranscriptEntry[]>();
@@ -257,6 +276,11 @@ export async function startFakeViber(options: {
         if (!receiver || typeof body.type !== 'string') return answer(4, {}, 'missingData');
         const refusal = messageRefusal(body);
         if (refusal) return answer(3, {}, refusal);
+        if (body.type === 'payment') {
+          if (options.payments === false) return answer(22, {}, 'paymentUnsupported');
+          const paymentProblem = paymentRefusal(body, users.get(receiver)?.apiVersion ?? 10);
+          if (paymentProblem) return answer(paymentProblem.status, {}, paymentProblem.message);
+        }
         if (unsubscribed.has(receiver)) return answer(6, {}, 'receiverNotSubscribed');
         const messageToken = newToken();
         record(receiver, { ...(body as unknown as Omit<SentMessage, 'messageToken' | 'via'>), receiver, messageToken, via: 'api' });
@@ -274,7 +298,7 @@ export async function startFakeViber(options: {
       case 'get_user_details': {
         const user = users.get(String(body.id));
         if (!user) return answer(5, {}, 'receiverNotRegistered');
-        return answer(0, { user: { id: user.id, name: user.name, language: 'uk', country: 'UA', primary_device_os: 'Android 14', api_version: 10 } });
+        return answer(0, { user: { id: user.id, name: user.name, language: 'uk', country: 'UA', primary_device_os: user.os, api_version: user.apiVersion } });
       }
       default:
         return answer(3, {}, 'badData');
@@ -356,10 +380,11 @@ export async function startFakeViber(options: {
     },
     calls,
     user(who) {
-      const profile = { id: who.id, name: who.name ?? 'Оксана' };
+      const profile = { id: who.id, name: who.name ?? 'Оксана', apiVersion: who.apiVersion ?? 10, os: who.os ?? 'Android 14' };
       users.set(profile.id, profile);
       let lastToken: string | undefined;
-      const senderObject = () => ({ id: profile.id, name: profile.name, language: 'uk', country: 'UA', api_version: 10 });
+      const senderObject = () => ({ id: profile.id, name: profile.name, language: 'uk', country: 'UA', api_version: profile.apiVersion });
+      const statusCallbacks = new Map<string, Record<string, unknown>>();
       const message = async (body: Record<string, unknown> & { type: string }, silent = false) => {
         // Writing to a bot subscribes you again.
         unsubscribed.delete(profile.id);
@@ -418,6 +443,41 @@ export async function startFakeViber(options: {
         async unsubscribe() {
           unsubscribed.add(profile.id);
           return callback(profile.id, { event: 'unsubscribed', timestamp: Date.now(), user_id: profile.id });
+        },
+        async pay(payOptions = {}) {
+          const entry = (transcripts.get(profile.id) ?? []).findLast((e) => e.direction === 'out' && e.message.type === 'payment');
+          if (!entry || entry.direction !== 'out' || !entry.message.payment) throw new Error(`fake viber: no payment message was sent to ${profile.id}`);
+          if (Date.now() - entry.at > PAYMENT_BUTTON_LIFETIME_MS) return { outcome: 'expired' as const };
+          const event = {
+            event: 'client_status',
+            timestamp: Date.now(),
+            message_token: newToken(),
+            chat_hostname: 'SN-FAKE',
+            user: senderObject(),
+            status: { type: 'payment', code: payOptions.decline ? 1 : 0, supported_psps: ['IPay.ua', 'LiqPay', 'Portmone'], tracking_data: entry.message.tracking_data ?? '' },
+          };
+          statusCallbacks.set(event.message_token, event);
+          const status = await callback(profile.id, event);
+          if (payOptions.decline) return { outcome: 'declined' as const, status };
+          const parameter = (key: string) => entry.message.payment!.payment_parameters.find((p) => p.key === key)?.value;
+          const response = await fetch(parameter('url') ?? '', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ data: parameter('data'), signature: parameter('signature'), token: `wallet-token-${randomBytes(6).toString('hex')}` }),
+          });
+          const text = await response.text();
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // not JSON: kept as text
+          }
+          return { outcome: 'paid' as const, status, psp: { status: response.status, body } };
+        },
+        async resendStatus(token) {
+          const event = statusCallbacks.get(token);
+          if (!event) throw new Error(`fake viber: no client_status callback with token ${token} to resend`);
+          return callback(profile.id, event);
         },
         async resend(token = lastToken) {
           const raw = token ? callbacksByToken.get(token) : undefined;
@@ -518,6 +578,41 @@ export function messageRefusal(body: Record<string, unknown>): string | null {
         return `badData: button ActionBody is longer than ${viberLimits.actionBodyMax} characters`;
       }
     }
+  }
+  return null;
+}
+
+/** Viber's checkout button of a payment message lasts 15 minutes (creators.viber.com, send-payment-request). */
+export const PAYMENT_BUTTON_LIFETIME_MS = 15 * 60_000;
+
+/**
+ * Why Viber would refuse a payment message (creators.viber.com/docs/bots-api/resources/pay): payment messages need
+ * min_api_version 10 (14 incompatibleWithVersion below it; 13 apiVersionNotSupported for an older app), a payment
+ * object (4 missingData) whose type is GooglePay or ApplePay, whose total_price is a positive number and whose
+ * currency_code is ISO 4217 (3 badData), and payment_parameters as key/value pairs naming the gateway; for LiqPay
+ * the ones its setup table lists (4 missingData when one is missing).
+ */
+export function paymentRefusal(body: Record<string, unknown>, receiverApiVersion: number): { status: number; message: string } | null {
+  const minApi = body.min_api_version;
+  if (typeof minApi !== 'number' || minApi < 10) return { status: 14, message: 'incompatibleWithVersion: payment messages need min_api_version 10' };
+  if (receiverApiVersion < minApi) return { status: 13, message: 'apiVersionNotSupported' };
+  const payment = body.payment as Record<string, unknown> | undefined;
+  if (!payment || typeof payment !== 'object') return { status: 4, message: 'missingData: payment' };
+  if (payment.type !== 'GooglePay' && payment.type !== 'ApplePay') return { status: 3, message: 'badData: payment.type must be GooglePay or ApplePay' };
+  if (typeof payment.total_price !== 'number' || !Number.isFinite(payment.total_price) || payment.total_price <= 0) {
+    return { status: 3, message: 'badData: payment.total_price' };
+  }
+  if (typeof payment.currency_code !== 'string' || !/^[A-Z]{3}$/.test(payment.currency_code)) return { status: 3, message: 'badData: payment.currency_code' };
+  const parameters = payment.payment_parameters;
+  if (!Array.isArray(parameters) || parameters.length === 0) return { status: 4, message: 'missingData: payment.payment_parameters' };
+  if (!parameters.every((p: { key?: unknown; value?: unknown }) => typeof p?.key === 'string' && typeof p?.value === 'string')) {
+    return { status: 3, message: 'badData: payment_parameters are key/value strings' };
+  }
+  const keys = new Set((parameters as { key: string }[]).map((p) => p.key));
+  const gateway = (parameters as { key: string; value: string }[]).find((p) => p.key === 'gateway')?.value;
+  if (!gateway) return { status: 4, message: 'missingData: gateway' };
+  if (gateway === 'liqpay') {
+    for (const key of ['gatewayMerchantId', 'url', 'data', 'signature', 'payeeId']) if (!keys.has(key)) return { status: 4, message: `missingData: ${key}` };
   }
   return null;
 }

@@ -114,4 +114,14 @@ describe('configuration', () => {
     expect([set.database.embeddedPort, set.playground.telegramPort, set.playground.viberPort, set.startupTimeoutMs]).toEqual([5433, 3001, 3002, 5000]);
     expect(problemsOf({ EMBEDDED_DB_PORT: '70000' })).toEqual([expect.stringMatching(/^EMBEDDED_DB_PORT: /)]);
   });
+
+  it('turns the channels\' own checkouts on: the Telegram provider token, Viber with LiqPay as its provider', () => {
+    const off = loadConfig({});
+    expect([off.payments.telegramProviderToken, off.payments.viber]).toEqual([undefined, undefined]);
+    const on = loadConfig({ TELEGRAM_PAYMENT_PROVIDER_TOKEN: ' 632593626:TEST:abc ', VIBER_PAYMENT_PROVIDER: 'liqpay' });
+    expect(on.payments.telegramProviderToken).toBe('632593626:TEST:abc');
+    expect(on.payments.viber).toEqual({ psp: 'liqpay', pspUrl: 'https://www.liqpay.ua/api/viber' });
+    expect(problemsOf({ VIBER_PAYMENT_PROVIDER: 'portmone' })).toEqual([expect.stringMatching(/^VIBER_PAYMENT_PROVIDER: /)]);
+    expect(problemsOf({ VIBER_PAYMENT_PSP_URL: 'liqpay' })).toEqual([expect.stringMatching(/^VIBER_PAYMENT_PSP_URL: /)]);
+  });
 });

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { createTelegramBot, type TelegramBot } from '../../bots/telegram/bot.ts';
+import { createTelegramBot, type TelegramBot, type TelegramBotDeps } from '../../bots/telegram/bot.ts';
 import type { Cabinet } from '../../bots/flows/router.ts';
 import { createHttpApp } from '../../bots/server.ts';
 import type { Config } from '../../bots/config.ts';
@@ -27,6 +27,8 @@ export interface TelegramHarnessOptions {
   /** The subscribers' cabinet, built per instance; default: the toy cabinet (tests/support/toy-cabinet.ts). */
   cabinet?: (deps: { core: CoreDeps; logger: Logger }) => Cabinet;
   claimLeaseMs?: number;
+  /** Telegram Payments (the bot's payments feature and invoices); off unless given. */
+  payments?: TelegramBotDeps['payments'];
   fake?: FakeTelegramOptions;
   /** Reuse a running fake (e.g. a second bot instance after a "restart"). */
   tg?: FakeTelegram;
@@ -92,7 +94,14 @@ export async function startTelegramHarness(options: TelegramHarnessOptions): Pro
   };
   const build = async () => {
     const cabinet = (options.cabinet ?? ((deps) => toyCabinet(deps)))({ core, logger });
-    const app = createTelegramBot({ telegram, core, logger, cabinet, ...(options.claimLeaseMs !== undefined ? { claimLeaseMs: options.claimLeaseMs } : {}) });
+    const app = createTelegramBot({
+      telegram,
+      core,
+      logger,
+      cabinet,
+      ...(options.claimLeaseMs !== undefined ? { claimLeaseMs: options.claimLeaseMs } : {}),
+      ...(options.payments ? { payments: options.payments } : {}),
+    });
     await app.start();
     return app;
   };

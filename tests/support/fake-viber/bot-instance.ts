@@ -31,6 +31,8 @@ export async function startViberBotInstance(options: {
   tuning?: ViberBotDeps['tuning'];
   /** The cabinet the bot runs; the toy cabinet (tests/bots/viber/support/toy-cabinet.ts) when not given. */
   cabinet?: Cabinet;
+  /** Online payment's rules, for payment status callbacks; off unless given. */
+  payments?: ViberBotDeps['payments'];
 }): Promise<RunningViberBot> {
   const logger = options.logger ?? createLogger('silent');
   const path = '/viber/webhook';
@@ -59,6 +61,7 @@ export async function startViberBotInstance(options: {
     core,
     logger,
     cabinet: options.cabinet ?? toyCabinet({ core, logger }),
+    ...(options.payments ? { payments: options.payments } : {}),
     tuning: options.tuning ?? { client: { maxAttempts: 3, baseDelayMs: 5 }, inbox: { sweepMs: 200, leaseMs: 2_000, retryBaseMs: 50 } },
   });
   await bot.start();
