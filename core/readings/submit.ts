@@ -1,5 +1,6 @@
 import { addDays, daysBetween, localDate, type LocalDate } from '../calendar.ts';
 import { parseWholeNumber } from '../parse.ts';
+import { leakWarningFor } from './leak.ts';
 import { linkedMeters } from './linked-meters.ts';
 import { isWindowOpen, nextOpenDay } from './window.ts';
 import type {
@@ -153,6 +154,14 @@ export async function submitMeterReading(
   );
   const row = inserted[0];
   if (!row) return { kind: 'same-day', retryOn: nextOpenDay(settings.readings.window, addDays(day, 1)) };
+  const leak = await leakWarningFor(deps, {
+    readingId: row.id,
+    meterId: meter.meterId,
+    value,
+    localDate: day,
+    previousValue,
+    previousDate: meter.lastValueDate,
+  });
   return {
     kind: 'accepted',
     receipt: {
@@ -163,6 +172,7 @@ export async function submitMeterReading(
       period: day.slice(0, 7),
       consumption,
       previousValue,
+      leak,
     },
   };
 }

@@ -47,6 +47,18 @@ export interface ReadingReceipt {
   period: string;
   consumption: number;
   previousValue: number;
+  /** The use per day is far above this meter's usual: the subscriber is told what to check. */
+  leak: LeakWarning | null;
+}
+
+/** An accepted reading whose average use per day is far above the meter's own history (see leak.ts). */
+export interface LeakWarning {
+  /** m³ a day since the previous value, rounded to hundredths. */
+  perDay: number;
+  /** The median m³ a day of the meter's last periods. */
+  usualPerDay: number;
+  /** Days since the previous value. */
+  days: number;
 }
 
 /** Why a value is not stored as it is: refused, lower than the last one (staff may correct), or to be confirmed. */

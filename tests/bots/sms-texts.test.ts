@@ -5,7 +5,7 @@ import { smsLimitReached, smsParts, smsReply, smsTexts } from '../../bots/texts/
 // Long but real serials and values: the reply must still fit two UCS-2 parts.
 const serial = 'ХВ-00012345';
 const serials = ['ХВ-00012345', 'ГВ-00012346', 'ХВ-00012347', 'ГВ-00012348'];
-const receipt = { readingId: 1, meterSerial: serial, value: 99999, localDate: '2026-11-20', period: '2026-11', consumption: 99999, previousValue: 0 };
+const receipt = { readingId: 1, meterSerial: serial, value: 99999, localDate: '2026-11-20', period: '2026-11', consumption: 99999, previousValue: 0, leak: null };
 const eachReading: SmsReadingOutcome[] = [
   { kind: 'accepted', receipt },
   { kind: 'refused', meterSerial: serial, value: '99999', refusal: { kind: 'same-day', retryOn: '2026-11-21' } },
