@@ -3,6 +3,7 @@ import type { LocalDate } from '../calendar.ts';
 import type { CoreSettings } from '../settings.ts';
 import type { Database } from '../../models/database.ts';
 import type { Channel, ReadingChannel, ReadingCorrection } from '../../models/models.ts';
+import type { PhotoRefusal, PhotoSource } from './photos.ts';
 
 export type { CoreDeps as ReadingsDeps } from '../deps.ts';
 
@@ -67,7 +68,10 @@ export type ReadingRefusal =
   | { kind: 'invalid-value' }
   | { kind: 'over-capacity'; maxValue: number }
   | { kind: 'lower'; lastValue: number; correction: ReadingCorrection }
-  | { kind: 'needs-confirmation'; value: number; consumption: number; days: number; perDay: number };
+  | { kind: 'needs-confirmation'; value: number; consumption: number; days: number; perDay: number }
+  /** A jump the subscriber confirmed is taken only with a photo of the meter (READINGS_PHOTO_REQUIRED_ABOVE_JUMP). */
+  | { kind: 'photo-required' }
+  | PhotoRefusal;
 
 export type SubmitReadingOutcome = { kind: 'accepted'; receipt: ReadingReceipt } | ReadingRefusal;
 
@@ -82,6 +86,8 @@ export interface SubmitReadingInput {
   /** The subscriber confirmed an implausibly large consumption. */
   confirmed: boolean;
   channel: ReadingChannel;
+  /** A photo of the meter, stored with the reading in one transaction. */
+  photo?: PhotoSource;
 }
 
 export type StaffCorrectionOutcome =

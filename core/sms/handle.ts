@@ -92,6 +92,10 @@ function readingResult(meter: MeterChoice, typed: string, outcome: SubmitReading
       return { kind: 'needs-confirmation', meterSerial: meter.serial, value: outcome.value, consumption: outcome.consumption, days: outcome.days };
     case 'lower':
       return refused({ kind: 'lower', lastValue: outcome.lastValue });
+    case 'photo-too-big':
+    case 'photo-unreadable':
+      // An SMS passes no photo, so only 'photo-required' can come back; these two are its kin.
+      return refused({ kind: 'photo-required' });
     case 'not-linked':
       // The meter was read for this phone a moment ago; gone since means billing removed it.
       return { kind: 'unknown-meter', target: meter.serial, serials: [] };
