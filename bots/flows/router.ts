@@ -2,6 +2,7 @@ import type { PaymentOrder, PaymentRules } from '../../core/payments/types.ts';
 import type { CoreDeps } from '../../core/deps.ts';
 import type { SubscriberView } from '../../core/subscribers.ts';
 import type { Logger } from '../logger.ts';
+import type { PhotoSources } from '../media/photo-sources.ts';
 import { common } from '../texts/common.ts';
 import { menu, type MenuItem } from '../texts/menu.ts';
 import type { Event, FlowDefinition, Intent } from './chat.ts';
@@ -24,6 +25,8 @@ export interface FlowDeps {
   channels?: { telegramUsername?: string; viberChatUri?: string };
   /** Online payment (bots/payments): its rules and the checkout link of a stored order. Absent without LiqPay keys. */
   payments?: { rules: PaymentRules; linkFor(order: PaymentOrder): string };
+  /** The bytes of a photo a subscriber sent (a meter photo with a reading), from its channel. */
+  photos?: PhotoSources;
 }
 
 export type Flow<Args = unknown> = FlowDefinition<FlowDeps, Args>;

@@ -2,6 +2,7 @@ import type { Channel } from '../../models/models.ts';
 import type { FlowDeps } from '../../bots/flows/router.ts';
 import type { OutgoingMessage } from '../../bots/notifier.ts';
 import { cabinetOf } from '../../bots/flows/index.ts';
+import { photoSources } from '../../bots/media/photo-sources.ts';
 import { createLogger } from '../../bots/logger.ts';
 import { common } from '../../bots/texts/common.ts';
 import { keyboardLead } from '../../bots/telegram/chat-output.ts';
@@ -128,7 +129,7 @@ export const telegramChannel: ChannelKind = {
   async start(options) {
     const clock = new FixedClock(new Date(options.at ?? '2026-11-25T09:00:00Z'));
     const settings: CoreSettings = { ...defaultCoreSettings, ...options.settings };
-    const h: TelegramHarness = await startTelegramHarness({ db: options.db, mode: 'webhook', clock, settings, cabinet: (deps) => cabinetOf({ ...deps, ...(options.links ? { channels: options.links } : {}) }) });
+    const h: TelegramHarness = await startTelegramHarness({ db: options.db, mode: 'webhook', clock, settings, cabinet: ({ telegram, ...deps }) => cabinetOf({ ...deps, photos: photoSources({ telegram }), ...(options.links ? { channels: options.links } : {}) }) });
     const tg: FakeTelegram = h.tg;
 
     const idle = () => until(() => tg.pendingUpdates().length === 0, 'the Telegram webhook deliveries');
@@ -233,7 +234,7 @@ export const viberChannel: ChannelKind = {
     const core: CoreDeps = { db: options.db, clock, settings };
     const viber: FakeViber = await startFakeViber({ authToken: 'scenario-viber-token' });
     const logger = createLogger('silent');
-    const launch = () => startViberBotInstance({ db: options.db, clock, viber, logger, remindersEnabled: false, cabinet: cabinetOf({ core, logger, ...(options.links ? { channels: options.links } : {}) }) });
+    const launch = () => startViberBotInstance({ db: options.db, clock, viber, logger, remindersEnabled: false, cabinet: cabinetOf({ core, logger, photos: photoSources({ viber: true }), ...(options.links ? { channels: options.links } : {}) }) });
     let instance: RunningViberBot = await launch();
 
     return {

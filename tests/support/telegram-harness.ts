@@ -25,7 +25,7 @@ export interface TelegramHarnessOptions {
   clock?: FixedClock;
   settings?: CoreSettings;
   /** The subscribers' cabinet, built per instance; default: the toy cabinet (tests/support/toy-cabinet.ts). */
-  cabinet?: (deps: { core: CoreDeps; logger: Logger }) => Cabinet;
+  cabinet?: (deps: { core: CoreDeps; logger: Logger; telegram: NonNullable<Config['telegram']> }) => Cabinet;
   claimLeaseMs?: number;
   fake?: FakeTelegramOptions;
   /** Reuse a running fake (e.g. a second bot instance after a "restart"). */
@@ -91,7 +91,7 @@ export async function startTelegramHarness(options: TelegramHarnessOptions): Pro
     groupPerMinute: 20,
   };
   const build = async () => {
-    const cabinet = (options.cabinet ?? ((deps) => toyCabinet(deps)))({ core, logger });
+    const cabinet = (options.cabinet ?? ((deps) => toyCabinet(deps)))({ core, logger, telegram });
     const app = createTelegramBot({ telegram, core, logger, cabinet, ...(options.claimLeaseMs !== undefined ? { claimLeaseMs: options.claimLeaseMs } : {}) });
     await app.start();
     return app;
