@@ -47,7 +47,8 @@ export interface ScriptedSubscriber {
   markButton(label: string): StaleMark;
   /** Own: the share-my-phone button; other: someone else's card (on Viber the two cannot be told apart). */
   shareContact(phone: string, whose: 'own' | 'other'): Promise<Reply[]>;
-  sendPhoto(caption?: string): Promise<Reply[]>;
+  /** A photo (a tiny JPEG unless `bytes` are given), with its caption when given. */
+  sendPhoto(caption?: string, bytes?: Buffer): Promise<Reply[]>;
   sendSticker(): Promise<Reply[]>;
   start(payload?: string): Promise<Reply[]>;
   /** What the bot sent since the last step began. */
@@ -180,7 +181,7 @@ export const telegramChannel: ChannelKind = {
             return step(() => user.pressButton(id, data, { force: true }));
           },
           shareContact: (phone, whose) => step(() => user.shareContact({ phone_number: phone, ...(whose === 'other' ? { user_id: userId + 1_000_000 } : {}) })),
-          sendPhoto: (caption) => step(() => user.sendPhoto(caption === undefined ? {} : { caption })),
+          sendPhoto: (caption, bytes) => step(() => user.sendPhoto({ ...(caption === undefined ? {} : { caption }), ...(bytes ? { bytes } : {}) })),
           sendSticker: () => step(() => user.sendSticker()),
           start: (payload) => step(() => user.command(payload ? `/start ${payload}` : '/start')),
           said,
@@ -273,7 +274,7 @@ export const viberChannel: ChannelKind = {
           pressMarked: (_label, from) => step(() => user.sendText(from.ref)),
           // A Viber contact message is the same whoever's card it is.
           shareContact: (phone) => step(() => user.sharePhone(phone)),
-          sendPhoto: (caption) => step(() => user.sendPicture(viber.addMedia(TINY_JPEG, 'image/jpeg'), caption ?? '')),
+          sendPhoto: (caption, bytes) => step(() => user.sendPicture(viber.addMedia(bytes ?? TINY_JPEG, 'image/jpeg'), caption ?? '')),
           sendSticker: () => step(() => user.sendSticker()),
           start: (payload) => step(() => user.sendText(payload ? `start:${payload}` : viberTexts.startWords[0]!)),
           said,
