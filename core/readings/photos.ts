@@ -108,5 +108,40 @@ export async function readingPhotos(deps: Pick<ReadingsDeps, 'db'>, readingIds: 
   return rows.map((r) => ({ readingId: r.reading_id, bytes: r.bytes, mime: r.mime, sha256: r.sha256 }));
 }
 
+export interface MeterPhotoView extends StoredReadingPhoto {
+  meterId: number;
+  meterSerial: string;
+  value: number;
+  localDate: string;
+}
+
+/**
+ * The newest photographed reading of each meter: of an account's meters (staff's /account), or of one meter (a
+ * correction letter about it). Ordered by serial.
+ */
+export async function latestMeterPhotos(deps: Pick<ReadingsDeps, 'db'>, of: { accountId: number } | { meterId: number }): Promise<MeterPhotoView[]> {
+  const rows = await deps.db.hot<{ reading_id: number; meter_id: number; serial: string; value: number; local_date: string; bytes: Buffer; mime: PhotoMime; sha256: string }>(
+    `SELECT * FROM (
+       SELECT DISTINCT ON (r.meter_id) r.id AS reading_id, r.meter_id, m.serial, r.value, r.local_date, p.bytes, p.mime, p.sha256
+         FROM reading_photos p
+         JOIN readings r ON r.id = p.reading_id
+         JOIN meters m ON m.id = r.meter_id
+        WHERE ${'accountId' in of ? 'm.account_id' : 'm.id'} = $1
+        ORDER BY r.meter_id, r.local_date DESC, r.id DESC
+     ) newest ORDER BY serial, meter_id`,
+    ['accountId' in of ? of.accountId : of.meterId],
+  );
+  return rows.map((r) => ({
+    readingId: r.reading_id,
+    meterId: r.meter_id,
+    meterSerial: r.serial,
+    value: r.value,
+    localDate: r.local_date,
+    bytes: r.bytes,
+    mime: r.mime,
+    sha256: r.sha256,
+  }));
+}
+
 /** The file name extension of a stored photo. */
 export const photoExtension = (mime: PhotoMime): string => ({ 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' })[mime];

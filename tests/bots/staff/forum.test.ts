@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { aMeter } from '../../support/builders.ts';
+import { TINY_JPEG } from '../../support/fake-telegram/index.ts';
 import { aLetter, aTelegramPhoto, aWriter, startStaffHarness, type StaffHarness, type Writer } from './harness.ts';
 
 const STAFF = -1001000000001;
@@ -223,6 +224,33 @@ describe('the staff desk in a forum group', () => {
     const one = await h.tg.waitForSent(STAFF, `📨 Лист №${firstLetter} `);
     expect(one.text).toContain('Історія:');
     expect(one.text).toContain('Нотатка (Ірина Коваль)');
+  });
+
+  it('sends the newest meter photo of each meter with /account, from the bytes the app keeps', async () => {
+    const writer = await aWriter(h, { userId: 5109, name: 'Марія Бойко' });
+    const meter = await aMeter(db, writer.account, { serial: 'PH-1' });
+    const other = await aMeter(db, writer.account, { serial: 'PH-2' });
+    const older = Buffer.concat([TINY_JPEG, Buffer.from('older')]);
+    const newer = Buffer.concat([TINY_JPEG, Buffer.from('newer')]);
+    for (const [value, localDate, bytes] of [[130, '2026-10-20', older], [140, '2026-11-20', newer]] as const) {
+      const [reading] = await db.sequelize.query<{ id: number }>(
+        `INSERT INTO readings (meter_id, value, local_date, subscriber_id, channel) VALUES (:meterId, :value, :localDate, :subscriberId, 'viber') RETURNING id`,
+        { replacements: { meterId: meter.id, value, localDate, subscriberId: writer.subscriber.id }, type: QueryTypes.SELECT },
+      );
+      await db.sequelize.query(
+        `INSERT INTO reading_photos (reading_id, bytes, mime, sha256, channel, subscriber_id, created_at) VALUES (:id, :bytes, 'image/jpeg', 'x', 'viber', :subscriberId, now())`,
+        { replacements: { id: reading!.id, bytes, subscriberId: writer.subscriber.id } },
+      );
+    }
+    const staffMember = h.group.member(h.tg.user(operator), 'administrator');
+    staffMember.command(`/account ${writer.account.number}`);
+    await h.tg.waitForSent(STAFF, `🏠 Рахунок № ${writer.account.number}`);
+    const photo = await h.tg.waitForSent(STAFF, '📷 Лічильник № PH-1');
+    expect(photo.caption).toContain('показник 140 м³ від 20.11.2026');
+    expect(h.tg.fileBytes(photo.photo!.at(-1)!.file_id)!.equals(newer)).toBe(true);
+    // A meter without a photo sends none.
+    await settle();
+    expect(h.tg.sent(STAFF).some((m) => (m.caption ?? '').includes(other.serial))).toBe(false);
   });
 
   it('shows the last reminders run on /reminders', async () => {
