@@ -35,6 +35,19 @@ const messagesOf = (letterId: number) =>
     { replacements: { letterId }, type: QueryTypes.SELECT },
   );
 
+/** A subscriber's reading with its meter photo, as the readings flow stores them. */
+async function aPhotographedReading(meterId: number, subscriberId: number, seed: { value: number; localDate: string; bytes: Buffer }): Promise<number> {
+  const [reading] = await db.sequelize.query<{ id: number }>(
+    `INSERT INTO readings (meter_id, value, local_date, subscriber_id, channel) VALUES (:meterId, :value, :localDate, :subscriberId, 'viber') RETURNING id`,
+    { replacements: { meterId, value: seed.value, localDate: seed.localDate, subscriberId }, type: QueryTypes.SELECT },
+  );
+  await db.sequelize.query(
+    `INSERT INTO reading_photos (reading_id, bytes, mime, sha256, channel, subscriber_id, created_at) VALUES (:id, :bytes, 'image/jpeg', 'x', 'viber', :subscriberId, now())`,
+    { replacements: { id: reading!.id, bytes: seed.bytes, subscriberId } },
+  );
+  return reading!.id;
+}
+
 const cardOf = (letterId: number) => h.tg.sent(STAFF).find((m) => (m.text ?? '').startsWith(`📨 Лист №${letterId} `));
 
 /** Lets the bot take every queued update (other chats are handled concurrently, so give them a moment too). */
@@ -232,16 +245,8 @@ describe('the staff desk in a forum group', () => {
     const other = await aMeter(db, writer.account, { serial: 'PH-2' });
     const older = Buffer.concat([TINY_JPEG, Buffer.from('older')]);
     const newer = Buffer.concat([TINY_JPEG, Buffer.from('newer')]);
-    for (const [value, localDate, bytes] of [[130, '2026-10-20', older], [140, '2026-11-20', newer]] as const) {
-      const [reading] = await db.sequelize.query<{ id: number }>(
-        `INSERT INTO readings (meter_id, value, local_date, subscriber_id, channel) VALUES (:meterId, :value, :localDate, :subscriberId, 'viber') RETURNING id`,
-        { replacements: { meterId: meter.id, value, localDate, subscriberId: writer.subscriber.id }, type: QueryTypes.SELECT },
-      );
-      await db.sequelize.query(
-        `INSERT INTO reading_photos (reading_id, bytes, mime, sha256, channel, subscriber_id, created_at) VALUES (:id, :bytes, 'image/jpeg', 'x', 'viber', :subscriberId, now())`,
-        { replacements: { id: reading!.id, bytes, subscriberId: writer.subscriber.id } },
-      );
-    }
+    await aPhotographedReading(meter.id, writer.subscriber.id, { value: 130, localDate: '2026-10-20', bytes: older });
+    await aPhotographedReading(meter.id, writer.subscriber.id, { value: 140, localDate: '2026-11-20', bytes: newer });
     const staffMember = h.group.member(h.tg.user(operator), 'administrator');
     staffMember.command(`/account ${writer.account.number}`);
     await h.tg.waitForSent(STAFF, `🏠 Рахунок № ${writer.account.number}`);
@@ -251,6 +256,23 @@ describe('the staff desk in a forum group', () => {
     // A meter without a photo sends none.
     await settle();
     expect(h.tg.sent(STAFF).some((m) => (m.caption ?? '').includes(other.serial))).toBe(false);
+  });
+
+  it('shows the meter’s newest photo under a correction letter about that meter', async () => {
+    const writer = await aWriter(h, { userId: 5110, name: 'Іван Дуб' });
+    const meter = await aMeter(db, writer.account, { serial: 'PH-7', lastReading: 200 });
+    const bytes = Buffer.concat([TINY_JPEG, Buffer.from('correction')]);
+    const readingId = await aPhotographedReading(meter.id, writer.subscriber.id, { value: 200, localDate: '2026-11-20', bytes });
+    const letterId = await aLetter(h.core, writer, {
+      text: 'Помилився: правильно 150',
+      category: 'reading-correction',
+      correction: { meterId: meter.id, meterSerial: meter.serial, lastValue: 200, requestedValue: 150 },
+    });
+    await h.drain();
+    const photo = await h.tg.waitForSent(STAFF, '📷 Лічильник № PH-7');
+    expect(photo.caption).toContain(`квитанція № ${readingId}`);
+    expect(photo.reply_to_message?.message_id).toBe(cardOf(letterId)!.message_id);
+    expect(h.tg.fileBytes(photo.photo!.at(-1)!.file_id)!.equals(bytes)).toBe(true);
   });
 
   it('shows the last reminders run on /reminders', async () => {
