@@ -20,13 +20,15 @@ export async function boundedDownload(url: string, maxBytes: number, init: Reque
     }
     const chunks: Buffer[] = [];
     let total = 0;
+    // Leaving the loop cancels the body's stream; aborting inside it would reject the loop itself.
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       total += chunk.length;
-      if (total > maxBytes) {
-        controller.abort();
-        return { kind: 'too-big' };
-      }
+      if (total > maxBytes) break;
       chunks.push(Buffer.from(chunk));
+    }
+    if (total > maxBytes) {
+      controller.abort();
+      return { kind: 'too-big' };
     }
     return { kind: 'fetched', bytes: Buffer.concat(chunks, total) };
   } catch {
