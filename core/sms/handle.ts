@@ -43,6 +43,11 @@ export async function handleSms(deps: ReadingsDeps, input: { phone: string; text
     }
     const meter = found.meter;
     const checked = checkMeterReadingValue(deps, meter, typed.value);
+    if (checked.kind === 'needs-confirmation' && deps.settings.readings.photoRequiredAboveJump) {
+      // «ТАК» could not take it either: such a reading needs a photo, which an SMS cannot carry.
+      results.push(readingResult(meter, typed.value, { kind: 'photo-required' }));
+      continue;
+    }
     if (checked.kind === 'needs-confirmation') {
       pending.push({ meterId: meter.meterId, value: checked.value });
       results.push({ kind: 'needs-confirmation', meterSerial: meter.serial, value: checked.value, consumption: checked.consumption, days: checked.days });
