@@ -3,7 +3,7 @@ import { FixedClock } from '../../../core/clock.ts';
 import { judgeLeak, periodsPerDay } from '../../../core/readings/leak.ts';
 import { submitReading } from '../../../core/readings/index.ts';
 import type { ReadingRules } from '../../../core/settings.ts';
-import { aLink, aMeter } from '../../support/builders.ts';
+import { aMeter } from '../../support/builders.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { aLinkedMeter, aReading, coreDeps } from '../../support/readings-builders.ts';
 
@@ -152,7 +152,6 @@ describe('an accepted reading with a leak warning', () => {
     const old = await withHistory();
     // The new meter is a meter of its own; its readings start over.
     const fresh = await aMeter(db, old.account, { lastReading: 0, lastReadingDate: '2026-10-17' });
-    await aLink(db, old.subscriber, old.account).catch(() => undefined);
     const outcome = await submitReading(deps('2026-11-16T10:00:00Z'), { subscriberId: old.subscriber.id, meterId: fresh.id, value: 60, confirmed: true, channel: 'telegram' });
     expect(outcome).toMatchObject({ kind: 'accepted', receipt: { leak: null } });
   });
