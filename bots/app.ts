@@ -20,6 +20,7 @@ import type { ReminderNotifier } from './reminders/sender.ts';
 import { createReminderSchedule, type ReminderSchedule } from './schedule.ts';
 import type { ReminderDeps } from '../core/reminders/types.ts';
 import { createCabinet, type CabinetFlows, type FlowDeps } from './flows/router.ts';
+import { photoSources } from './media/photo-sources.ts';
 import { cabinetFlows, FLOW_TIMEOUT_MS } from './flows/index.ts';
 import { createSmsChannel, type SmsChannel } from './sms/channel.ts';
 import { createPayments, type Payments } from './payments/index.ts';
@@ -100,6 +101,7 @@ export function buildApp(deps: AppDeps): App {
     logger: logger.child({ part: 'flows' }),
     channels: { ...(viberConfig?.chatUri ? { viberChatUri: viberConfig.chatUri } : {}) },
     ...(payments ? { payments: { rules: payments.deps.payments, linkFor: payments.linkFor, providerFor: payments.providerFor, checkoutFor: payments.checkoutFor } } : {}),
+    photos: photoSources({ telegram: telegramConfig, viber: viberConfig !== undefined }),
   };
   const cabinet = createCabinet({ flows: deps.flows ?? cabinetFlows, deps: flowDeps, timeoutMs: FLOW_TIMEOUT_MS });
   const telegram = telegramConfig ? createTelegramBot({

@@ -1,5 +1,5 @@
 // The IT admin's tool: `npm run cli -- <command>`. Argument parsing and printing only; the work is in core/billing.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
@@ -8,7 +8,7 @@ import { DataFolderBusyError } from '../models/data-folder-lock.ts';
 import { DeadlineError } from '../core/deadline.ts';
 import { createMigrator } from '../migrations/migrator.ts';
 import { importBillingFiles } from '../core/billing/import-files.ts';
-import { exportReadings } from '../core/billing/export-readings.ts';
+import { exportReadingPhotos, exportReadings, READING_PHOTOS_LISTING } from '../core/billing/export-readings.ts';
 import { loadDemoData } from '../core/billing/demo-data.ts';
 import { systemClock } from '../core/clock.ts';
 import { buildApp } from './app.ts';
@@ -23,8 +23,9 @@ Commands:
   import FILE...            Import billing CSV exports (accounts, meters, charges, payments; kind read
                             from the header). Accounts go first. A file with any bad line is rejected
                             whole and its bad lines are listed; the other files are still imported.
-  export-readings --from YYYY-MM-DD --to YYYY-MM-DD [--out FILE]
-                            Write the readings of those days as CSV for billing (to stdout without --out).
+  export-readings --from YYYY-MM-DD --to YYYY-MM-DD [--out FILE] [--photos DIR]
+                            Write the readings of those days as CSV for billing (to stdout without --out);
+                            with --photos, their meter photos into DIR and a listing, DIR/photos.csv.
   demo-data                 Load a small demo city (idempotent) and print its accounts and their proofs.
   migrate                   Apply database migrations.
   ${SEND_REMINDERS_USAGE.replace(/\n/g, '\n  ')}
@@ -87,10 +88,20 @@ async function importCommand(files: string[]): Promise<number> {
 }
 
 async function exportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, photos: { type: 'string' } },
+    allowPositionals: true,
+  });
   if (!values.from || !values.to || positionals.length > 0) throw new UsageError('export-readings needs --from YYYY-MM-DD and --to YYYY-MM-DD');
   const range = { from: values.from, to: values.to };
-  const result = await withDatabase((db) => exportReadings(db, range));
+  const folder = values.photos;
+  const { result, photos } = await withDatabase(async (db) => {
+    const result = await exportReadings(db, range);
+    if (result.kind !== 'exported' || !folder) return { result, photos: null };
+    await mkdir(folder, { recursive: true });
+    return { result, photos: await exportReadingPhotos(db, range, (name, bytes) => writeFile(path.join(folder, name), bytes)) };
+  });
   if (result.kind === 'invalid-range') {
     const problems = { 'from-not-a-date': `--from ${range.from} is not a date (YYYY-MM-DD)`, 'to-not-a-date': `--to ${range.to} is not a date (YYYY-MM-DD)`, 'from-after-to': '--from is after --to' };
     throw new UsageError(problems[result.problem]);
@@ -100,6 +111,10 @@ async function exportCommand(args: string[]): Promise<number> {
     process.stderr.write(`exported ${result.rows} readings to ${values.out}\n`);
   } else {
     process.stdout.write(result.csv);
+  }
+  if (folder && photos) {
+    await writeFile(path.join(folder, READING_PHOTOS_LISTING), photos.csv, 'utf8');
+    process.stderr.write(`exported ${photos.photos} meter photos to ${folder} (listed in ${READING_PHOTOS_LISTING})\n`);
   }
   return EXIT.ok;
 }

@@ -19,6 +19,16 @@ export interface ReadingRules {
   refuseAfterVerificationDue: boolean;
   /** Average consumption since the last reading above which the subscriber must confirm the value. */
   jumpConfirmM3PerDay: number;
+  /**
+   * A leak warning: an accepted reading whose average m³/day is above `leakFactor` × the median of the meter's
+   * last six periods and above `leakMinM3PerDay` (LEAK_FACTOR, LEAK_MIN_M3_PER_DAY).
+   */
+  leakFactor: number;
+  leakMinM3PerDay: number;
+  /** A reading that needed the jump confirmation is taken only with a photo of the meter. */
+  photoRequiredAboveJump: boolean;
+  /** The largest meter photo stored, in bytes. */
+  photoMaxBytes: number;
 }
 
 export interface CoreSettings {
@@ -39,5 +49,13 @@ export const defaultCoreSettings: CoreSettings = {
     accountFailuresPerDay: 5,
     burstAlertPerHour: 30,
   },
-  readings: { window: null, refuseAfterVerificationDue: true, jumpConfirmM3PerDay: 3 },
+  readings: {
+    window: null,
+    refuseAfterVerificationDue: true,
+    jumpConfirmM3PerDay: 3,
+    leakFactor: 3,
+    leakMinM3PerDay: 0.5,
+    photoRequiredAboveJump: false,
+    photoMaxBytes: 5 * 1024 * 1024,
+  },
 };

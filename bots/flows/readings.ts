@@ -1,7 +1,17 @@
 import { checkText, LETTER_ATTACHMENTS_MAX, writeLetter } from '../../core/letters/index.ts';
 import { parseWholeNumber } from '../../core/parse.ts';
-import { checkReadingOpen, checkReadingValue, meterChoices, readingOpenFor, submitReading } from '../../core/readings/index.ts';
-import type { AccountMeters, CheckReadingOutcome, MeterChoice, ReadingClosed, ReadingRefusal } from '../../core/readings/index.ts';
+import { attachReadingPhoto, checkReadingOpen, checkReadingValue, meterChoices, readingOpenFor, submitReading } from '../../core/readings/index.ts';
+import type {
+  AccountMeters,
+  CheckReadingOutcome,
+  MeterChoice,
+  PhotoRefusal,
+  PhotoSource,
+  ReadingClosed,
+  ReadingReceipt,
+  ReadingRefusal,
+  SubmitReadingOutcome,
+} from '../../core/readings/index.ts';
 import type { Attachment, ReadingCorrection } from '../../models/models.ts';
 import { common } from '../texts/common.ts';
 import { letters } from '../texts/letters.ts';
@@ -9,6 +19,7 @@ import { readings } from '../texts/readings.ts';
 import type { Chat, Choices } from './chat.ts';
 import { askText, unexpectedAnswer } from './kit.ts';
 import { choosePaged } from './paged-choice.ts';
+import { composeLetter } from './write-letter.ts';
 import type { Flow, FlowDeps } from './router.ts';
 
 // Submitting a reading: account → meter (a page at a time) → whether the meter takes a reading today, before
@@ -25,6 +36,7 @@ const CHANGE = 'change';
 const JUMP_YES = 'jump-yes';
 const CORRECTION = 'fix';
 const RETYPE = 'retype';
+const LEAK_LETTER = 'leak-letter';
 
 /** Why a meter takes no reading, in words. */
 export function closedText(closed: ReadingClosed): string {
@@ -70,6 +82,83 @@ async function decide(chat: Chat, text: string, choices: Choices): Promise<{ kin
     if (input.kind === 'choice' && ids.has(input.id)) return { kind: 'choice', id: input.id };
     if (input.kind === 'text' && parseWholeNumber(input.text) !== null) return { kind: 'value', typed: input.text };
     await chat.say(unexpectedAnswer(input, 'choice', readings.typedNumberHint), { choices, again: true });
+  }
+}
+
+/** The photo's bytes from its channel, or a source that has none (a channel not running here). */
+function sourceOf(deps: FlowDeps, photo: Attachment): PhotoSource {
+  return deps.photos?.sourceOf(photo) ?? (async () => ({ kind: 'unavailable' }));
+}
+
+function photoRefusalText(refusal: PhotoRefusal): string {
+  return refusal.kind === 'photo-too-big' ? readings.photoTooBig(refusal.maxBytes) : readings.photoUnreadable;
+}
+
+/**
+ * A confirmed jump that core takes only with a photo: the photo is asked for, and the reading is submitted with
+ * it (stored together, or neither). A photo too big or unreadable is answered and another asked for.
+ */
+async function submitWithPhoto(chat: Chat, deps: FlowDeps, reading: { meterId: number; value: number }): Promise<SubmitReadingOutcome & { photoStored?: boolean }> {
+  await chat.say(readings.photoRequired);
+  for (;;) {
+    const input = await chat.wait();
+    if (input.kind !== 'photo') {
+      await chat.say(unexpectedAnswer(input, 'text', readings.photoRequired));
+      continue;
+    }
+    const outcome = await chat.step(() =>
+      submitReading(deps.core, { subscriberId: chat.subscriberId, meterId: reading.meterId, value: reading.value, confirmed: true, channel: chat.channel, photo: sourceOf(deps, input.photo) }),
+    );
+    if (outcome.kind === 'photo-too-big' || outcome.kind === 'photo-unreadable') {
+      await chat.say(photoRefusalText(outcome));
+      continue;
+    }
+    return outcome.kind === 'accepted' ? { ...outcome, photoStored: true } : outcome;
+  }
+}
+
+/**
+ * The receipt, with a leak warning when core found one (and a letter to the utility at one button), and the offer
+ * of a meter photo: the menu is back at once, and a photo sent now goes with the reading.
+ */
+async function afterReceipt(chat: Chat, deps: FlowDeps, account: ListedAccount, receipt: ReadingReceipt, photoStored = false): Promise<void> {
+  const leak = receipt.leak;
+  const choices: Choices = leak ? [[{ id: LEAK_LETTER, label: readings.leakLetterButton }]] : [];
+  const options = { keyboard: 'menu' as const, ...(leak ? { choices } : {}) };
+  const text = [readings.accepted(receipt), ...(leak ? [readings.leak(leak)] : []), ...(photoStored ? [] : [readings.photoOffer])].join('\n\n');
+  if (photoStored && !leak) return end(chat, text);
+  await chat.say(text, options);
+  for (;;) {
+    const input = await chat.wait();
+    if (input.kind === 'choice' && input.id === LEAK_LETTER && leak) {
+      const letter = { meterSerial: receipt.meterSerial, value: receipt.value, localDate: receipt.localDate, leak };
+      return composeLetter(chat, deps, {
+        category: 'service-request',
+        account: { accountId: account.accountId, number: account.number, address: account.address },
+        text: readings.leakLetterText(letter),
+      });
+    }
+    if (input.kind !== 'photo' || photoStored) {
+      await chat.say(unexpectedAnswer(input, 'choice', photoStored ? readings.photoAlreadyAdded(receipt.readingId) : readings.photoOfferHint), { ...options, again: true });
+      continue;
+    }
+    const attached = await chat.step(() =>
+      attachReadingPhoto(deps.core, { readingId: receipt.readingId, subscriberId: chat.subscriberId, channel: chat.channel, source: sourceOf(deps, input.photo) }),
+    );
+    switch (attached.kind) {
+      case 'attached':
+      case 'already-attached': {
+        const said = attached.kind === 'attached' ? readings.photoAdded(receipt.readingId) : readings.photoAlreadyAdded(receipt.readingId);
+        if (!leak) return end(chat, said);
+        photoStored = true;
+        await chat.say(said, options);
+        continue;
+      }
+      case 'not-found':
+        return end(chat, readings.photoNotAvailable);
+      default:
+        await chat.say(photoRefusalText(attached), options);
+    }
   }
 }
 
@@ -133,6 +222,11 @@ export const readingsFlow: Flow<null> = {
         case 'verification-overdue':
         case 'not-linked':
           return end(chat, closedText(judged));
+        case 'photo-required':
+        case 'photo-too-big':
+        case 'photo-unreadable':
+          // Only a submission with a photo answers these, and submitWithPhoto deals with them itself.
+          return end(chat, common.error);
         case 'acceptable':
         case 'needs-confirmation': {
           const jump = judged.kind === 'needs-confirmation';
@@ -156,8 +250,9 @@ export const readingsFlow: Flow<null> = {
             typed = await waitValue(chat, readings.askAgain);
             break;
           }
-          const outcome = await chat.step(() => submitReading(core, { subscriberId, meterId: meter.meterId, value, confirmed: jump, channel: chat.channel }));
-          if (outcome.kind === 'accepted') return end(chat, readings.accepted(outcome.receipt));
+          let outcome: SubmitReadingOutcome & { photoStored?: boolean } = await chat.step(() => submitReading(core, { subscriberId, meterId: meter.meterId, value, confirmed: jump, channel: chat.channel }));
+          if (outcome.kind === 'photo-required') outcome = await submitWithPhoto(chat, deps, { meterId: meter.meterId, value });
+          if (outcome.kind === 'accepted') return afterReceipt(chat, deps, account, outcome.receipt, outcome.photoStored);
           // The meter's state moved between the check and the press: answered like any other refusal.
           judged = outcome;
           continue;

@@ -2,6 +2,7 @@ import type { PaymentOrder, PaymentProvider, PaymentRules } from '../../core/pay
 import type { CoreDeps } from '../../core/deps.ts';
 import type { SubscriberView } from '../../core/subscribers.ts';
 import type { Logger } from '../logger.ts';
+import type { PhotoSources } from '../media/photo-sources.ts';
 import { common } from '../texts/common.ts';
 import { menu, type MenuItem } from '../texts/menu.ts';
 import type { Event, FlowDefinition, Intent, SayOptions } from './chat.ts';
@@ -32,6 +33,8 @@ export interface FlowDeps {
     /** How a stored order is offered for payment on its channel: the link always, the channel's invoice where it pays itself. */
     checkoutFor?(order: PaymentOrder): Pick<SayOptions, 'link' | 'invoice'>;
   };
+  /** The bytes of a photo a subscriber sent (a meter photo with a reading), from its channel. */
+  photos?: PhotoSources;
 }
 
 export type Flow<Args = unknown> = FlowDefinition<FlowDeps, Args>;

@@ -6,7 +6,7 @@ import { letters } from '../texts/letters.ts';
 import type { Chat } from './chat.ts';
 import { choose, unexpectedAnswer } from './kit.ts';
 import { choosePaged } from './paged-choice.ts';
-import type { Flow } from './router.ts';
+import type { Flow, FlowDeps } from './router.ts';
 
 // Writing a letter: the subject (an emergency is told the emergency phone at once), the account (asked only
 // when there are several; "about no account" allowed), the text (a photo with a caption is the text and a
@@ -18,7 +18,7 @@ const DONE = 'done';
 const SEND = 'send';
 const CHANGE = 'change';
 
-interface LetterAccount {
+export interface LetterAccount {
   accountId: number;
   number: string;
   address: string;
@@ -87,7 +87,8 @@ async function collectPhotos(chat: Chat, letter: { text: string; photos: Attachm
 
 export const writeLetterFlow: Flow<null> = {
   id: 'write-letter',
-  async run(chat, { core }) {
+  async run(chat, deps) {
+    const { core } = deps;
     const subscriberId = chat.subscriberId;
     const category = (await choose(
       chat,
@@ -108,43 +109,55 @@ export const writeLetterFlow: Flow<null> = {
       });
       account = linked.find((a) => `a${a.accountId}` === id) ?? null;
     }
-
-    let prompt = letters.askText(LETTER_TEXT_MAX);
-    for (;;) {
-      const letter = await collectPhotos(chat, await askLetterText(chat, prompt));
-      const decision = await choose(
-        chat,
-        letters.confirm({ category, accountNumber: account?.number ?? null, text: letter.text, photos: letter.photos.length }),
-        [
-          [
-            { id: SEND, label: letters.sendButton },
-            { id: CHANGE, label: letters.changeButton },
-          ],
-        ],
-      );
-      if (decision === CHANGE) {
-        prompt = `${letters.changeText}\n\n${letters.askText(LETTER_TEXT_MAX)}`;
-        continue;
-      }
-      const outcome = await chat.step((key) =>
-        writeLetter(core, {
-          subscriberId,
-          accountId: account?.accountId ?? null,
-          category,
-          text: letter.text,
-          attachments: letter.photos,
-          idempotencyKey: key,
-        }),
-      );
-      switch (outcome.kind) {
-        case 'stored':
-          return chat.say(outcome.alreadyStored ? letters.alreadyStored(outcome.number) : letters.stored(outcome.number), { keyboard: 'menu' });
-        case 'not-linked':
-          return chat.say(letters.notLinked, { keyboard: 'menu' });
-        default:
-          // Checked with the same rule before; asked again rather than lost.
-          prompt = `${refusalText(outcome)}\n\n${letters.askText(LETTER_TEXT_MAX)}`;
-      }
-    }
+    return composeLetter(chat, deps, { category, account, text: null });
   },
 };
+
+/**
+ * The text, photos, a look at the whole letter and «Так, надіслати», for a subject and account already known;
+ * with `text` given (a letter another flow prepared) the subscriber starts from it and may change it.
+ */
+export async function composeLetter(chat: Chat, { core }: FlowDeps, start: { category: LetterCategory; account: LetterAccount | null; text: string | null }): Promise<void> {
+  const subscriberId = chat.subscriberId;
+  const { category, account } = start;
+  let prompt = letters.askText(LETTER_TEXT_MAX);
+  let prepared = start.text;
+  if (prepared !== null) await chat.say(letters.prefilled(prepared));
+  for (;;) {
+    const letter = await collectPhotos(chat, prepared !== null ? { text: prepared, photos: [] } : await askLetterText(chat, prompt));
+    prepared = null;
+    const decision = await choose(
+      chat,
+      letters.confirm({ category, accountNumber: account?.number ?? null, text: letter.text, photos: letter.photos.length }),
+      [
+        [
+          { id: SEND, label: letters.sendButton },
+          { id: CHANGE, label: letters.changeButton },
+        ],
+      ],
+    );
+    if (decision === CHANGE) {
+      prompt = `${letters.changeText}\n\n${letters.askText(LETTER_TEXT_MAX)}`;
+      continue;
+    }
+    const outcome = await chat.step((key) =>
+      writeLetter(core, {
+        subscriberId,
+        accountId: account?.accountId ?? null,
+        category,
+        text: letter.text,
+        attachments: letter.photos,
+        idempotencyKey: key,
+      }),
+    );
+    switch (outcome.kind) {
+      case 'stored':
+        return chat.say(outcome.alreadyStored ? letters.alreadyStored(outcome.number) : letters.stored(outcome.number), { keyboard: 'menu' });
+      case 'not-linked':
+        return chat.say(letters.notLinked, { keyboard: 'menu' });
+      default:
+        // Checked with the same rule before; asked again rather than lost.
+        prompt = `${refusalText(outcome)}\n\n${letters.askText(LETTER_TEXT_MAX)}`;
+    }
+  }
+}

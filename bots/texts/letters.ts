@@ -40,6 +40,7 @@ export const letters = {
   photosExpected: 'Надішліть, будь ласка, фото або натисніть кнопку «Готово» чи «Без фото».',
   doneButton: 'Готово',
   noPhotosButton: 'Без фото',
+  prefilled: (text: string) => `Ось лист, який ми підготували:\n\n${text}\n\nЯкщо хочете щось змінити, натисніть «Змінити» перед надсиланням.`,
   confirm: (l: { category: LetterCategory; accountNumber: string | null; text: string; photos: number }) =>
     [
       'Перевірте, будь ласка, ваш лист:',

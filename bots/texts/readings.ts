@@ -12,6 +12,7 @@ export interface ReadingMeterLine {
 }
 
 const m3 = (value: number) => `${value} м³`;
+const decimal = (value: number) => String(value).replace('.', ',');
 const lastKnown = (m: { lastValue: number; lastValueDate: string | null }) =>
   m.lastValueDate ? `${m3(m.lastValue)} на ${day(m.lastValueDate)}` : m3(m.lastValue);
 const meterName = (m: { serial: string; service: string; place: string }) =>
@@ -82,4 +83,30 @@ export const readings = {
   typedNumberHint: 'Натисніть, будь ласка, одну з кнопок або введіть інший показник числом.',
   notLinked: 'Цей лічильник уже не належить до ваших рахунків. Відкрийте, будь ласка, «Мої рахунки».',
   letterFailed: 'Не вдалося надіслати лист: цей лічильник уже не належить до ваших рахунків.',
+
+  leak: (l: { perDay: number; usualPerDay: number }) =>
+    [
+      `⚠️ Увага: це в середньому ${decimal(l.perDay)} м³ на добу — набагато більше, ніж зазвичай за цим лічильником ` +
+        `(близько ${decimal(l.usualPerDay)} м³ на добу). Можливо, десь тече вода. Перевірте, будь ласка:`,
+      '• бачок унітаза: чи не тече вода в чашу, коли ніхто не змивав (кілька крапель барвника в бачок — якщо за 15 хвилин колір видно в чаші, бачок протікає);',
+      '• крани і змішувачі: чи не капає з них;',
+      '• «зірочку» на циферблаті лічильника: закрийте всі крани — якщо вона все одно крутиться, вода десь витікає.',
+      'Якщо витоку не знайшли або потрібна допомога, напишіть нам листа.',
+    ].join('\n'),
+  leakLetterButton: 'Написати лист про можливий витік',
+  leakLetterText: (r: { meterSerial: string; value: number; localDate: string; leak: { perDay: number; usualPerDay: number } }) =>
+    `Передав(ла) показник ${m3(r.value)} лічильника № ${r.meterSerial} (${day(r.localDate)}): споживання вийшло ${decimal(r.leak.perDay)} м³ на добу, ` +
+    `а зазвичай близько ${decimal(r.leak.usualPerDay)} м³ на добу. Прошу перевірити лічильник і допомогти знайти можливий витік.`,
+
+  photoOffer: '📷 Можете додати фото лічильника з цим показником — просто надішліть його сюди.',
+  photoOfferHint: 'Надішліть, будь ласка, фото лічильника або оберіть пункт меню.',
+  photoAdded: (readingId: number) => `Фото лічильника додано до показника (квитанція № ${readingId}). Дякуємо!`,
+  photoAlreadyAdded: (readingId: number) => `До показника за квитанцією № ${readingId} фото вже додано.`,
+  photoTooBig: (maxBytes: number) =>
+    `Фото завелике: можна до ${decimal(Math.floor(maxBytes / 104_857.6) / 10)} МБ. Надішліть, будь ласка, менше фото (наприклад, як звичайне фото, а не файлом).`,
+  photoUnreadable: 'Не вдалося отримати це фото. Надішліть, будь ласка, фото лічильника ще раз — як фото, не файлом.',
+  photoRequired:
+    'Такий великий показник приймаємо лише з фото лічильника, на якому добре видно цифри. Надішліть, будь ласка, фото сюди — ' +
+    'показник буде прийнято разом із ним.',
+  photoNotAvailable: 'Фото зараз не вдається прийняти. Спробуйте, будь ласка, пізніше.',
 };

@@ -19,6 +19,7 @@ export const smsTexts = {
   unreadable: (serials: string[]) =>
     serials.length === 1 ? 'Не зрозуміли. Надішліть лише показник, напр. 1540. ДОПОМОГА — формати.' : `Не зрозуміли. Пишіть: ${serials[0]} 1540. ДОПОМОГА — формати.`,
   nothingToConfirm: 'Немає показника, що чекає на ТАК. Надішліть його ще раз.',
+  leak: 'Це набагато більше звичного: перевірте бачок унітаза і крани.',
 };
 
 function refusalText(serial: string, value: string, refusal: SmsRefusal): string {
@@ -35,14 +36,17 @@ function refusalText(serial: string, value: string, refusal: SmsRefusal): string
       return `${serial}: ${value} — забагато цифр, лічильник показує до ${refusal.maxValue}.`;
     case 'lower':
       return `${serial}: ${value} менше за останній (${refusal.lastValue}). Напишіть лист у кабінеті або зателефонуйте.`;
+    case 'photo-required':
+      return `${serial}: такий показник приймаємо лише з фото лічильника — у кабінеті Telegram чи Viber.`;
   }
 }
 
-function readingText(result: SmsReadingOutcome): string {
+function readingText(result: SmsReadingOutcome, leak = false): string {
   switch (result.kind) {
     case 'accepted': {
       const r = result.receipt;
-      return `Прийнято ${r.meterSerial}: ${r.value}, спожито ${r.consumption} м³ (${period(`${r.period}-01`)}).`;
+      const receipt = `Прийнято ${r.meterSerial}: ${r.value}, спожито ${r.consumption} м³ (${period(`${r.period}-01`)}).`;
+      return leak && r.leak ? `${receipt} ${smsTexts.leak}` : receipt;
     }
     case 'refused':
       return refusalText(result.meterSerial, result.value, result.refusal);
@@ -71,8 +75,12 @@ export function smsReply(outcome: SmsOutcome): string {
         return smsTexts.unreadable(outcome.serials);
       case 'nothing-to-confirm':
         return smsTexts.nothingToConfirm;
-      case 'readings':
-        return outcome.results.map(readingText).join('\n');
+      case 'readings': {
+        // A leak warning goes only when the whole reply still fits two parts: the receipts come first.
+        const plain = outcome.results.map((r) => readingText(r)).join('\n');
+        const warned = outcome.results.map((r) => readingText(r, true)).join('\n');
+        return warned !== plain && warned.length <= MAX_UNITS ? warned : plain;
+      }
     }
   })();
   return fitSmsReply(text);

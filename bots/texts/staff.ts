@@ -179,6 +179,9 @@ export const staff = {
       ),
     ].join('\n'),
 
+  meterPhotoCaption: (p: { meterSerial: string; value: number; localDate: string; readingId: number }) =>
+    `📷 Лічильник № ${p.meterSerial}: показник ${p.value} м³ від ${day(p.localDate)} (квитанція № ${p.readingId})`,
+
   help: [
     'Працівникам у цій групі:',
     '• Відповідь абонентові — напишіть у темі абонента або у відповідь на повідомлення листа.',

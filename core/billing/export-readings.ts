@@ -1,7 +1,8 @@
 import Papa from 'papaparse';
 import type { Database } from '../../models/database.ts';
 import { isValidLocalDate, type LocalDate } from '../calendar.ts';
-import { readingsForExport } from '../readings/export.ts';
+import { photosForExport, readingsForExport } from '../readings/export.ts';
+import { photoExtension, readingPhotos } from '../readings/photos.ts';
 
 export const READINGS_CSV_HEADER = 'account;meter;reading;date;submitted_at;channel';
 
@@ -40,4 +41,29 @@ export async function exportReadings(db: Database, range: { from: LocalDate; to:
   const rows = await readingsForExport(db, range);
   const cells = rows.map((r) => [r.accountNumber, r.meterSerial, r.value, r.localDate, r.submittedAt, r.channel]);
   return { kind: 'exported', rows: rows.length, csv: billingCsv(READINGS_CSV_HEADER.split(';'), cells) };
+}
+
+export const READING_PHOTOS_CSV_HEADER = 'account;meter;reading;date;reading_id;photo;sha256';
+/** The companion listing's name inside the photos folder. */
+export const READING_PHOTOS_LISTING = 'photos.csv';
+/** Photos read from the database at a time: the bytes of a month of photos never sit in memory together. */
+const PHOTO_BATCH = 20;
+
+/**
+ * The meter photos of the readings of those days, for the readings export's companion folder: each photo goes to
+ * `write` as `reading-<id>.<jpg|png|webp>` (named by our id only: account and meter are billing's free text,
+ * never part of a path), and the listing says which reading each file shows.
+ */
+export async function exportReadingPhotos(
+  db: Database,
+  range: { from: LocalDate; to: LocalDate },
+  write: (fileName: string, bytes: Buffer) => Promise<void>,
+): Promise<{ photos: number; csv: string }> {
+  const listed = await photosForExport(db, range);
+  const fileOf = (p: { readingId: number; mime: Parameters<typeof photoExtension>[0] }) => `reading-${p.readingId}.${photoExtension(p.mime)}`;
+  for (let i = 0; i < listed.length; i += PHOTO_BATCH) {
+    for (const photo of await readingPhotos({ db }, listed.slice(i, i + PHOTO_BATCH).map((p) => p.readingId))) await write(fileOf(photo), photo.bytes);
+  }
+  const cells = listed.map((p) => [p.accountNumber, p.meterSerial, p.value, p.localDate, p.readingId, fileOf(p), p.sha256]);
+  return { photos: listed.length, csv: billingCsv(READING_PHOTOS_CSV_HEADER.split(';'), cells) };
 }

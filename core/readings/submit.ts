@@ -1,5 +1,8 @@
 import { addDays, daysBetween, localDate, type LocalDate } from '../calendar.ts';
 import { parseWholeNumber } from '../parse.ts';
+import type { Transaction } from 'sequelize';
+import { leakWarningFor } from './leak.ts';
+import { fetchMeterPhoto, isPhotoRefusal, storeReadingPhoto } from './photos.ts';
 import { linkedMeters } from './linked-meters.ts';
 import { isWindowOpen, nextOpenDay } from './window.ts';
 import type {
@@ -67,6 +70,7 @@ function judgeReading(
   typed: string | number,
   confirmed: boolean,
   day: LocalDate,
+  withPhoto = false,
 ): ReadingRefusal | { kind: 'ok'; value: number; consumption: number; previousValue: number } {
   const closed = closedReason(deps, meter, day);
   if (closed) return closed;
@@ -83,11 +87,12 @@ function judgeReading(
     };
   }
   const consumption = value - previousValue;
-  if (!confirmed && meter.lastValueDate !== null) {
+  if (meter.lastValueDate !== null) {
     const days = Math.max(1, daysBetween(meter.lastValueDate, day));
     const perDay = consumption / days;
     if (perDay > deps.settings.readings.jumpConfirmM3PerDay) {
-      return { kind: 'needs-confirmation', value, consumption, days, perDay: Math.round(perDay * 100) / 100 };
+      if (!confirmed) return { kind: 'needs-confirmation', value, consumption, days, perDay: Math.round(perDay * 100) / 100 };
+      if (deps.settings.readings.photoRequiredAboveJump && !withPhoto) return { kind: 'photo-required' };
     }
   }
   return { kind: 'ok', value, consumption, previousValue };
@@ -139,20 +144,41 @@ export async function submitMeterReading(
   const { db, clock, settings } = deps;
   const now = clock.now();
   const day = localDate(now, settings.timeZone);
-  const judged = judgeReading(deps, meter, input.value, input.confirmed, day);
+  const judged = judgeReading(deps, meter, input.value, input.confirmed, day, input.photo !== undefined);
   if (judged.kind !== 'ok') return judged;
   const { value, consumption, previousValue } = judged;
 
-  // The loser of a race inserts nothing (no error) and is told to come back tomorrow.
-  const inserted = await db.hot<{ id: number }>(
-    `INSERT INTO readings (meter_id, value, local_date, submitted_at, subscriber_id, channel, kind)
-     VALUES ($1, $2, $3, $4, $5, $6, 'subscriber')
-     ON CONFLICT (meter_id, local_date) WHERE kind = 'subscriber' DO NOTHING
-     RETURNING id`,
-    [meter.meterId, value, day, now, input.subscriberId, input.channel],
-  );
+  // The photo is fetched before anything is written, so a reading that needs one is never stored without it.
+  const photo = input.photo ? await fetchMeterPhoto(deps, input.photo) : null;
+  if (photo && isPhotoRefusal(photo)) return photo;
+  const insert = (transaction?: Transaction) =>
+    // The loser of a race inserts nothing (no error) and is told to come back tomorrow.
+    db.hot<{ id: number }>(
+      `INSERT INTO readings (meter_id, value, local_date, submitted_at, subscriber_id, channel, kind)
+       VALUES ($1, $2, $3, $4, $5, $6, 'subscriber')
+       ON CONFLICT (meter_id, local_date) WHERE kind = 'subscriber' DO NOTHING
+       RETURNING id`,
+      [meter.meterId, value, day, now, input.subscriberId, input.channel],
+      transaction ? { transaction } : {},
+    );
+  const inserted =
+    photo === null || input.channel === 'sms'
+      ? await insert()
+      : await db.sequelize.transaction(async (transaction) => {
+          const rows = await insert(transaction);
+          if (rows[0]) await storeReadingPhoto(deps, { readingId: rows[0].id, subscriberId: input.subscriberId, channel: input.channel as 'telegram' | 'viber', photo }, transaction);
+          return rows;
+        });
   const row = inserted[0];
   if (!row) return { kind: 'same-day', retryOn: nextOpenDay(settings.readings.window, addDays(day, 1)) };
+  const leak = await leakWarningFor(deps, {
+    readingId: row.id,
+    meterId: meter.meterId,
+    value,
+    localDate: day,
+    previousValue,
+    previousDate: meter.lastValueDate,
+  });
   return {
     kind: 'accepted',
     receipt: {
@@ -163,6 +189,7 @@ export async function submitMeterReading(
       period: day.slice(0, 7),
       consumption,
       previousValue,
+      leak,
     },
   };
 }

@@ -3,6 +3,7 @@ import type { LocalDate } from '../calendar.ts';
 import type { CoreSettings } from '../settings.ts';
 import type { Database } from '../../models/database.ts';
 import type { Channel, ReadingChannel, ReadingCorrection } from '../../models/models.ts';
+import type { PhotoRefusal, PhotoSource } from './photos.ts';
 
 export type { CoreDeps as ReadingsDeps } from '../deps.ts';
 
@@ -47,6 +48,18 @@ export interface ReadingReceipt {
   period: string;
   consumption: number;
   previousValue: number;
+  /** The use per day is far above this meter's usual: the subscriber is told what to check. */
+  leak: LeakWarning | null;
+}
+
+/** An accepted reading whose average use per day is far above the meter's own history (see leak.ts). */
+export interface LeakWarning {
+  /** m³ a day since the previous value, rounded to hundredths. */
+  perDay: number;
+  /** The median m³ a day of the meter's last periods. */
+  usualPerDay: number;
+  /** Days since the previous value. */
+  days: number;
 }
 
 /** Why a value is not stored as it is: refused, lower than the last one (staff may correct), or to be confirmed. */
@@ -55,7 +68,10 @@ export type ReadingRefusal =
   | { kind: 'invalid-value' }
   | { kind: 'over-capacity'; maxValue: number }
   | { kind: 'lower'; lastValue: number; correction: ReadingCorrection }
-  | { kind: 'needs-confirmation'; value: number; consumption: number; days: number; perDay: number };
+  | { kind: 'needs-confirmation'; value: number; consumption: number; days: number; perDay: number }
+  /** A jump the subscriber confirmed is taken only with a photo of the meter (READINGS_PHOTO_REQUIRED_ABOVE_JUMP). */
+  | { kind: 'photo-required' }
+  | PhotoRefusal;
 
 export type SubmitReadingOutcome = { kind: 'accepted'; receipt: ReadingReceipt } | ReadingRefusal;
 
@@ -70,6 +86,8 @@ export interface SubmitReadingInput {
   /** The subscriber confirmed an implausibly large consumption. */
   confirmed: boolean;
   channel: ReadingChannel;
+  /** A photo of the meter, stored with the reading in one transaction. */
+  photo?: PhotoSource;
 }
 
 export type StaffCorrectionOutcome =

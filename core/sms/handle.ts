@@ -43,6 +43,11 @@ export async function handleSms(deps: ReadingsDeps, input: { phone: string; text
     }
     const meter = found.meter;
     const checked = checkMeterReadingValue(deps, meter, typed.value);
+    if (checked.kind === 'needs-confirmation' && deps.settings.readings.photoRequiredAboveJump) {
+      // «ТАК» could not take it either: such a reading needs a photo, which an SMS cannot carry.
+      results.push(readingResult(meter, typed.value, { kind: 'photo-required' }));
+      continue;
+    }
     if (checked.kind === 'needs-confirmation') {
       pending.push({ meterId: meter.meterId, value: checked.value });
       results.push({ kind: 'needs-confirmation', meterSerial: meter.serial, value: checked.value, consumption: checked.consumption, days: checked.days });
@@ -92,6 +97,10 @@ function readingResult(meter: MeterChoice, typed: string, outcome: SubmitReading
       return { kind: 'needs-confirmation', meterSerial: meter.serial, value: outcome.value, consumption: outcome.consumption, days: outcome.days };
     case 'lower':
       return refused({ kind: 'lower', lastValue: outcome.lastValue });
+    case 'photo-too-big':
+    case 'photo-unreadable':
+      // An SMS passes no photo, so only 'photo-required' can come back; these two are its kin.
+      return refused({ kind: 'photo-required' });
     case 'not-linked':
       // The meter was read for this phone a moment ago; gone since means billing removed it.
       return { kind: 'unknown-meter', target: meter.serial, serials: [] };

@@ -8,7 +8,9 @@ export type SmsRefusal =
   | { kind: 'verification-overdue'; due: LocalDate }
   | { kind: 'invalid-value' }
   | { kind: 'over-capacity'; maxValue: number }
-  | { kind: 'lower'; lastValue: number };
+  | { kind: 'lower'; lastValue: number }
+  /** A confirmed jump needs a photo of the meter (READINGS_PHOTO_REQUIRED_ABOVE_JUMP), which an SMS cannot carry. */
+  | { kind: 'photo-required' };
 
 /** What became of one reading («ХВ-001 1540») of an SMS. */
 export type SmsReadingOutcome =

@@ -24,6 +24,8 @@ export const INLINE_BUTTONS_MAX = 100;
 export const REPLY_BUTTONS_MAX = 300;
 export const MARKUP_JSON_MAX_BYTES = 10 * 1024;
 export const TOPIC_NAME_MAX = 128;
+/** getFile: "bots can currently download files of up to 20MB in size" (core.telegram.org/bots/api#getfile). */
+export const GET_FILE_MAX_BYTES = 20 * 1024 * 1024;
 
 export const limitErrors = {
   textEmpty: 'message text is empty',

@@ -5,6 +5,7 @@ import {
   CALLBACK_ANSWER_MAX,
   CALLBACK_DATA_MAX_BYTES,
   CAPTION_MAX,
+  GET_FILE_MAX_BYTES,
   INLINE_BUTTONS_MAX,
   REPLY_BUTTONS_MAX,
   TEXT_MAX,
@@ -208,6 +209,8 @@ export function createMethods(state: FakeState, options: { urlContent?: (url: st
     getFile: (params) => {
       const file = state.files.get(str(params.file_id) ?? '');
       if (!file) throw badRequest('invalid file_id');
+      // The Bot API hands bots files up to 20 MB (core.telegram.org/bots/api#getfile); bigger ones it refuses.
+      if (file.bytes.length > GET_FILE_MAX_BYTES) throw badRequest('file is too big');
       return { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.bytes.length, file_path: file.file_path };
     },
 

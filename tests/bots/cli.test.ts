@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,6 +110,43 @@ describe('npm run cli', { timeout: 120_000 }, () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(`exported 0 readings to ${out}\n`);
     expect(await readFile(out, 'utf8')).toBe('account;meter;reading;date;submitted_at;channel\n');
+  });
+
+  it('exports the readings’ meter photos into a folder, with a listing of which reading each file shows', async () => {
+    const [account] = await db.sequelize.query<{ id: number }>(
+      `INSERT INTO accounts (number, surname, address) VALUES ('=7001', 'Бойко', 'вул. Тиха, 1') RETURNING id`,
+      { type: QueryTypes.SELECT },
+    );
+    const [meter] = await db.sequelize.query<{ id: number }>(
+      `INSERT INTO meters (account_id, serial, service, last_reading, digits) VALUES (:accountId, 'PH-9', 'водопостачання', 100, 5) RETURNING id`,
+      { replacements: { accountId: account!.id }, type: QueryTypes.SELECT },
+    );
+    const ids: number[] = [];
+    for (const [value, localDate] of [[110, '2026-11-10'], [120, '2026-11-20'], [130, '2026-12-02']] as const) {
+      const [reading] = await db.sequelize.query<{ id: number }>(
+        `INSERT INTO readings (meter_id, value, local_date, channel) VALUES (:meterId, :value, :localDate, 'viber') RETURNING id`,
+        { replacements: { meterId: meter!.id, value, localDate }, type: QueryTypes.SELECT },
+      );
+      ids.push(reading!.id);
+    }
+    const jpeg = Buffer.from('ffd8ffe000104a46494600', 'hex');
+    // The first and the last have photos; the last is outside the range.
+    for (const id of [ids[0]!, ids[2]!]) {
+      await db.sequelize.query(
+        `INSERT INTO reading_photos (reading_id, bytes, mime, sha256, channel, created_at) VALUES (:id, :bytes, 'image/jpeg', 'abc', 'viber', now())`,
+        { replacements: { id, bytes: jpeg } },
+      );
+    }
+    const out = path.join(folder, 'with-photos.csv');
+    const photos = path.join(folder, 'photos-2026-11');
+    const run = await cli(['export-readings', '--from', '2026-11-01', '--to', '2026-11-30', '--out', out, '--photos', photos]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`exported 1 meter photos to ${photos} (listed in photos.csv)`);
+    expect(await readFile(path.join(photos, 'photos.csv'), 'utf8')).toBe(
+      `account;meter;reading;date;reading_id;photo;sha256\n"'=7001";PH-9;110;2026-11-10;${ids[0]};reading-${ids[0]}.jpg;abc\n`,
+    );
+    expect((await readFile(path.join(photos, `reading-${ids[0]}.jpg`))).equals(jpeg)).toBe(true);
+    expect(await readdir(photos)).toEqual(['photos.csv', `reading-${ids[0]}.jpg`].sort());
   });
 
   it('prints usage for help, and for an unknown command with a non-zero exit', async () => {

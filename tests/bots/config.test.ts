@@ -46,6 +46,16 @@ describe('configuration', () => {
     expect(config.core.readings.refuseAfterVerificationDue).toBe(false);
   });
 
+  it('reads the leak warning and meter photo settings, and refuses ones that make no sense by name', () => {
+    expect(loadConfig({}).core.readings).toMatchObject({ leakFactor: 3, leakMinM3PerDay: 0.5, photoRequiredAboveJump: false, photoMaxBytes: 5 * 1024 * 1024 });
+    const config = loadConfig({ LEAK_FACTOR: '4', LEAK_MIN_M3_PER_DAY: '1.2', READINGS_PHOTO_REQUIRED_ABOVE_JUMP: 'true', READINGS_PHOTO_MAX_BYTES: '1000000' });
+    expect(config.core.readings).toMatchObject({ leakFactor: 4, leakMinM3PerDay: 1.2, photoRequiredAboveJump: true, photoMaxBytes: 1_000_000 });
+    // A factor of 1 would call every month a leak; Telegram hands bots no file over 20 MB.
+    expect(() => loadConfig({ LEAK_FACTOR: '1' })).toThrow(/LEAK_FACTOR/);
+    expect(() => loadConfig({ LEAK_MIN_M3_PER_DAY: '0' })).toThrow(/LEAK_MIN_M3_PER_DAY/);
+    expect(() => loadConfig({ READINGS_PHOTO_MAX_BYTES: String(21 * 1024 * 1024) })).toThrow(/READINGS_PHOTO_MAX_BYTES/);
+  });
+
   it('refuses to start the playground in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TELEGRAM_BOT_TOKEN or VIBER_AUTH_TOKEN/);
     expect(loadConfig({ NODE_ENV: 'production', TELEGRAM_BOT_TOKEN: '1:abc' }).telegram?.token).toBe('1:abc');

@@ -5,7 +5,7 @@ import { smsLimitReached, smsParts, smsReply, smsTexts } from '../../bots/texts/
 // Long but real serials and values: the reply must still fit two UCS-2 parts.
 const serial = 'ХВ-00012345';
 const serials = ['ХВ-00012345', 'ГВ-00012346', 'ХВ-00012347', 'ГВ-00012348'];
-const receipt = { readingId: 1, meterSerial: serial, value: 99999, localDate: '2026-11-20', period: '2026-11', consumption: 99999, previousValue: 0 };
+const receipt = { readingId: 1, meterSerial: serial, value: 99999, localDate: '2026-11-20', period: '2026-11', consumption: 99999, previousValue: 0, leak: null };
 const eachReading: SmsReadingOutcome[] = [
   { kind: 'accepted', receipt },
   { kind: 'refused', meterSerial: serial, value: '99999', refusal: { kind: 'same-day', retryOn: '2026-11-21' } },
@@ -15,6 +15,8 @@ const eachReading: SmsReadingOutcome[] = [
   { kind: 'refused', meterSerial: serial, value: '9999999999', refusal: { kind: 'over-capacity', maxValue: 99999 } },
   { kind: 'refused', meterSerial: serial, value: '99998', refusal: { kind: 'lower', lastValue: 99999 } },
   { kind: 'needs-confirmation', meterSerial: serial, value: 99999, consumption: 99999, days: 30 },
+  { kind: 'accepted', receipt: { ...receipt, leak: { perDay: 3333.3, usualPerDay: 0.3, days: 30 } } },
+  { kind: 'refused', meterSerial: serial, value: '99999', refusal: { kind: 'photo-required' } },
   { kind: 'ambiguous', target: null, serials },
   { kind: 'unknown-meter', target: 'ХВ-999999', serials },
 ];
@@ -51,6 +53,16 @@ describe('SMS replies', () => {
     expect(smsParts('я'.repeat(71))).toBe(2);
     expect(smsParts('я'.repeat(134))).toBe(2);
     expect(smsParts('я'.repeat(135))).toBe(3);
+  });
+
+  it('adds the leak warning when the reply still fits, and leaves it out when it does not', () => {
+    const leaking: SmsReadingOutcome = { kind: 'accepted', receipt: { ...receipt, leak: { perDay: 3333.3, usualPerDay: 0.3, days: 30 } } };
+    const one = smsReply({ kind: 'readings', results: [leaking] });
+    expect(one).toContain(smsTexts.leak);
+    expect(smsParts(one)).toBeLessThanOrEqual(2);
+    const crowded = smsReply({ kind: 'readings', results: [leaking, eachReading[1]!, eachReading[2]!] });
+    expect(crowded).not.toContain(smsTexts.leak);
+    expect(crowded).toContain(`Прийнято ${serial}`);
   });
 
   it('tells the lower-value refusal what to do', () => {

@@ -2,6 +2,7 @@ import type { Channel } from '../../models/models.ts';
 import type { FlowDeps } from '../../bots/flows/router.ts';
 import type { OutgoingMessage } from '../../bots/notifier.ts';
 import { cabinetOf } from '../../bots/flows/index.ts';
+import { photoSources } from '../../bots/media/photo-sources.ts';
 import { createLogger } from '../../bots/logger.ts';
 import { common } from '../../bots/texts/common.ts';
 import { keyboardLead } from '../../bots/telegram/chat-output.ts';
@@ -46,7 +47,8 @@ export interface ScriptedSubscriber {
   markButton(label: string): StaleMark;
   /** Own: the share-my-phone button; other: someone else's card (on Viber the two cannot be told apart). */
   shareContact(phone: string, whose: 'own' | 'other'): Promise<Reply[]>;
-  sendPhoto(caption?: string): Promise<Reply[]>;
+  /** A photo (a tiny JPEG unless `bytes` are given), with its caption when given. */
+  sendPhoto(caption?: string, bytes?: Buffer): Promise<Reply[]>;
   sendSticker(): Promise<Reply[]>;
   start(payload?: string): Promise<Reply[]>;
   /** What the bot sent since the last step began. */
@@ -128,7 +130,7 @@ export const telegramChannel: ChannelKind = {
   async start(options) {
     const clock = new FixedClock(new Date(options.at ?? '2026-11-25T09:00:00Z'));
     const settings: CoreSettings = { ...defaultCoreSettings, ...options.settings };
-    const h: TelegramHarness = await startTelegramHarness({ db: options.db, mode: 'webhook', clock, settings, cabinet: (deps) => cabinetOf({ ...deps, ...(options.links ? { channels: options.links } : {}) }) });
+    const h: TelegramHarness = await startTelegramHarness({ db: options.db, mode: 'webhook', clock, settings, cabinet: ({ telegram, ...deps }) => cabinetOf({ ...deps, photos: photoSources({ telegram }), ...(options.links ? { channels: options.links } : {}) }) });
     const tg: FakeTelegram = h.tg;
 
     const idle = () => until(() => tg.pendingUpdates().length === 0, 'the Telegram webhook deliveries');
@@ -179,7 +181,7 @@ export const telegramChannel: ChannelKind = {
             return step(() => user.pressButton(id, data, { force: true }));
           },
           shareContact: (phone, whose) => step(() => user.shareContact({ phone_number: phone, ...(whose === 'other' ? { user_id: userId + 1_000_000 } : {}) })),
-          sendPhoto: (caption) => step(() => user.sendPhoto(caption === undefined ? {} : { caption })),
+          sendPhoto: (caption, bytes) => step(() => user.sendPhoto({ ...(caption === undefined ? {} : { caption }), ...(bytes ? { bytes } : {}) })),
           sendSticker: () => step(() => user.sendSticker()),
           start: (payload) => step(() => user.command(payload ? `/start ${payload}` : '/start')),
           said,
@@ -233,7 +235,7 @@ export const viberChannel: ChannelKind = {
     const core: CoreDeps = { db: options.db, clock, settings };
     const viber: FakeViber = await startFakeViber({ authToken: 'scenario-viber-token' });
     const logger = createLogger('silent');
-    const launch = () => startViberBotInstance({ db: options.db, clock, viber, logger, remindersEnabled: false, cabinet: cabinetOf({ core, logger, ...(options.links ? { channels: options.links } : {}) }) });
+    const launch = () => startViberBotInstance({ db: options.db, clock, viber, logger, remindersEnabled: false, cabinet: cabinetOf({ core, logger, photos: photoSources({ viber: true }), ...(options.links ? { channels: options.links } : {}) }) });
     let instance: RunningViberBot = await launch();
 
     return {
@@ -272,7 +274,7 @@ export const viberChannel: ChannelKind = {
           pressMarked: (_label, from) => step(() => user.sendText(from.ref)),
           // A Viber contact message is the same whoever's card it is.
           shareContact: (phone) => step(() => user.sharePhone(phone)),
-          sendPhoto: (caption) => step(() => user.sendPicture(viber.addMedia(TINY_JPEG, 'image/jpeg'), caption ?? '')),
+          sendPhoto: (caption, bytes) => step(() => user.sendPicture(viber.addMedia(bytes ?? TINY_JPEG, 'image/jpeg'), caption ?? '')),
           sendSticker: () => step(() => user.sendSticker()),
           start: (payload) => step(() => user.sendText(payload ? `start:${payload}` : viberTexts.startWords[0]!)),
           said,

@@ -25,7 +25,7 @@ export interface TelegramHarnessOptions {
   clock?: FixedClock;
   settings?: CoreSettings;
   /** The subscribers' cabinet, built per instance; default: the toy cabinet (tests/support/toy-cabinet.ts). */
-  cabinet?: (deps: { core: CoreDeps; logger: Logger }) => Cabinet;
+  cabinet?: (deps: { core: CoreDeps; logger: Logger; telegram: NonNullable<Config['telegram']> }) => Cabinet;
   claimLeaseMs?: number;
   /** Telegram Payments (the bot's payments feature and invoices); off unless given. */
   payments?: TelegramBotDeps['payments'];
@@ -93,7 +93,7 @@ export async function startTelegramHarness(options: TelegramHarnessOptions): Pro
     groupPerMinute: 20,
   };
   const build = async () => {
-    const cabinet = (options.cabinet ?? ((deps) => toyCabinet(deps)))({ core, logger });
+    const cabinet = (options.cabinet ?? ((deps) => toyCabinet(deps)))({ core, logger, telegram });
     const app = createTelegramBot({
       telegram,
       core,

@@ -1,10 +1,11 @@
-import { GrammyError, type Api } from 'grammy';
+import { GrammyError, InputFile, type Api } from 'grammy';
 import type { InlineKeyboard } from 'grammy';
 import { getLetterForStaff, type StaffLetter } from '../../../core/letters/index.ts';
 import { listLinkedAccounts } from '../../../core/accounts/index.ts';
 import type { CoreDeps } from '../../../core/accounts/types.ts';
 import type { OutboxPayload } from '../../../core/outbox.ts';
 import { getSubscriber, type SubscriberView } from '../../../core/subscribers.ts';
+import { latestMeterPhotos, photoExtension } from '../../../core/readings/index.ts';
 import type { Logger } from '../../logger.ts';
 import type { HandlerResult } from '../../outbox/dispatcher.ts';
 import { isContentRefusal } from '../../outbox/permanent.ts';
@@ -187,6 +188,24 @@ export function createStaffDesk(options: StaffDeskOptions): StaffDesk {
         { thread, replyTo },
       );
       await record(messageId, part);
+    }
+    // A correction letter shows the newest photo the app keeps of that meter: the reading staff are asked to fix.
+    if (letter.category === 'reading-correction' && letter.correction && !(await store.sentPart(db, chatId, letter.letterId, 'meter-photo'))) {
+      const [photo] = await latestMeterPhotos(core, { meterId: letter.correction.meterId });
+      if (photo) {
+        const messageId = await sendOrNotice(
+          letter,
+          () =>
+            api.sendPhoto(chatId, new InputFile(photo.bytes, `reading-${photo.readingId}.${photoExtension(photo.mime)}`), {
+              caption: staff.meterPhotoCaption(photo),
+              ...thread,
+              ...replyTo,
+            }),
+          () => staff.photoUnavailable(letter.number, letter.attachments.length),
+          { thread, replyTo },
+        );
+        await record(messageId, 'meter-photo');
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { Composer, InputFile } from 'grammy';
 import type { Message } from 'grammy/types';
 import { findAccountForStaff } from '../../../core/accounts/index.ts';
 import type { CoreDeps } from '../../../core/accounts/types.ts';
@@ -12,7 +12,7 @@ import {
   type AnswerLetterOutcome,
 } from '../../../core/letters/index.ts';
 import { splitText } from '../../../core/text.ts';
-import { applyStaffCorrection } from '../../../core/readings/index.ts';
+import { applyStaffCorrection, latestMeterPhotos, photoExtension, type MeterPhotoView } from '../../../core/readings/index.ts';
 import { lastReminderRun } from '../../../core/reminders/runs.ts';
 import type { Attachment } from '../../../models/models.ts';
 import { staff } from '../../texts/staff.ts';
@@ -63,6 +63,18 @@ export function staffDeskComposer(deps: TelegramDeps, options: StaffDeskFeatureO
     }
   }
 
+  /** The meters' photos, kept by the app, as photos where the staff member asked. */
+  async function sendMeterPhotos(ctx: BotContext, photos: readonly MeterPhotoView[]): Promise<void> {
+    const msg = ctx.msg;
+    for (const photo of photos) {
+      await pacer.take();
+      await ctx.replyWithPhoto(new InputFile(photo.bytes, `reading-${photo.readingId}.${photoExtension(photo.mime)}`), {
+        caption: staff.meterPhotoCaption(photo),
+        ...(!msg || msg.is_topic_message ? {} : { reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true } }),
+      });
+    }
+  }
+
   /** The letter a staff message is about: the letter message it replies to, else its topic's current letter. */
   async function letterOf(message: Message): Promise<number | null> {
     const replied = message.reply_to_message;
@@ -108,6 +120,7 @@ export function staffDeskComposer(deps: TelegramDeps, options: StaffDeskFeatureO
     if (number === '') return say(ctx, staff.accountUsage);
     const account = await findAccountForStaff(core, number);
     await say(ctx, account ? staff.accountCard(account) : staff.accountNotFound(number));
+    if (account) await sendMeterPhotos(ctx, await latestMeterPhotos(core, { accountId: account.accountId }));
   });
 
   desk.command('letters', async (ctx) => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { aMeter } from '../../support/builders.ts';
+import { TINY_JPEG } from '../../support/fake-telegram/index.ts';
 import { aLetter, aTelegramPhoto, aWriter, startStaffHarness, type StaffHarness, type Writer } from './harness.ts';
 
 const STAFF = -1001000000001;
@@ -33,6 +34,19 @@ const messagesOf = (letterId: number) =>
     `SELECT author, text, staff_name, attachments FROM letter_messages WHERE letter_id = :letterId ORDER BY id`,
     { replacements: { letterId }, type: QueryTypes.SELECT },
   );
+
+/** A subscriber's reading with its meter photo, as the readings flow stores them. */
+async function aPhotographedReading(meterId: number, subscriberId: number, seed: { value: number; localDate: string; bytes: Buffer }): Promise<number> {
+  const [reading] = await db.sequelize.query<{ id: number }>(
+    `INSERT INTO readings (meter_id, value, local_date, subscriber_id, channel) VALUES (:meterId, :value, :localDate, :subscriberId, 'viber') RETURNING id`,
+    { replacements: { meterId, value: seed.value, localDate: seed.localDate, subscriberId }, type: QueryTypes.SELECT },
+  );
+  await db.sequelize.query(
+    `INSERT INTO reading_photos (reading_id, bytes, mime, sha256, channel, subscriber_id, created_at) VALUES (:id, :bytes, 'image/jpeg', 'x', 'viber', :subscriberId, now())`,
+    { replacements: { id: reading!.id, bytes: seed.bytes, subscriberId } },
+  );
+  return reading!.id;
+}
 
 const cardOf = (letterId: number) => h.tg.sent(STAFF).find((m) => (m.text ?? '').startsWith(`📨 Лист №${letterId} `));
 
@@ -223,6 +237,42 @@ describe('the staff desk in a forum group', () => {
     const one = await h.tg.waitForSent(STAFF, `📨 Лист №${firstLetter} `);
     expect(one.text).toContain('Історія:');
     expect(one.text).toContain('Нотатка (Ірина Коваль)');
+  });
+
+  it('sends the newest meter photo of each meter with /account, from the bytes the app keeps', async () => {
+    const writer = await aWriter(h, { userId: 5109, name: 'Марія Бойко' });
+    const meter = await aMeter(db, writer.account, { serial: 'PH-1' });
+    const other = await aMeter(db, writer.account, { serial: 'PH-2' });
+    const older = Buffer.concat([TINY_JPEG, Buffer.from('older')]);
+    const newer = Buffer.concat([TINY_JPEG, Buffer.from('newer')]);
+    await aPhotographedReading(meter.id, writer.subscriber.id, { value: 130, localDate: '2026-10-20', bytes: older });
+    await aPhotographedReading(meter.id, writer.subscriber.id, { value: 140, localDate: '2026-11-20', bytes: newer });
+    const staffMember = h.group.member(h.tg.user(operator), 'administrator');
+    staffMember.command(`/account ${writer.account.number}`);
+    await h.tg.waitForSent(STAFF, `🏠 Рахунок № ${writer.account.number}`);
+    const photo = await h.tg.waitForSent(STAFF, '📷 Лічильник № PH-1');
+    expect(photo.caption).toContain('показник 140 м³ від 20.11.2026');
+    expect(h.tg.fileBytes(photo.photo!.at(-1)!.file_id)!.equals(newer)).toBe(true);
+    // A meter without a photo sends none.
+    await settle();
+    expect(h.tg.sent(STAFF).some((m) => (m.caption ?? '').includes(other.serial))).toBe(false);
+  });
+
+  it('shows the meter’s newest photo under a correction letter about that meter', async () => {
+    const writer = await aWriter(h, { userId: 5110, name: 'Іван Дуб' });
+    const meter = await aMeter(db, writer.account, { serial: 'PH-7', lastReading: 200 });
+    const bytes = Buffer.concat([TINY_JPEG, Buffer.from('correction')]);
+    const readingId = await aPhotographedReading(meter.id, writer.subscriber.id, { value: 200, localDate: '2026-11-20', bytes });
+    const letterId = await aLetter(h.core, writer, {
+      text: 'Помилився: правильно 150',
+      category: 'reading-correction',
+      correction: { meterId: meter.id, meterSerial: meter.serial, lastValue: 200, requestedValue: 150 },
+    });
+    await h.drain();
+    const photo = await h.tg.waitForSent(STAFF, '📷 Лічильник № PH-7');
+    expect(photo.caption).toContain(`квитанція № ${readingId}`);
+    expect(photo.reply_to_message?.message_id).toBe(cardOf(letterId)!.message_id);
+    expect(h.tg.fileBytes(photo.photo!.at(-1)!.file_id)!.equals(bytes)).toBe(true);
   });
 
   it('shows the last reminders run on /reminders', async () => {

@@ -51,6 +51,7 @@ describe('an accepted reading', () => {
       period: '2026-11',
       consumption: 5,
       previousValue: 120,
+      leak: null,
     });
     expect(row).toMatchObject({
       value: 125,

@@ -123,6 +123,35 @@ describe('a jump to confirm', () => {
     expect(await db.models.Reading.count({ where: { meterId: meter.id } })).toBe(1);
   });
 
+  it('is refused at once when such a reading needs a meter photo, which an SMS cannot carry', async () => {
+    const phone = newPhone();
+    const account = await anAccount(db, { phone });
+    const meter = await aMeter(db, account, { serial: 'ХВ-Ф', lastReading: 100, lastReadingDate: '2026-11-10' });
+    const clock = clockAt();
+    expect(await sms(clock, phone, '900', { photoRequiredAboveJump: true })).toMatchObject({
+      kind: 'readings',
+      results: [{ kind: 'refused', meterSerial: 'ХВ-Ф', refusal: { kind: 'photo-required' } }],
+    });
+    expect(await sms(clock, phone, 'ТАК', { photoRequiredAboveJump: true })).toEqual({ kind: 'nothing-to-confirm' });
+    expect(await db.models.Reading.count({ where: { meterId: meter.id } })).toBe(0);
+  });
+
+  it('carries the leak warning on the receipt when the month is far above the meter’s own', async () => {
+    const phone = newPhone();
+    const account = await anAccount(db, { phone });
+    const meter = await aMeter(db, account, { serial: 'ХВ-L', lastReading: 100, lastReadingDate: '2026-05-01' });
+    let value = 100;
+    for (const localDate of ['2026-05-31', '2026-06-30', '2026-07-30', '2026-08-29', '2026-09-28', '2026-10-21']) {
+      value += 9;
+      await aReading(db, meter, { value, localDate });
+    }
+    // 30 m³ in 30 days: 1 m³ a day against the usual 0.3 (and 9 m³ in the last 23 days).
+    expect(await sms(clockAt(), phone, String(value + 30))).toMatchObject({
+      kind: 'readings',
+      results: [{ kind: 'accepted', receipt: { consumption: 30, leak: { perDay: 1 } } }],
+    });
+  });
+
   it('expires after an hour', async () => {
     const phone = newPhone();
     const account = await anAccount(db, { phone });

@@ -249,6 +249,17 @@ describe('forum topics and files', () => {
     expect(answer.reply_to_message?.message_id).toBe(copy.message_id);
   });
 
+  it('getFile refuses a file over 20 MB as the Bot API does, and serves one of 20 MB', async () => {
+    const bot = newBot();
+    const user = tg.user({ id: 511, first_name: 'Петро' });
+    const big = user.sendPhoto({ bytes: Buffer.alloc(20 * 1024 * 1024 + 1, 1) }).message!;
+    const error = await failure(bot.api.getFile(big.photo!.at(-1)!.file_id));
+    expect(error.error_code).toBe(400);
+    expect(error.description).toBe('Bad Request: file is too big');
+    const limit = user.sendPhoto({ bytes: Buffer.alloc(20 * 1024 * 1024, 1) }).message!;
+    expect((await bot.api.getFile(limit.photo!.at(-1)!.file_id)).file_size).toBe(20 * 1024 * 1024);
+  });
+
   it('a deleted topic refuses sends with 400 message thread not found', async () => {
     const bot = newBot();
     const staff = tg.group({ id: -1009876543210, title: 'Абонвідділ', isForum: true });
