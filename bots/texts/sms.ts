@@ -1,6 +1,6 @@
 // Replies by SMS. Every reply must fit the part limit core sets (core/sms/parts.ts: two UCS-2 parts): they are
 // short on purpose, and what could still run over (a long list of serials) is cut by core's fitSmsReply.
-import { fitSmsReply } from '../../core/sms/parts.ts';
+import { fitSmsReply, smsParts, SMS_MAX_PARTS } from '../../core/sms/parts.ts';
 import type { SmsAnswer } from '../../core/sms/answer.ts';
 import type { SmsOutcome, SmsReadingOutcome, SmsRefusal } from '../../core/sms/types.ts';
 import { day, period } from './format.ts';
@@ -79,7 +79,7 @@ export function smsReply(outcome: SmsOutcome): string {
         // A leak warning goes only when the whole reply still fits two parts: the receipts come first.
         const plain = outcome.results.map((r) => readingText(r)).join('\n');
         const warned = outcome.results.map((r) => readingText(r, true)).join('\n');
-        return warned !== plain && warned.length <= MAX_UNITS ? warned : plain;
+        return warned !== plain && smsParts(warned) <= SMS_MAX_PARTS ? warned : plain;
       }
     }
   })();
