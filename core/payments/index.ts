@@ -3,6 +3,6 @@ export { recordProviderReport, canMove } from './record.ts';
 export { reconcilePayments, ORDER_LIFETIME_MS, type ReconcileSummary } from './reconcile.ts';
 export { matchBillingPayments } from './billing-match.ts';
 export { onlinePaymentsOf, paymentOfOrder, unconfirmedPayments, type OnlinePayment } from './listings.ts';
-export { exportPayments, csvCell, PAYMENTS_CSV_HEADER, type ExportEncoding, type PaymentsExport } from './export.ts';
+export { exportPayments, PAYMENTS_CSV_HEADER, type ExportEncoding, type PaymentsExport } from './export.ts';
 export { countForgedCallback } from './forged.ts';
 export * from './types.ts';
