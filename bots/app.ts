@@ -19,7 +19,7 @@ import { createStaffDesk, type StaffDesk } from './telegram/staff/index.ts';
 import type { ReminderNotifier } from './reminders/sender.ts';
 import { createReminderSchedule, type ReminderSchedule } from './schedule.ts';
 import type { ReminderDeps } from '../core/reminders/types.ts';
-import { createCabinet, type CabinetFlows, type FlowDeps } from './flows/router.ts';
+import { createCabinet, paymentOffered, type CabinetFlows, type FlowDeps } from './flows/router.ts';
 import { cabinetFlows, FLOW_TIMEOUT_MS } from './flows/index.ts';
 import { createSmsChannel, type SmsChannel } from './sms/channel.ts';
 import { createPayments, type Payments } from './payments/index.ts';
@@ -136,7 +136,7 @@ export function buildApp(deps: AppDeps): App {
 
   const sms = config.sms ? createSmsChannel({ settings: config.sms, core, logger: logger.child({ channel: 'sms' }) }) : undefined;
 
-  const reminders = createReminderDeps({ config: { ...config, telegram: telegramConfig }, db, clock, notifiers });
+  const reminders = createReminderDeps({ config: { ...config, telegram: telegramConfig }, db, clock, notifiers, offerPayment: paymentOffered(flowDeps) });
   const schedule = createReminderSchedule({
     reminders,
     cron: config.reminders.cron,

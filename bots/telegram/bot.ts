@@ -97,7 +97,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     const cabinet = deps.cabinet;
     features.push({
       feature: { name: 'subscribers', composer: (d) => subscriberChat(d, { cabinet, stateKey: flowStateKey }) },
-      onError: subscriberErrorHandler(logger),
+      onError: subscriberErrorHandler(logger, cabinet.menu),
     });
   }
   for (const { feature, onError } of features) bot.errorBoundary(onError, feature.composer(featureDeps));

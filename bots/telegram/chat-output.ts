@@ -4,7 +4,7 @@ import { fitText, splitText } from '../../core/text.ts';
 import type { Choices, Keyboard, SayOptions } from '../flows/chat.ts';
 import type { ChatOutput } from '../flows/runner.ts';
 import { common } from '../texts/common.ts';
-import { menuTexts } from '../texts/menu.ts';
+import { menuLayout, menuTexts, type MenuLayout } from '../texts/menu.ts';
 import { onboarding } from '../texts/onboarding.ts';
 import { choiceData } from './callback-data.ts';
 import { mainMenuKeyboard } from './keyboards/main-menu.ts';
@@ -31,8 +31,9 @@ export function inlineChoices(choices: Choices, prompt: number): InlineKeyboard 
   );
 }
 
-export function replyKeyboard(keyboard: Keyboard, choices: Choices | undefined): ReplyKeyboardMarkup {
-  if (keyboard === 'menu') return mainMenuKeyboard();
+/** `menu` is the main menu's layout as the cabinet offers it (cabinet.menu). */
+export function replyKeyboard(keyboard: Keyboard, choices: Choices | undefined, menu: MenuLayout = menuLayout): ReplyKeyboardMarkup {
+  if (keyboard === 'menu') return mainMenuKeyboard(menu);
   const built = new ReplyKeyboard();
   if (keyboard === 'contact') {
     built.requestContact(onboarding.sharePhoneButton).row();
@@ -46,10 +47,10 @@ export function replyKeyboard(keyboard: Keyboard, choices: Choices | undefined):
 }
 
 /** The markup of a message: inline buttons when it offers choices (except with the contact keyboard), else the reply keyboard. */
-export function markupOf(options: SayOptions, prompt: number): InlineKeyboardMarkup | ReplyKeyboardMarkup {
+export function markupOf(options: SayOptions, prompt: number, menu: MenuLayout = menuLayout): InlineKeyboardMarkup | ReplyKeyboardMarkup {
   const keyboard = options.keyboard ?? 'flow';
   const hasChoices = keyboard !== 'contact' && options.choices !== undefined && options.choices.length > 0;
-  if (!hasChoices && !options.link) return replyKeyboard(keyboard, options.choices);
+  if (!hasChoices && !options.link) return replyKeyboard(keyboard, options.choices, menu);
   const rows = hasChoices ? inlineChoices(options.choices!, prompt).inline_keyboard : [];
   // A web page to open (a payment's checkout): an inline URL button, first, above the message's choices.
   const link = options.link ? [[InlineKeyboard.url(fitText(options.link.label, BUTTON_LABEL_MAX), options.link.url)]] : [];
@@ -68,24 +69,30 @@ export function keyboardLead(bottom: Keyboard): string {
  * button once the phone is in), a short line saying what the new keyboard is for carries it, and the whole
  * text with its buttons follows.
  */
-export function messagesOf(text: string, options: SayOptions, prompt: number, shown: Keyboard | undefined): { text: string; markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup }[] {
-  const markup = markupOf(options, prompt);
+export function messagesOf(
+  text: string,
+  options: SayOptions,
+  prompt: number,
+  shown: Keyboard | undefined,
+  menu: MenuLayout = menuLayout,
+): { text: string; markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup }[] {
+  const markup = markupOf(options, prompt, menu);
   const bottom = options.keyboard ?? 'flow';
   const parts = splitText(text, MESSAGE_MAX);
   const inline = 'inline_keyboard' in markup;
   if (inline && bottom !== (shown ?? 'menu')) {
-    return [{ text: keyboardLead(bottom), markup: replyKeyboard(bottom, undefined) }, ...parts.map((part, i) => (i === parts.length - 1 ? { text: part, markup } : { text: part }))];
+    return [{ text: keyboardLead(bottom), markup: replyKeyboard(bottom, undefined, menu) }, ...parts.map((part, i) => (i === parts.length - 1 ? { text: part, markup } : { text: part }))];
   }
   return parts.map((part, i) => (i === parts.length - 1 ? { text: part, markup } : { text: part }));
 }
 
 /** The chat port's output for the chat of `ctx`; reports the reply keyboard it left at the bottom. */
-export function telegramOutput(ctx: Context, subscriberId: number): ChatOutput {
+export function telegramOutput(ctx: Context, subscriberId: number, menu: MenuLayout = menuLayout): ChatOutput {
   return {
     channel: 'telegram',
     subscriberId,
     async send(text, options, prompt, shown) {
-      const messages = messagesOf(text, options, prompt, shown);
+      const messages = messagesOf(text, options, prompt, shown, menu);
       for (const message of messages) await ctx.reply(message.text, message.markup ? { reply_markup: message.markup } : {});
       return messages.some((m) => m.markup && !('inline_keyboard' in m.markup)) ? (options.keyboard ?? 'flow') : shown;
     },

@@ -30,7 +30,7 @@ export function subscriberChat(deps: TelegramDeps, options: SubscriberChatOption
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
 
     const after = await options.cabinet.handle({
-      out: telegramOutput(ctx, subscriber.id),
+      out: telegramOutput(ctx, subscriber.id, options.cabinet.menu),
       subscriber,
       state: stored,
       event,

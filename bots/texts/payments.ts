@@ -23,6 +23,7 @@ export const payments = {
   checkoutDescription: (accountNumber: string) => `Оплата послуг водоканалу, рахунок № ${accountNumber}`,
   unavailable: 'Онлайн-оплата зараз недоступна. Спробуйте пізніше.',
   pendingInBilling: 'оплачено онлайн, очікує зарахування',
+  reversedOnline: 'онлайн-оплату повернено',
   receipt: (p: { amountKop: number; accountNumber: string; paidAt: string; orderId: string; providerPaymentId: string }, timeZone: string) =>
     [
       '✅ Оплату отримано.',

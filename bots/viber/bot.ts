@@ -105,7 +105,7 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
   const client = createViberClient({ authToken: viber.authToken, apiUrl: viber.apiUrl, sender, ...deps.tuning?.client });
   const inbox = createViberInbox({ db: core.db, leaseMs: tuning.leaseMs });
   const billable = createBillableSender({ client, core, logger });
-  const notifier = createViberNotifier({ sender: billable, core, logger, remindersEnabled: viber.remindersEnabled });
+  const notifier = createViberNotifier({ sender: billable, core, logger, remindersEnabled: viber.remindersEnabled, menu: cabinet.menu });
 
   let stopping = false;
   let sweeper: NodeJS.Timeout | undefined;
@@ -117,7 +117,7 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
       channel: 'viber',
       subscriberId,
       async send(text, options, prompt) {
-        for (const message of messagesFor(text, options, prompt)) await client.sendMessage(viberUserId, message);
+        for (const message of messagesFor(text, options, prompt, 0, cabinet.menu)) await client.sendMessage(viberUserId, message);
       },
     };
   }
@@ -138,7 +138,7 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
   async function showPage(viberUserId: string, state: FlowState | null, request: PageRequest): Promise<boolean> {
     if (!state || state.prompt !== request.prompt || state.offered.length === 0) return false;
     const choices = state.offered.map((choice) => [choice]);
-    for (const message of messagesFor(viberTexts.morePage, { choices }, request.prompt, request.page)) {
+    for (const message of messagesFor(viberTexts.morePage, { choices }, request.prompt, request.page, cabinet.menu)) {
       await client.sendMessage(viberUserId, message);
     }
     return true;
@@ -179,7 +179,7 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
       try {
         const state = lease.state;
         const choices = state && state.offered.length > 0 ? state.offered.map((choice) => [choice]) : undefined;
-        for (const message of messagesFor(common.error, { ...(choices ? { choices } : {}), keyboard: state ? 'flow' : 'menu' }, state?.prompt ?? 0)) {
+        for (const message of messagesFor(common.error, { ...(choices ? { choices } : {}), keyboard: state ? 'flow' : 'menu' }, state?.prompt ?? 0, 0, cabinet.menu)) {
           await client.sendMessage(viberUserId, message);
         }
         return finish(lease, entry, state, 'answered-error');
