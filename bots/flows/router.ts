@@ -77,11 +77,14 @@ export function createCabinet(options: CabinetOptions): Cabinet {
   const layout = paymentOffered(deps) ? menuLayoutWithPay : menuLayout;
   const items = new Set(layout.flat());
 
-  function intentOf(event: Turn['event']): Intent | null {
+  function intentOf(event: Turn['event'], live: FlowState | null): Intent | null {
     if (event.kind === 'intent') return event.intent;
     const input = event.kind === 'input' ? event.input : event.incoming;
     if (input.kind !== 'text') return null;
     if (sameWords(input.text, common.cancelButton)) return { kind: 'cancel' };
+    // A button of the waiting flow worded like a menu item (the account view's «Оплатити») is the flow's: on
+    // Viber a press arrives as its label.
+    if (live?.offered.some((choice) => sameWords(choice.label, input.text))) return null;
     const item = [...items].find((key) => sameWords(menu[key], input.text));
     return item ? { kind: 'menu-item', item } : null;
   }
@@ -91,7 +94,7 @@ export function createCabinet(options: CabinetOptions): Cabinet {
     async handle({ out, subscriber, state, event, now, eventKey }) {
       const live = isLive(state, { now, timeoutMs }) && byId.has(state!.flow) ? state : null;
       const start = (flow: Flow<any>, args: unknown) => startFlow(flow, deps, out, { now, args, ...(eventKey ? { run: eventKey } : {}) });
-      const intent = intentOf(event);
+      const intent = intentOf(event, live);
 
       if (!subscriber.consented) {
         // Nothing works before consent: the onboarding flow takes every event until it is given.

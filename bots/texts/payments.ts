@@ -36,6 +36,9 @@ export const payments = {
     ].join('\n'),
 };
 
+/** How the payment providers are named to people. */
+export const providerNames: Record<string, string> = { liqpay: 'LiqPay' };
+
 export const paymentAlerts = {
   text: (alert: PaymentAlert, timeZone: string): string =>
     alert.reason === 'amount-mismatch'

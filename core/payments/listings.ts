@@ -44,10 +44,11 @@ function toPayment(row: Row): OnlinePayment {
 }
 
 /** An account's online payments, latest first: for the account view and staff's /account. */
-export async function onlinePaymentsOf(db: Database, accountId: number, limit = 10): Promise<OnlinePayment[]> {
+export async function onlinePaymentsOf(db: Database, accountId: number, limit = 10, transaction?: Transaction): Promise<OnlinePayment[]> {
   const rows = await db.sequelize.query<Row>(`${SELECT} WHERE o.account_id = :accountId ORDER BY t.paid_at DESC LIMIT :limit`, {
     replacements: { accountId, limit },
     type: QueryTypes.SELECT,
+    ...(transaction ? { transaction } : {}),
   });
   return rows.map(toPayment);
 }

@@ -219,6 +219,7 @@ describe('staff view', () => {
       phoneMasked: '+380*****4567',
       meters: [expect.objectContaining({ serial: 'PT-1', lastValue: 58, lastValueDate: '2026-11-24' })],
       linkedSubscribers: [{ subscriberId: subscriber.id, channel: 'viber', name: 'Ганна', phoneMasked: '+380*****4567', linkedVia: 'surname' }],
+      onlinePayments: [],
     });
     expect(await findAccountForStaff(deps, '0000000')).toBeNull();
   });
