@@ -286,7 +286,9 @@ function drawKeyboard(view) {
         'div',
         { class: 'kb-row' },
         row.map((button) =>
-          el(
+          button.url
+            ? el('a', { class: 'kb-button', href: safeUrl(button.url) || '#', target: '_blank', rel: 'noopener noreferrer' }, `${button.text} ↗`)
+            : el(
             'button',
             {
               type: 'button',
