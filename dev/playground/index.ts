@@ -230,3 +230,12 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
     },
   };
 }
+
+/**
+ * The app's config in the playground: online payment through the stand-in of LiqPay when no LiqPay keys are set
+ * (npm start with no keys offers the whole path), for the app listening at `appUrl`.
+ */
+export function withPlaygroundPayments(config: Config, playground: Pick<Playground, 'liqpayFor'>, appUrl: string): Config {
+  if (config.payments.liqpay) return config;
+  return { ...config, payments: { ...config.payments, liqpay: playground.liqpayFor(appUrl) } };
+}
