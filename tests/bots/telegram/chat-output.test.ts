@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cabinetOf } from '../../../bots/flows/index.ts';
-import { createLogger } from '../../../bots/logger.ts';
 import { markupOf } from '../../../bots/telegram/chat-output.ts';
 import { menu, menuLayout, menuLayoutWithPay, type MenuLayout } from '../../../bots/texts/menu.ts';
-import { renderStartedMessage } from '../../../bots/viber/notifier.ts';
-import { messagesFor } from '../../../bots/viber/render.ts';
-import type { CoreDeps } from '../../../core/deps.ts';
-import { defaultPaymentRules } from '../../../core/payments/index.ts';
 
 describe('what a flow says, as Telegram markup', () => {
   it('a link is an inline URL button above the choices, which keep their callback data', () => {
@@ -27,34 +21,13 @@ describe('what a flow says, as Telegram markup', () => {
   });
 });
 
-describe('the main menu as each adapter draws it', () => {
+describe('the main menu as Telegram draws it', () => {
   const labels = (layout: MenuLayout) => layout.map((row) => row.map((item) => menu[item]));
 
-  it('holds «Оплатити» only in the cabinet that offers payment', () => {
-    const logger = createLogger('silent');
-    const core = {} as CoreDeps;
-    const offering = cabinetOf({ core, logger, payments: { rules: defaultPaymentRules, linkFor: () => 'https://pay.example/c' } });
-    expect(offering.menu).toBe(menuLayoutWithPay);
-    expect(offering.menu.flat()).toContain('pay');
-    expect(cabinetOf({ core, logger }).menu).toBe(menuLayout);
-    expect(menuLayout.flat()).not.toContain('pay');
-    // Every other item stays in both.
-    expect(new Set(menuLayoutWithPay.flat().filter((i) => i !== 'pay'))).toEqual(new Set(menuLayout.flat()));
-  });
-
-  it('Telegram: the reply keyboard is the cabinet’s layout', () => {
+  it('the reply keyboard is the cabinet’s layout: «Оплатити» only when it is in it', () => {
     const withPay = markupOf({ keyboard: 'menu' }, 0, menuLayoutWithPay);
     expect('keyboard' in withPay && withPay.keyboard.map((row) => row.map((b) => (typeof b === 'string' ? b : b.text)))).toEqual(labels(menuLayoutWithPay));
     const without = markupOf({ keyboard: 'menu' }, 0, menuLayout);
     expect('keyboard' in without && without.keyboard.flat().map((b) => (typeof b === 'string' ? b : b.text))).not.toContain(menu.pay);
-  });
-
-  it('Viber: the menu keyboard and a started message’s keyboard are the cabinet’s layout', () => {
-    const [message] = messagesFor('Головне меню', { keyboard: 'menu' }, 0, 0, menuLayoutWithPay);
-    expect(message!.keyboard!.Buttons.map((b) => b.ActionBody)).toEqual(labels(menuLayoutWithPay).flat());
-    const [plain] = messagesFor('Головне меню', { keyboard: 'menu' }, 0);
-    expect(plain!.keyboard!.Buttons.map((b) => b.ActionBody)).not.toContain(menu.pay);
-    const started = renderStartedMessage({ text: 'Нагадування', actions: [{ label: menu.pay, action: 'pay:start' }] }, createLogger('silent'), menuLayoutWithPay);
-    expect(started.at(-1)!.keyboard!.Buttons.map((b) => b.ActionBody).filter((body) => body === menu.pay)).toHaveLength(1);
   });
 });
