@@ -19,7 +19,7 @@ import { createStaffDesk, type StaffDesk } from './telegram/staff/index.ts';
 import type { ReminderNotifier } from './reminders/sender.ts';
 import { createReminderSchedule, type ReminderSchedule } from './schedule.ts';
 import type { ReminderDeps } from '../core/reminders/types.ts';
-import { createCabinet, type CabinetFlows, type FlowDeps } from './flows/router.ts';
+import { createCabinet, paymentOffered, type CabinetFlows, type FlowDeps } from './flows/router.ts';
 import { photoSources } from './media/photo-sources.ts';
 import { cabinetFlows, FLOW_TIMEOUT_MS } from './flows/index.ts';
 import { createSmsChannel, type SmsChannel } from './sms/channel.ts';
@@ -154,7 +154,7 @@ export function buildApp(deps: AppDeps): App {
   const smsSettings = config.sms ?? deps.smsFallback;
   const sms = smsSettings ? createSmsChannel({ settings: smsSettings, core, logger: logger.child({ channel: 'sms' }) }) : undefined;
 
-  const reminders = createReminderDeps({ config: { ...config, telegram: telegramConfig }, db, clock, notifiers });
+  const reminders = createReminderDeps({ config: { ...config, telegram: telegramConfig }, db, clock, notifiers, offerPayment: paymentOffered(flowDeps) });
   const schedule = createReminderSchedule({
     reminders,
     cron: config.reminders.cron,

@@ -6,7 +6,7 @@ import { DeadlineError } from '../core/deadline.ts';
 import { systemClock } from '../core/clock.ts';
 import { buildApp, type App } from './app.ts';
 import { ListenError } from './server.ts';
-import { startPlayground, type Playground } from '../dev/playground/index.ts';
+import { startPlayground, withPlaygroundPayments, type Playground } from '../dev/playground/index.ts';
 import { freePort, localUrl } from '../dev/free-port.ts';
 
 // How long a failed start may spend letting go of what it had opened before the process exits anyway.
@@ -58,6 +58,8 @@ async function start(config: Config, logger: Logger, opened: Opened): Promise<vo
     // The stand-in of Viber posts callbacks to the app's own webhook URL, so the port is chosen before listening.
     config = { ...config, http: { ...config.http, port: await freePort(config.http.host) } };
   }
+  // No LiqPay keys in the playground: payment goes through the stand-in's checkout page, whole, with no keys.
+  if (playground) config = withPlaygroundPayments(config, playground, localUrl(config.http.host, config.http.port));
   opened.app = buildApp({
     config,
     db,

@@ -11,7 +11,7 @@ export interface OutgoingMessage {
 }
 
 /** Buttons a started message may carry; each bot maps them to its callback data / action body. */
-export type OutgoingAction = 'readings:start' | 'reminders:off' | 'letters:list' | 'menu';
+export type OutgoingAction = 'readings:start' | 'reminders:off' | 'letters:list' | 'menu' | 'pay:start';
 
 export interface Recipient {
   channel: Channel;

@@ -1,4 +1,4 @@
-import type { Transaction } from 'sequelize';
+import { QueryTypes, type Transaction } from 'sequelize';
 import type { Models } from '../models/models.ts';
 
 /**
@@ -39,18 +39,26 @@ export type PaymentAlert =
 export type OutboxKind = OutboxEntry['kind'];
 export type OutboxPayload<K extends OutboxKind> = Extract<OutboxEntry, { kind: K }>['payload'];
 
+/** `already-queued`: an entry with this dedupeKey exists (queued before, by this change or a repeat of it). */
+export type EnqueueOutcome = 'queued' | 'already-queued';
+
 export async function enqueue(
   models: Pick<Models, 'OutboxMessage'>,
   entry: OutboxEntry,
   options: { transaction: Transaction; dedupeKey?: string; at?: Date },
-): Promise<void> {
-  await models.OutboxMessage.create(
+): Promise<EnqueueOutcome> {
+  // Sequelize's create with ignoreDuplicates throws EmptyResultError when the conflict leaves nothing to
+  // return: the insert is written here so that a repeat is an outcome, not an error.
+  const at = options.at ?? null;
+  const inserted = await models.OutboxMessage.sequelize!.query(
+    `INSERT INTO outbox (kind, payload, dedupe_key, next_attempt_at, created_at)
+     VALUES (:kind, CAST(:payload AS jsonb), :dedupeKey, COALESCE(CAST(:at AS timestamptz), now()), COALESCE(CAST(:at AS timestamptz), now()))
+     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
     {
-      kind: entry.kind,
-      payload: entry.payload as Record<string, unknown>,
-      dedupeKey: options.dedupeKey ?? null,
-      ...(options.at ? { nextAttemptAt: options.at, createdAt: options.at } : {}),
+      replacements: { kind: entry.kind, payload: JSON.stringify(entry.payload), dedupeKey: options.dedupeKey ?? null, at },
+      type: QueryTypes.SELECT,
+      transaction: options.transaction,
     },
-    { transaction: options.transaction, ...(options.dedupeKey ? { ignoreDuplicates: true } : {}) },
   );
+  return inserted.length > 0 ? 'queued' : 'already-queued';
 }

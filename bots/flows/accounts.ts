@@ -7,11 +7,13 @@ import { menuTexts } from '../texts/menu.ts';
 import type { Chat, Choice } from './chat.ts';
 import { choose } from './kit.ts';
 import { MESSAGE_MAX, PAGE_SIZE } from './message-size.ts';
-import type { Flow, FlowDeps } from './router.ts';
+import { payFlow } from './pay.ts';
+import { paymentOffered, type Flow, type FlowDeps } from './router.ts';
 
 // «Мої рахунки»: the linked accounts (a page of buttons at a time), one account in full (the holder, each
-// meter's next verification with a past one marked, charges, payments, readings), unlinking after a
-// confirmation, which says what stays in the subscriber's chat on another channel.
+// meter's next verification with a past one marked, charges, payments with those paid online and not yet
+// booked by billing, readings), «Оплатити» when payment is offered, unlinking after a confirmation, which says
+// what stays in the subscriber's chat on another channel.
 
 type View = Extract<AccountViewOutcome, { kind: 'view' }>;
 
@@ -21,7 +23,7 @@ export function accountDetailsText(view: View): string {
     [
       accounts.card(view.account, view.overdueMeterIds),
       section(accounts.chargesHeader, view.charges.map(accounts.charge)),
-      section(accounts.paymentsHeader, view.payments.map(accounts.payment)),
+      section(accounts.paymentsHeader, [...view.onlinePayments.map(accounts.onlinePayment), ...view.payments.map(accounts.payment)]),
       section(accounts.readingsHeader, view.readings.map(accounts.reading)),
     ].join('\n\n'),
     MESSAGE_MAX,
@@ -69,10 +71,13 @@ async function accountsSteps(chat: Chat, deps: FlowDeps): Promise<void> {
       continue;
     }
     const next = await choose(chat, accountDetailsText(view), [
+      ...(paymentOffered(deps) ? [[{ id: 'pay', label: accounts.payButton }]] : []),
       [{ id: 'unlink', label: accounts.unlinkButton }],
       [{ id: 'list', label: accounts.backToList }, { id: 'menu', label: accounts.toMenu }],
     ]);
     if (next === 'list') continue;
+    // «Оплатити» under the account: the pay flow for this account, its choice of account skipped.
+    if (next === 'pay') return payFlow.run(chat, deps, { accountId });
     if (next === 'menu') {
       await chat.say(menuTexts.shown, { keyboard: 'menu' });
       return;

@@ -4,7 +4,7 @@ import type { SubscriberView } from '../../core/subscribers.ts';
 import type { Logger } from '../logger.ts';
 import type { PhotoSources } from '../media/photo-sources.ts';
 import { common } from '../texts/common.ts';
-import { menu, type MenuItem } from '../texts/menu.ts';
+import { menu, menuLayout, menuLayoutWithPay, type MenuItem, type MenuLayout } from '../texts/menu.ts';
 import type { Event, FlowDefinition, Intent, SayOptions } from './chat.ts';
 import type { Channel } from '../../models/models.ts';
 import { isLive, resumeFlow, startFlow, type ChatOutput, type FlowState, type Incoming } from './runner.ts';
@@ -47,7 +47,7 @@ export interface CabinetFlows {
   /** One flow per menu item. */
   menu: Record<MenuItem, Flow<null>>;
   /** Buttons on messages the app starts on its own (reminders, answers, notices). */
-  actions: Record<'readings:start' | 'reminders:off' | 'letters:list' | 'menu', Flow<null>>;
+  actions: Record<'readings:start' | 'reminders:off' | 'letters:list' | 'menu' | 'pay:start', Flow<null>>;
   /** Any other flow a stored state may name (a flow started by another flow's choice). */
   others?: readonly Flow<any>[];
 }
@@ -72,6 +72,8 @@ export interface Turn {
 }
 
 export interface Cabinet {
+  /** The main menu's items, as every adapter shows them: «Оплатити» only when payment is offered. */
+  readonly menu: MenuLayout;
   /** Handles one event and returns the state to store (null: no flow waits). Throws what the flow threw. */
   handle(turn: Turn): Promise<FlowState | null>;
 }
@@ -83,20 +85,27 @@ export function createCabinet(options: CabinetOptions): Cabinet {
     byId.set(flow.id, flow);
   }
 
-  function intentOf(event: Turn['event']): Intent | null {
+  const layout = paymentOffered(deps) ? menuLayoutWithPay : menuLayout;
+  const items = new Set(layout.flat());
+
+  function intentOf(event: Turn['event'], live: FlowState | null): Intent | null {
     if (event.kind === 'intent') return event.intent;
     const input = event.kind === 'input' ? event.input : event.incoming;
     if (input.kind !== 'text') return null;
     if (sameWords(input.text, common.cancelButton)) return { kind: 'cancel' };
-    const item = (Object.keys(menu) as MenuItem[]).find((key) => sameWords(menu[key], input.text));
+    // A button of the waiting flow worded like a menu item (the account view's «Оплатити») is the flow's: on
+    // Viber a press arrives as its label.
+    if (live?.offered.some((choice) => sameWords(choice.label, input.text))) return null;
+    const item = [...items].find((key) => sameWords(menu[key], input.text));
     return item ? { kind: 'menu-item', item } : null;
   }
 
   return {
+    menu: layout,
     async handle({ out, subscriber, state, event, now, eventKey }) {
       const live = isLive(state, { now, timeoutMs }) && byId.has(state!.flow) ? state : null;
       const start = (flow: Flow<any>, args: unknown) => startFlow(flow, deps, out, { now, args, ...(eventKey ? { run: eventKey } : {}) });
-      const intent = intentOf(event);
+      const intent = intentOf(event, live);
 
       if (!subscriber.consented) {
         // Nothing works before consent: the onboarding flow takes every event until it is given.
@@ -111,12 +120,16 @@ export function createCabinet(options: CabinetOptions): Cabinet {
           case 'start':
             return start(flows.start, { payload: intent.payload });
           case 'menu-item':
-            return start(flows.menu[intent.item], null);
+            if (items.has(intent.item)) return start(flows.menu[intent.item], null);
+            break;
           case 'action':
-            return start(flows.actions[intent.action], null);
+            if (intent.action !== 'pay:start' || paymentOffered(deps)) return start(flows.actions[intent.action], null);
+            break;
         }
       }
-      const incoming = incomingOf(event);
+      // What is left of an intent is one this cabinet does not offer (a reminder's «Оплатити» from before
+      // payment was switched off): a button that no longer acts.
+      const incoming: Incoming = intent ? { kind: 'stale' } : incomingOf(event);
       if (live) return resumeFlow(byId.get(live.flow)!, deps, out, live, incoming, { now });
       const answer =
         incoming.kind === 'press' || incoming.kind === 'stale'
@@ -130,6 +143,11 @@ export function createCabinet(options: CabinetOptions): Cabinet {
       return null;
     },
   };
+}
+
+/** Whether the subscriber is offered «Оплатити» at all: some payment provider is configured. */
+export function paymentOffered(deps: FlowDeps): boolean {
+  return deps.payments !== undefined;
 }
 
 function incomingOf(event: Turn['event']): Incoming {

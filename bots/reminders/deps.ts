@@ -24,6 +24,8 @@ export function createReminderDeps(options: {
   clock: Clock;
   notifiers: Partial<Record<Channel, ReminderNotifier>>;
   overrides?: Partial<ReminderSettings>;
+  /** Online payment is offered: reminders carry «Оплатити». */
+  offerPayment?: boolean;
 }): ReminderDeps {
   return {
     db: options.db,
@@ -33,6 +35,7 @@ export function createReminderDeps(options: {
       notifiers: options.notifiers,
       limiter: new BatchingRateLimiter(new SharedRateLimiter(options.db.sequelize)),
       limits: reminderRateLimits(options.config),
+      offerPayment: options.offerPayment ?? false,
     }),
   };
 }

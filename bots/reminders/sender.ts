@@ -38,6 +38,8 @@ export interface ReminderSenderOptions {
   /** A SharedRateLimiter, or a BatchingRateLimiter over one (many senders in one process). */
   limiter: { take(key: string, limit: RateLimit): Promise<void> };
   limits: Record<Channel, RateLimit>;
+  /** Online payment is offered: the reminder carries «Оплатити». */
+  offerPayment?: boolean;
   /** 429s waited out for one reminder before it is given up as failed (a later pass of the slot tries again). */
   maxRateLimitedWaits?: number;
   /** A retry_after longer than this is not waited out here: the reminder fails and waits for a later pass. */
@@ -66,7 +68,7 @@ export function createReminderSender(options: ReminderSenderOptions): ReminderSe
     async deliver(reminder: DueReminder): Promise<ReminderDelivery> {
       const notifier = options.notifiers[reminder.channel];
       if (!notifier || notifier.acceptsReminders === false) return { kind: 'skipped', reason: 'channel-off' };
-      const message = reminderMessage(reminder);
+      const message = reminderMessage(reminder, { pay: options.offerPayment ?? false });
       const recipient = { channel: reminder.channel, channelUserId: reminder.channelUserId };
       let rateLimitedWaits = 0;
       for (;;) {

@@ -107,7 +107,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     const paymentProviderToken = deps.payments?.providerToken;
     features.push({
       feature: { name: 'subscribers', composer: (d) => subscriberChat(d, { cabinet, stateKey: flowStateKey, ...(paymentProviderToken ? { paymentProviderToken } : {}) }) },
-      onError: subscriberErrorHandler(logger),
+      onError: subscriberErrorHandler(logger, cabinet.menu),
     });
   }
   for (const { feature, onError } of features) bot.errorBoundary(onError, feature.composer(featureDeps));

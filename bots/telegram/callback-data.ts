@@ -8,6 +8,7 @@ export const actionData: Record<OutgoingAction, string> = {
   'reminders:off': 'act:reminders:off',
   'letters:list': 'act:letters:list',
   menu: 'act:menu',
+  'pay:start': 'act:pay:start',
 };
 
 const actionByData = new Map(Object.entries(actionData).map(([action, data]) => [data, action as OutgoingAction]));

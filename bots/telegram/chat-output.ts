@@ -4,7 +4,7 @@ import { fitText, splitText } from '../../core/text.ts';
 import type { Choices, Invoice, Keyboard, SayOptions } from '../flows/chat.ts';
 import type { ChatOutput } from '../flows/runner.ts';
 import { common } from '../texts/common.ts';
-import { menuTexts } from '../texts/menu.ts';
+import { menuLayout, menuTexts, type MenuLayout } from '../texts/menu.ts';
 import { onboarding } from '../texts/onboarding.ts';
 import { payments } from '../texts/payments.ts';
 import { choiceData } from './callback-data.ts';
@@ -32,8 +32,9 @@ export function inlineChoices(choices: Choices, prompt: number): InlineKeyboard 
   );
 }
 
-export function replyKeyboard(keyboard: Keyboard, choices: Choices | undefined): ReplyKeyboardMarkup {
-  if (keyboard === 'menu') return mainMenuKeyboard();
+/** `menu` is the main menu's layout as the cabinet offers it (cabinet.menu). */
+export function replyKeyboard(keyboard: Keyboard, choices: Choices | undefined, menu: MenuLayout = menuLayout): ReplyKeyboardMarkup {
+  if (keyboard === 'menu') return mainMenuKeyboard(menu);
   const built = new ReplyKeyboard();
   if (keyboard === 'contact') {
     built.requestContact(onboarding.sharePhoneButton).row();
@@ -47,10 +48,10 @@ export function replyKeyboard(keyboard: Keyboard, choices: Choices | undefined):
 }
 
 /** The markup of a message: inline buttons when it offers choices (except with the contact keyboard), else the reply keyboard. */
-export function markupOf(options: SayOptions, prompt: number): InlineKeyboardMarkup | ReplyKeyboardMarkup {
+export function markupOf(options: SayOptions, prompt: number, menu: MenuLayout = menuLayout): InlineKeyboardMarkup | ReplyKeyboardMarkup {
   const keyboard = options.keyboard ?? 'flow';
   const hasChoices = keyboard !== 'contact' && options.choices !== undefined && options.choices.length > 0;
-  if (!hasChoices && !options.link) return replyKeyboard(keyboard, options.choices);
+  if (!hasChoices && !options.link) return replyKeyboard(keyboard, options.choices, menu);
   const rows = hasChoices ? inlineChoices(options.choices!, prompt).inline_keyboard : [];
   // A web page to open (a payment's checkout): an inline URL button, first, above the message's choices.
   const link = options.link ? [[InlineKeyboard.url(fitText(options.link.label, BUTTON_LABEL_MAX), options.link.url)]] : [];
@@ -69,13 +70,19 @@ export function keyboardLead(bottom: Keyboard): string {
  * button once the phone is in), a short line saying what the new keyboard is for carries it, and the whole
  * text with its buttons follows.
  */
-export function messagesOf(text: string, options: SayOptions, prompt: number, shown: Keyboard | undefined): { text: string; markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup }[] {
-  const markup = markupOf(options, prompt);
+export function messagesOf(
+  text: string,
+  options: SayOptions,
+  prompt: number,
+  shown: Keyboard | undefined,
+  menu: MenuLayout = menuLayout,
+): { text: string; markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup }[] {
+  const markup = markupOf(options, prompt, menu);
   const bottom = options.keyboard ?? 'flow';
   const parts = splitText(text, MESSAGE_MAX);
   const inline = 'inline_keyboard' in markup;
   if (inline && bottom !== (shown ?? 'menu')) {
-    return [{ text: keyboardLead(bottom), markup: replyKeyboard(bottom, undefined) }, ...parts.map((part, i) => (i === parts.length - 1 ? { text: part, markup } : { text: part }))];
+    return [{ text: keyboardLead(bottom), markup: replyKeyboard(bottom, undefined, menu) }, ...parts.map((part, i) => (i === parts.length - 1 ? { text: part, markup } : { text: part }))];
   }
   return parts.map((part, i) => (i === parts.length - 1 ? { text: part, markup } : { text: part }));
 }
@@ -97,18 +104,23 @@ export function invoiceParams(invoice: Invoice, providerToken: string) {
 }
 
 /**
- * The chat port's output for the chat of `ctx`; reports the reply keyboard it left at the bottom. With a payment
+ * The chat port's output for the chat of `ctx`, with the cabinet's menu layout; reports the reply keyboard it left at the bottom. With a payment
  * provider token, a flow's invoice follows the text as Telegram's invoice message (its «Pay» button is
  * Telegram's own); without one the link stands in for it.
  */
-export function telegramOutput(ctx: Context, subscriberId: number, paymentProviderToken?: string): ChatOutput {
+export function telegramOutput(
+  ctx: Context,
+  subscriberId: number,
+  options: { menu?: MenuLayout; paymentProviderToken?: string } = {},
+): ChatOutput {
+  const { menu = menuLayout, paymentProviderToken } = options;
   return {
     channel: 'telegram',
     subscriberId,
     async send(text, options, prompt, shown) {
       const invoice = options.invoice && paymentProviderToken ? invoiceParams(options.invoice, paymentProviderToken) : undefined;
       const said = invoice ? { ...options, link: undefined } : options;
-      const messages = messagesOf(text, said, prompt, shown);
+      const messages = messagesOf(text, said, prompt, shown, menu);
       for (const message of messages) await ctx.reply(message.text, message.markup ? { reply_markup: message.markup } : {});
       if (invoice) {
         try {

@@ -1,6 +1,7 @@
 import { BotError, GrammyError, HttpError } from 'grammy';
 import type { Logger } from '../logger.ts';
 import { common } from '../texts/common.ts';
+import type { MenuLayout } from '../texts/menu.ts';
 import type { BotContext } from './context.ts';
 import { mainMenuKeyboard } from './keyboards/main-menu.ts';
 import { isBlockedError } from './notifier.ts';
@@ -41,7 +42,7 @@ export function logUpdateError(logger: Logger, ctx: BotContext, error: unknown, 
  * update failed so its claim is released. Redelivery is wanted only when the person could not be told: a person
  * who was told tries again themselves, and a flow that fails for good would otherwise fail on every redelivery.
  */
-export function subscriberErrorHandler(logger: Logger) {
+export function subscriberErrorHandler(logger: Logger, menu?: MenuLayout) {
   return async (error: BotError<BotContext>): Promise<void> => {
     const ctx = error.ctx;
     if (isBlockedError(error.error)) {
@@ -54,7 +55,7 @@ export function subscriberErrorHandler(logger: Logger) {
     try {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
       if (ctx.chat?.type === 'private') {
-        await ctx.reply(common.error, { reply_markup: mainMenuKeyboard() });
+        await ctx.reply(common.error, { reply_markup: mainMenuKeyboard(menu) });
         told = true;
       }
     } catch (replyError) {

@@ -32,7 +32,10 @@ export function subscriberChat(deps: TelegramDeps, options: SubscriberChatOption
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
 
     const after = await options.cabinet.handle({
-      out: telegramOutput(ctx, subscriber.id, options.paymentProviderToken),
+      out: telegramOutput(ctx, subscriber.id, {
+        menu: options.cabinet.menu,
+        ...(options.paymentProviderToken ? { paymentProviderToken: options.paymentProviderToken } : {}),
+      }),
       subscriber,
       state: stored,
       event,

@@ -1,4 +1,5 @@
 import { count, day, money, period, volume } from './format.ts';
+import { payments } from './payments.ts';
 
 // "My accounts": the list, one account's history, unlinking.
 
@@ -33,6 +34,10 @@ export const accounts = {
     `• ${period(c.period)}, ${c.service}: ${volume(c.volumeM3)} — ${money(c.amountKop)}`,
   paymentsHeader: 'Оплати:',
   payment: (p: { paidOn: string; amountKop: number }) => `• ${day(p.paidOn)}: ${money(p.amountKop)}`,
+  /** A payment made in the cabinet that billing has not booked yet, or one the payment provider refunded. */
+  onlinePayment: (p: { paidOn: string; amountKop: number; state: 'pending' | 'reversed' }) =>
+    `• ${day(p.paidOn)}: ${money(p.amountKop)} — ${p.state === 'pending' ? payments.pendingInBilling : payments.reversedOnline}`,
+  payButton: payments.button,
   readingsHeader: 'Передані показники:',
   reading: (r: { localDate: string; value: number; meterSerial?: string }) =>
     `• ${day(r.localDate)}: ${r.value} м³${r.meterSerial ? ` (лічильник № ${r.meterSerial})` : ''}`,

@@ -9,19 +9,31 @@ export const menu = {
   letters: 'Мої листи',
   settings: 'Налаштування',
   help: 'Допомога',
+  pay: 'Оплатити',
 } as const;
 
 export type MenuItem = keyof typeof menu;
 
+/** Rows of the persistent keyboard: which items, in what order. */
+export type MenuLayout = readonly (readonly MenuItem[])[];
+
 /** Rows of the persistent keyboard, two buttons a row where they fit on a phone. */
-export const menuLayout: readonly (readonly MenuItem[])[] = [
+export const menuLayout: MenuLayout = [
   ['readings', 'accounts'],
   ['addAccount', 'letter'],
   ['letters', 'settings'],
   ['help'],
 ];
 
-export const menuLabels: readonly string[] = Object.values(menu);
+/** The menu when online payment is configured: «Оплатити» beside «Передати показники». */
+export const menuLayoutWithPay: MenuLayout = [
+  ['readings', 'pay'],
+  ['accounts', 'addAccount'],
+  ['letter', 'letters'],
+  ['settings', 'help'],
+];
+
+export const menuLabels: readonly string[] = menuLayout.flat().map((item) => menu[item]);
 
 /** Slash commands with their descriptions, in the order Telegram shows them. */
 export const commands = [

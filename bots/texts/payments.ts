@@ -45,6 +45,7 @@ export const payments = {
   checkoutDescription: (accountNumber: string) => `Оплата послуг водоканалу, рахунок № ${accountNumber}`,
   unavailable: 'Онлайн-оплата зараз недоступна. Спробуйте пізніше.',
   pendingInBilling: 'оплачено онлайн, очікує зарахування',
+  reversedOnline: 'онлайн-оплату повернено',
   receipt: (p: { amountKop: number; accountNumber: string; paidAt: string; orderId: string; provider: string; providerPaymentId: string }, timeZone: string) =>
     [
       '✅ Оплату отримано.',
@@ -56,6 +57,9 @@ export const payments = {
       'Поки білінг не зарахує платіж, у рахунку він буде позначений «оплачено онлайн, очікує зарахування».',
     ].join('\n'),
 };
+
+/** How the payment providers are named to people. */
+export const providerNames: Record<string, string> = { liqpay: 'LiqPay' };
 
 export const paymentAlerts = {
   text: (alert: PaymentAlert, timeZone: string): string =>

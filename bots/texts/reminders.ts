@@ -24,5 +24,6 @@ export const reminders = {
       'Натисніть «Передати показники», щоб зробити це зараз.',
     ].join('\n'),
   submitButton: menu.readings,
+  payButton: menu.pay,
   offButton: 'Вимкнути нагадування',
 };

@@ -3,6 +3,7 @@ import type { StaffAccountView } from '../../core/accounts/types.ts';
 import { fitText } from '../../core/text.ts';
 import { letters } from './letters.ts';
 import { day, money, moment } from './format.ts';
+import { providerNames } from './payments.ts';
 
 // What the staff desk (the utility's Telegram group) reads, and the notices subscribers get about their letters
 // and accounts. Plain text, no markup: names and letters are the subscribers' own words and need no escaping.
@@ -159,7 +160,10 @@ export const staff = {
 
   accountUsage: 'Формат: /account НОМЕР_РАХУНКУ',
   accountNotFound: (number: string) => `Рахунок «${cut(number, 30)}» не знайдено.`,
-  accountCard: (a: StaffAccountView) =>
+  onlinePayment: (p: StaffAccountView['onlinePayments'][number], timeZone: string) =>
+    `• ${moment(p.paidAt, timeZone)}, ${money(p.amountKop)}, ${providerNames[p.provider] ?? p.provider} № ${p.providerPaymentId}, замовлення ${p.orderId} — ` +
+    (p.reversedAt ? `повернено ${moment(p.reversedAt, timeZone)}` : p.billingPaidOn ? `зараховано білінгом ${day(p.billingPaidOn)}` : 'очікує зарахування'),
+  accountCard: (a: StaffAccountView, timeZone: string) =>
     [
       `🏠 Рахунок № ${a.number}`,
       `Власник: ${a.holder}`,
@@ -177,6 +181,7 @@ export const staff = {
       ...a.linkedSubscribers.map(
         (s) => `• ${s.name || 'без імені'} · ${channelNames[s.channel]} · ${s.phoneMasked ?? 'телефон не підтверджено'} · ${linkMethods[s.linkedVia] ?? s.linkedVia}`,
       ),
+      ...(a.onlinePayments.length > 0 ? ['', 'Оплати онлайн:', ...a.onlinePayments.map((p) => staff.onlinePayment(p, timeZone))] : []),
     ].join('\n'),
 
   meterPhotoCaption: (p: { meterSerial: string; value: number; localDate: string; readingId: number }) =>

@@ -112,7 +112,7 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
   const client = createViberClient({ authToken: viber.authToken, apiUrl: viber.apiUrl, sender, ...deps.tuning?.client });
   const inbox = createViberInbox({ db: core.db, leaseMs: tuning.leaseMs });
   const billable = createBillableSender({ client, core, logger });
-  const notifier = createViberNotifier({ sender: billable, core, logger, remindersEnabled: viber.remindersEnabled });
+  const notifier = createViberNotifier({ sender: billable, core, logger, remindersEnabled: viber.remindersEnabled, menu: cabinet.menu });
   const walletFor = walletChooser(client);
 
   let stopping = false;
@@ -127,7 +127,7 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
       async send(text, options, prompt) {
         const invoice = options.invoice?.pspParameters?.length ? options.invoice : undefined;
         if (!invoice) {
-          for (const message of messagesFor(text, options, prompt)) await client.sendMessage(viberUserId, message);
+          for (const message of messagesFor(text, options, prompt, 0, cabinet.menu)) await client.sendMessage(viberUserId, message);
           return;
         }
         // The payment message first: the text after it carries the keyboard, which in Viber belongs to the last message.
@@ -138,10 +138,10 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
           if (!cannotPayInViber(error) || !options.link) throw error;
           paying = false;
         }
-        for (const message of messagesFor(text, { ...options, link: undefined }, prompt)) await client.sendMessage(viberUserId, message);
+        for (const message of messagesFor(text, { ...options, link: undefined }, prompt, 0, cabinet.menu)) await client.sendMessage(viberUserId, message);
         if (!paying) {
           // This client or bot cannot pay in Viber (an old app, payments not enabled): LiqPay's page under the same order.
-          for (const message of messagesFor(paymentTexts.invoiceRefused, { ...options, invoice: undefined }, prompt)) await client.sendMessage(viberUserId, message);
+          for (const message of messagesFor(paymentTexts.invoiceRefused, { ...options, invoice: undefined }, prompt, 0, cabinet.menu)) await client.sendMessage(viberUserId, message);
         }
       },
     };
@@ -163,7 +163,7 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
   async function showPage(viberUserId: string, state: FlowState | null, request: PageRequest): Promise<boolean> {
     if (!state || state.prompt !== request.prompt || state.offered.length === 0) return false;
     const choices = state.offered.map((choice) => [choice]);
-    for (const message of messagesFor(viberTexts.morePage, { choices }, request.prompt, request.page)) {
+    for (const message of messagesFor(viberTexts.morePage, { choices }, request.prompt, request.page, cabinet.menu)) {
       await client.sendMessage(viberUserId, message);
     }
     return true;
@@ -205,7 +205,7 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
       try {
         const state = lease.state;
         const choices = state && state.offered.length > 0 ? state.offered.map((choice) => [choice]) : undefined;
-        for (const message of messagesFor(common.error, { ...(choices ? { choices } : {}), keyboard: state ? 'flow' : 'menu' }, state?.prompt ?? 0)) {
+        for (const message of messagesFor(common.error, { ...(choices ? { choices } : {}), keyboard: state ? 'flow' : 'menu' }, state?.prompt ?? 0, 0, cabinet.menu)) {
           await client.sendMessage(viberUserId, message);
         }
         return finish(lease, entry, state, 'answered-error');
@@ -234,7 +234,7 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
       const outcome = await recordProviderReport(deps.payments, report);
       logger.info({ orderId: report.orderId, providerStatus: report.providerStatus, outcome: outcome.kind }, 'viber payment status recorded');
       if (outcome.kind === 'applied' && outcome.status === 'failed' && lease.state === null) {
-        for (const message of messagesFor(paymentTexts.notCompleted, { keyboard: 'menu' }, 0)) await client.sendMessage(lease.viberUserId, message);
+        for (const message of messagesFor(paymentTexts.notCompleted, { keyboard: 'menu' }, 0, 0, cabinet.menu)) await client.sendMessage(lease.viberUserId, message);
       }
       return finish(lease, entry, lease.state, 'handled');
     } catch (error) {

@@ -1,4 +1,4 @@
-import { menu, menuLayout } from '../texts/menu.ts';
+import { menu, menuLayout, type MenuLayout } from '../texts/menu.ts';
 import { onboarding } from '../texts/onboarding.ts';
 import type { ViberButton, ViberKeyboard } from './api-types.ts';
 
@@ -71,8 +71,8 @@ export function sharePhoneButton(): ViberButton {
 }
 
 /** The main menu, laid out as the shared menu says (two a row where they fit). */
-export function mainMenuKeyboard(): ViberKeyboard {
-  return choicesKeyboard(menuLayout.map((row) => row.map((item) => ({ label: menu[item] }))));
+export function mainMenuKeyboard(layout: MenuLayout = menuLayout): ViberKeyboard {
+  return choicesKeyboard(layout.map((row) => row.map((item) => ({ label: menu[item] }))));
 }
 
 /** Whether a keyboard holds a button older Viber clients cannot show. */

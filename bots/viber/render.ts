@@ -1,10 +1,10 @@
 import { fitText, splitText } from '../../core/text.ts';
 import type { Choice, Keyboard, SayOptions } from '../flows/chat.ts';
 import { common } from '../texts/common.ts';
-import { menu, menuLayout } from '../texts/menu.ts';
+import { menuLayout, type MenuLayout } from '../texts/menu.ts';
 import type { ViberButton, ViberKeyboard, ViberOutgoing } from './api-types.ts';
 import { moreBody } from './events.ts';
-import { choicesKeyboard, needsApiVersion, replyButton, sharePhoneButton } from './keyboards.ts';
+import { choicesKeyboard, mainMenuKeyboard, needsApiVersion, replyButton, sharePhoneButton } from './keyboards.ts';
 import { viberTexts } from './texts-viber.ts';
 
 // How what a flow says becomes Viber messages, kept within Viber's REST Bot API limits:
@@ -23,10 +23,10 @@ export const VIBER_BUTTON_TEXT_MAX = 250;
 export const VIBER_KEYBOARD_BUTTONS_MAX = 24;
 
 /** The buttons a keyboard kind adds around the choices. */
-function fixedButtons(kind: Keyboard): { before: ViberButton[]; after: ViberButton[] } {
+function fixedButtons(kind: Keyboard, menu: MenuLayout): { before: ViberButton[]; after: ViberButton[] } {
   switch (kind) {
     case 'menu':
-      return { before: [], after: choicesKeyboard(menuLayout.map((row) => row.map((item) => ({ label: menu[item] })))).Buttons };
+      return { before: [], after: mainMenuKeyboard(menu).Buttons };
     case 'contact':
       return { before: [sharePhoneButton()], after: [replyButton({ label: common.cancelButton })] };
     case 'flow':
@@ -44,8 +44,8 @@ function labelled(choice: Choice, columns: number): ViberButton {
  * The keyboard for a message with `choices` (rows as the flow laid them out) and a keyboard kind, showing page
  * `page` when the choices do not fit on one. `prompt` numbers the message, for «Ще…».
  */
-export function keyboardFor(choices: SayOptions['choices'], kind: Keyboard, prompt: number, page = 0): ViberKeyboard {
-  const fixed = fixedButtons(kind);
+export function keyboardFor(choices: SayOptions['choices'], kind: Keyboard, prompt: number, page = 0, menu: MenuLayout = menuLayout): ViberKeyboard {
+  const fixed = fixedButtons(kind, menu);
   const rows = choices ?? [];
   const room = VIBER_KEYBOARD_BUTTONS_MAX - fixed.before.length - fixed.after.length;
   const count = rows.reduce((n, row) => n + row.length, 0);
@@ -74,8 +74,9 @@ function linkButton(link: NonNullable<SayOptions['link']>): ViberButton {
 }
 
 /** The messages one `say` becomes: the text in parts Viber takes, the keyboard under the last. */
-export function messagesFor(text: string, options: SayOptions, prompt: number, page = 0): ViberOutgoing[] {
-  const choices = keyboardFor(options.choices, options.keyboard ?? 'flow', prompt, page);
+/** `menu` is the main menu's layout as the cabinet offers it (cabinet.menu). */
+export function messagesFor(text: string, options: SayOptions, prompt: number, page = 0, menu: MenuLayout = menuLayout): ViberOutgoing[] {
+  const choices = keyboardFor(options.choices, options.keyboard ?? 'flow', prompt, page, menu);
   const keyboard = options.link ? { ...choices, Buttons: [linkButton(options.link), ...choices.Buttons] } : choices;
   const minApi = needsApiVersion(keyboard);
   const parts = splitText(text, VIBER_TEXT_MAX);

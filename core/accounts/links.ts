@@ -1,6 +1,7 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { localDate } from '../calendar.ts';
 import { enqueue } from '../outbox.ts';
+import { unbookedPaymentsOf, type UnbookedPayment } from '../payments/listings.ts';
 import type { ProofMethod } from '../../models/models.ts';
 import { accountSummaries } from './summaries.ts';
 import type { AccountSummary, CoreDeps } from './types.ts';
@@ -82,6 +83,8 @@ export async function listLinkedAccounts(deps: CoreDeps, subscriberId: number): 
 export interface AccountDetails {
   charges: { period: string; service: string; volumeM3: string; amountKop: number }[];
   payments: { paidOn: string; amountKop: number }[];
+  /** Paid online and not yet in billing's payments (or refunded): shown beside billing's payments. */
+  onlinePayments: UnbookedPayment[];
   readings: { meterSerial: string; value: number; localDate: string; channel: string; kind: 'subscriber' | 'staff-correction' }[];
 }
 
@@ -131,6 +134,7 @@ export async function accountView(
         ORDER BY r.local_date DESC, r.submitted_at DESC, r.id DESC LIMIT ${READINGS_SHOWN}`,
       select,
     );
+    const onlinePayments = await unbookedPaymentsOf(deps.db, { accountId: request.accountId, timeZone: deps.settings.timeZone, limit: PAYMENTS_SHOWN }, transaction);
     const today = localDate(deps.clock.now(), deps.settings.timeZone);
     return {
       kind: 'view',
@@ -138,6 +142,7 @@ export async function accountView(
       overdueMeterIds: account.meters.filter((m) => isVerificationOverdue(m.verificationDue, today)).map((m) => m.meterId),
       charges: charges.map((c) => ({ period: c.period, service: c.service, volumeM3: String(c.volume_m3), amountKop: c.amount_kop })),
       payments: payments.map((p) => ({ paidOn: p.paid_on, amountKop: p.amount_kop })),
+      onlinePayments,
       readings: readings.map((r) => ({ meterSerial: r.serial, value: r.value, localDate: r.local_date, channel: r.channel, kind: r.kind })),
     } as const;
   });

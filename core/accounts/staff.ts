@@ -1,7 +1,10 @@
 import { normalizeAccountNumber } from '../parse.ts';
 import type { Channel } from '../../models/models.ts';
+import { onlinePaymentsOf } from '../payments/listings.ts';
 import { maskPhone, meterSummaries } from './summaries.ts';
 import type { CoreDeps, StaffAccountView } from './types.ts';
+
+const STAFF_ONLINE_PAYMENTS_SHOWN = 10;
 
 /** What the staff desk sees of an account, by its number as typed; null when there is no such account. */
 export async function findAccountForStaff(deps: CoreDeps, number: string): Promise<StaffAccountView | null> {
@@ -14,6 +17,7 @@ export async function findAccountForStaff(deps: CoreDeps, number: string): Promi
     const links = await deps.db.models.Link.findAll({ where: { accountId: account.id }, order: [['createdAt', 'ASC']], transaction });
     const subscribers = await deps.db.models.Subscriber.findAll({ where: { id: links.map((l) => l.subscriberId) }, transaction });
     const byId = new Map(subscribers.map((s) => [s.id, s]));
+    const onlinePayments = await onlinePaymentsOf(deps.db, account.id, STAFF_ONLINE_PAYMENTS_SHOWN, transaction);
     return {
       accountId: account.id,
       number: account.number,
@@ -33,6 +37,7 @@ export async function findAccountForStaff(deps: CoreDeps, number: string): Promi
           linkedVia: link.method,
         }];
       }),
+      onlinePayments,
     };
   });
 }

@@ -1,3 +1,4 @@
+import type { OnlinePayment } from '../payments/listings.ts';
 import type { Channel } from '../../models/models.ts';
 
 export type { CoreDeps } from '../deps.ts';
@@ -40,4 +41,6 @@ export interface StaffAccountView {
   phoneMasked: string | null;
   meters: MeterSummary[];
   linkedSubscribers: { subscriberId: number; channel: Channel; name: string; phoneMasked: string | null; linkedVia: string }[];
+  /** The latest payments made in the cabinet, whether billing has booked them, refunds marked. */
+  onlinePayments: OnlinePayment[];
 }

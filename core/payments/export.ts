@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import type { Database } from '../../models/database.ts';
+import { billingCsv } from '../billing/export-readings.ts';
 import { isValidLocalDate, type LocalDate } from '../calendar.ts';
 import { paymentsForExport } from './listings.ts';
 
@@ -9,15 +10,6 @@ export type ExportEncoding = 'utf8' | 'cp1251';
 export type PaymentsExport =
   | { kind: 'exported'; rows: number; bytes: Buffer }
   | { kind: 'invalid-range'; problem: 'from-not-a-date' | 'to-not-a-date' | 'from-after-to' };
-
-/**
- * One cell, safe to open in a spreadsheet: a value a spreadsheet would take for a formula (= + - @, a tab or a
- * carriage return first) gets a leading apostrophe; a delimiter, quote or line break gets it quoted.
- */
-export function csvCell(value: string): string {
-  const inert = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[;"\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
-}
 
 function hryvnias(kop: number): string {
   return `${Math.trunc(kop / 100)}.${String(kop % 100).padStart(2, '0')}`;
@@ -33,10 +25,9 @@ export async function exportPayments(
   if (!isValidLocalDate(range.to)) return { kind: 'invalid-range', problem: 'to-not-a-date' };
   if (range.from > range.to) return { kind: 'invalid-range', problem: 'from-after-to' };
   const payments = await paymentsForExport(db, range, options.timeZone);
-  const lines = payments.map((p) =>
-    [p.accountNumber, p.paidAt, hryvnias(p.amountKop), p.orderId, p.provider, p.providerPaymentId].map(csvCell).join(';'),
-  );
-  const text = [PAYMENTS_CSV_HEADER, ...lines].join('\n') + '\n';
+  // Billing's one CSV writer (the readings export's): the same delimiter, quoting and formula guard.
+  const rows = payments.map((p) => [p.accountNumber, p.paidAt, hryvnias(p.amountKop), p.orderId, p.provider, p.providerPaymentId]);
+  const text = billingCsv(PAYMENTS_CSV_HEADER.split(';'), rows);
   const bytes = options.encoding === 'cp1251' ? iconv.encode(text, 'win1251') : Buffer.from(text, 'utf8');
   return { kind: 'exported', rows: payments.length, bytes };
 }

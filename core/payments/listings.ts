@@ -1,7 +1,7 @@
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '../../models/database.ts';
 import type { Clock } from '../clock.ts';
-import type { LocalDate } from '../calendar.ts';
+import { localDate, type LocalDate } from '../calendar.ts';
 
 export interface OnlinePayment {
   orderId: string;
@@ -44,10 +44,11 @@ function toPayment(row: Row): OnlinePayment {
 }
 
 /** An account's online payments, latest first: for the account view and staff's /account. */
-export async function onlinePaymentsOf(db: Database, accountId: number, limit = 10): Promise<OnlinePayment[]> {
+export async function onlinePaymentsOf(db: Database, accountId: number, limit = 10, transaction?: Transaction): Promise<OnlinePayment[]> {
   const rows = await db.sequelize.query<Row>(`${SELECT} WHERE o.account_id = :accountId ORDER BY t.paid_at DESC LIMIT :limit`, {
     replacements: { accountId, limit },
     type: QueryTypes.SELECT,
+    ...(transaction ? { transaction } : {}),
   });
   return rows.map(toPayment);
 }
@@ -76,4 +77,36 @@ export async function paymentsForExport(db: Database, range: { from: LocalDate; 
     { replacements: { ...range, timeZone }, type: QueryTypes.SELECT },
   );
   return rows.map(toPayment);
+}
+
+/** An online payment the account view shows beside billing's payments, until billing's file brings it. */
+export interface UnbookedPayment {
+  orderId: string;
+  amountKop: number;
+  /** The payment's day in the cabinet's zone. */
+  paidOn: LocalDate;
+  /** `pending`: paid, billing has not booked it yet; `reversed`: refunded by the provider. */
+  state: 'pending' | 'reversed';
+}
+
+/**
+ * An account's online payments billing has not booked (shown at once as paid online, awaiting billing) and its
+ * refunded ones, latest first. Once billing's payments file brings a payment it is billing's row that is shown.
+ */
+export async function unbookedPaymentsOf(
+  db: Database,
+  request: { accountId: number; timeZone: string; limit: number },
+  transaction?: Transaction,
+): Promise<UnbookedPayment[]> {
+  const rows = await db.sequelize.query<Row & { status: string }>(
+    `${SELECT} WHERE o.account_id = :accountId AND ((o.status = 'paid' AND o.billing_paid_on IS NULL) OR o.status = 'reversed')
+      ORDER BY t.paid_at DESC LIMIT :limit`,
+    { replacements: { accountId: request.accountId, limit: request.limit }, type: QueryTypes.SELECT, ...(transaction ? { transaction } : {}) },
+  );
+  return rows.map((row) => ({
+    orderId: row.order_id,
+    amountKop: row.amount_kop,
+    paidOn: localDate(new Date(row.paid_at), request.timeZone),
+    state: row.reversed_at ? 'reversed' : 'pending',
+  }));
 }

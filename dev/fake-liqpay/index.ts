@@ -74,7 +74,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export async function startFakeLiqPay(options: { publicKey: string; privateKey: string }): Promise<FakeLiqPay> {
+/** `port`: a loopback port of the caller's choosing (the playground's); 0 or omitted: a free one. */
+export async function startFakeLiqPay(options: { publicKey: string; privateKey: string; port?: number }): Promise<FakeLiqPay> {
   const { publicKey, privateKey } = options;
   const checkouts = new Map<string, FakeCheckout>();
   const payments = new Map<string, FakePayment>();
@@ -182,7 +183,12 @@ export async function startFakeLiqPay(options: { publicKey: string; privateKey: 
           return;
         }
         await settle(orderId, url.pathname.endsWith('pay') ? 'success' : 'failure');
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(url.pathname.endsWith('pay') ? '<p>Оплачено</p>' : '<p>Оплату відхилено</p>');
+        // LiqPay sends the payer back to result_url (the cabinet's address: in the playground, its page).
+        const back = checkouts.get(orderId)?.resultUrl;
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+          `<!doctype html><meta charset="utf-8"><title>LiqPay (тестова)</title>${url.pathname.endsWith('pay') ? '<p>Оплачено</p>' : '<p>Оплату відхилено</p>'}` +
+            (back && /^https?:\/\//.test(back) ? `<p><a href="${escapeHtml(back)}">Повернутися</a></p>` : ''),
+        );
         return;
       }
       if (req.method === 'POST' && url.pathname === '/api/viber') {
@@ -231,7 +237,10 @@ export async function startFakeLiqPay(options: { publicKey: string; privateKey: 
       if (!res.headersSent) res.writeHead(500).end(String(error));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {

@@ -23,6 +23,8 @@ import {
 } from './people.ts';
 import { FakeTelegram } from '../fake-telegram/index.ts';
 import { startFakeViber, type FakeViber } from '../fake-viber/index.ts';
+import { startFakeLiqPay, type FakeLiqPay } from '../fake-liqpay/index.ts';
+import type { LiqPayConfig } from '../../bots/payments/liqpay.ts';
 import type { ViberPerson, ViberWorld } from './viber-routes.ts';
 import { parseSmppUrl, type SmsSettings } from '../../bots/sms/settings.ts';
 import { SERVICE_NUMBER, startFakeSmsc } from '../fake-smsc/index.ts';
@@ -31,7 +33,13 @@ import { createSmsWorld } from './sms-routes.ts';
 // The local playground: with no bot token configured, the same bot code as production talks to local stand-ins
 // of the Telegram Bot API (telegram-api/) and of Viber's REST API (viber-api/) — also the tests' fakes — and a
 // page in the browser plays the people: subscribers in their private chats on either channel, and staff in the
-// Telegram staff group with topics (the staff desk is Telegram whichever channel a letter came from).
+// Telegram staff group with topics (the staff desk is Telegram whichever channel a letter came from). Online
+// payment goes to a stand-in of LiqPay (fake-liqpay/): its checkout page pays or declines, and its callback
+// reaches the app's own /payments/liqpay, as LiqPay's would.
+
+/** The stand-in LiqPay's keys: nothing to protect, the same on every start so links shown before a restart work. */
+export const PLAYGROUND_LIQPAY_PUBLIC_KEY = 'sandbox_playground';
+const PLAYGROUND_LIQPAY_PRIVATE_KEY = 'sandbox_playground_private_key';
 
 export { BANNER } from './api.ts';
 export { STAFF_CHAT_ID, STAFF_CHAT_TITLE, PLAYGROUND_TOKEN, PLAYGROUND_VIBER_TOKEN, VIBER_WEBHOOK_PATH } from './people.ts';
@@ -45,7 +53,7 @@ export interface PlaygroundDeps {
   /** For loading the demo data (whose dates hang off today's month). */
   timeZone?: string;
   /** Loopback ports of the stand-ins (PLAYGROUND_TELEGRAM_PORT, PLAYGROUND_VIBER_PORT); 0 or omitted: free ones. */
-  ports?: { telegram?: number; viber?: number };
+  ports?: { telegram?: number; viber?: number; liqpay?: number };
   /**
    * The SMS channel's limits on the stand-in of an SMSC (SMS_PER_PHONE_PER_DAY, SMS_REPLIES); defaults when
    * omitted. `false`: SMS_SMPP_URL is set, the app binds to that SMSC and the playground starts no stand-in.
@@ -60,6 +68,13 @@ export interface Playground {
   standIn: FakeTelegram;
   /** The stand-in of Viber (tests read what the Viber bot sent from it). */
   viberStandIn: FakeViber;
+  /** The stand-in of LiqPay: its checkout page (pay / decline), callbacks and status API. */
+  liqpayStandIn: FakeLiqPay;
+  /**
+   * Online payment through the stand-in of LiqPay, for an app at `appUrl` (where its callback is posted and the
+   * payer is sent back): give it to the app as config.payments.liqpay when no LiqPay keys are set.
+   */
+  liqpayFor(appUrl: string): LiqPayConfig;
   /**
    * Give this to createViberBot (or buildApp's viberFallback): the stand-in's address, and the webhook at `appUrl`
    * (where the app listens, e.g. http://127.0.0.1:3000), which the stand-in posts the subscribers' callbacks to.
@@ -106,6 +121,11 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
   // seen, and they stay above 2^53 as Viber's do.
   const viber = await startFakeViber({ authToken: PLAYGROUND_VIBER_TOKEN, firstToken: 5_000_000_000_000_000_000n + BigInt(Date.now()) * 1000n,
     ...(deps.ports?.viber ? { port: deps.ports.viber } : {}),
+  });
+  const liqpay = await startFakeLiqPay({
+    publicKey: PLAYGROUND_LIQPAY_PUBLIC_KEY,
+    privateKey: PLAYGROUND_LIQPAY_PRIVATE_KEY,
+    ...(deps.ports?.liqpay ? { port: deps.ports.liqpay } : {}),
   });
   const tg = await FakeTelegram.start({
     token: PLAYGROUND_TOKEN,
@@ -175,8 +195,8 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
   const api = createPlaygroundApi(world, logger);
   let stopping: Promise<void> | undefined;
   logger.info(
-    { apiRoot: tg.apiRoot, viberApiUrl: viber.apiUrl, staffChatId: STAFF_CHAT_ID, smscPort: smsc?.port },
-    'playground: local stand-ins of the Telegram Bot API, of the Viber REST API and of an SMSC started',
+    { apiRoot: tg.apiRoot, viberApiUrl: viber.apiUrl, liqpayCheckoutUrl: liqpay.checkoutUrl, staffChatId: STAFF_CHAT_ID, smscPort: smsc?.port },
+    'playground: local stand-ins of the Telegram Bot API, of the Viber REST API, of LiqPay and of an SMSC started',
   );
 
   return {
@@ -191,6 +211,16 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
     },
     standIn: tg,
     viberStandIn: viber,
+    liqpayStandIn: liqpay,
+    liqpayFor(appUrl) {
+      return {
+        publicKey: PLAYGROUND_LIQPAY_PUBLIC_KEY,
+        privateKey: PLAYGROUND_LIQPAY_PRIVATE_KEY,
+        checkoutUrl: liqpay.checkoutUrl,
+        apiUrl: liqpay.apiUrl,
+        publicBaseUrl: appUrl.replace(/\/+$/, ''),
+      };
+    },
     viberFor(appUrl) {
       return {
         authToken: PLAYGROUND_VIBER_TOKEN,
@@ -224,8 +254,17 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
       app.use('/playground', express.static(PUBLIC_DIR, { index: false, fallthrough: true }));
     },
     stop() {
-      stopping ??= Promise.all([tg.stop(), viber.close(), smsc?.close()]).then(() => undefined);
+      stopping ??= Promise.all([tg.stop(), viber.close(), liqpay.close(), smsc?.close()]).then(() => undefined);
       return stopping;
     },
   };
+}
+
+/**
+ * The app's config in the playground: online payment through the stand-in of LiqPay when no LiqPay keys are set
+ * (npm start with no keys offers the whole path), for the app listening at `appUrl`.
+ */
+export function withPlaygroundPayments(config: Config, playground: Pick<Playground, 'liqpayFor'>, appUrl: string): Config {
+  if (config.payments.liqpay) return config;
+  return { ...config, payments: { ...config.payments, liqpay: playground.liqpayFor(appUrl) } };
 }

@@ -12,6 +12,8 @@ export interface ViberButtonView {
   actionBody: string;
   /** A share-phone button: the page shares a phone (a contact message). */
   contact?: true;
+  /** An open-url button (a payment's checkout): the page opens it, nothing goes to the bot. */
+  url?: string;
 }
 
 export interface ViberKeyboardView {
@@ -69,6 +71,7 @@ export function keyboardRows(buttons: readonly FakeKeyboardButton[]): ViberButto
       text: unescape(button.Text ?? button.ActionBody),
       actionBody: button.ActionBody,
       ...(button.ActionType === 'share-phone' ? { contact: true as const } : {}),
+      ...(button.ActionType === 'open-url' ? { url: button.ActionBody } : {}),
     });
   }
   return rows;

@@ -6,7 +6,7 @@ import { photoSources } from '../../bots/media/photo-sources.ts';
 import { createLogger } from '../../bots/logger.ts';
 import { common } from '../../bots/texts/common.ts';
 import { keyboardLead } from '../../bots/telegram/chat-output.ts';
-import { menuLabels } from '../../bots/texts/menu.ts';
+import { menu, menuLabels } from '../../bots/texts/menu.ts';
 import { onboarding } from '../../bots/texts/onboarding.ts';
 import { viberTexts } from '../../bots/viber/texts-viber.ts';
 import { FixedClock } from '../../core/clock.ts';
@@ -32,6 +32,8 @@ export interface Reply {
   choices: string[];
   /** The bottom keyboard this message set; undefined when it left it as it was (a Telegram message with inline buttons). */
   keyboard: BottomKeyboard | undefined;
+  /** The web page a button of this message opens (a payment's checkout), if it has one. */
+  link?: string;
 }
 
 export interface ScriptedSubscriber {
@@ -83,6 +85,8 @@ export interface ChannelOptions {
   settings?: Partial<CoreSettings>;
   /** How the cabinet is reached on each channel (settings' «Підключити …»); not given: not offered. */
   links?: FlowDeps['channels'];
+  /** Online payment as the cabinet is given it; not given: «Оплатити» is not offered. */
+  payments?: FlowDeps['payments'];
 }
 
 export interface ChannelKind {
@@ -90,9 +94,15 @@ export interface ChannelKind {
   start(options: ChannelOptions): Promise<ChannelWorld>;
 }
 
-const MENU = new Set(menuLabels);
+// Every item the main menu can hold (with «Оплатити» when payment is offered, menuLabels without it).
+const MENU = new Set<string>(Object.values(menu));
 
 const STEP_TIMEOUT_MS = 10_000;
+
+/** What a scenario adds to the cabinet's deps: the links between channels, online payment. */
+function extras(options: ChannelOptions): Partial<FlowDeps> {
+  return { ...(options.links ? { channels: options.links } : {}), ...(options.payments ? { payments: options.payments } : {}) };
+}
 
 async function until(condition: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + STEP_TIMEOUT_MS;
@@ -105,7 +115,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 // ---------------------------------------------------------------- Telegram
 
 type TgMarkup = {
-  inline_keyboard?: { text: string; callback_data?: string }[][];
+  inline_keyboard?: { text: string; callback_data?: string; url?: string }[][];
   keyboard?: ({ text: string; request_contact?: boolean } | string)[][];
   remove_keyboard?: true;
 };
@@ -113,7 +123,11 @@ type TgMarkup = {
 function telegramReply(message: { text?: string; caption?: string; reply_markup?: unknown }): Reply {
   const markup = message.reply_markup as TgMarkup | undefined;
   const text = message.text ?? message.caption ?? '';
-  if (markup?.inline_keyboard) return { text, choices: markup.inline_keyboard.flat().map((b) => b.text), keyboard: undefined };
+  if (markup?.inline_keyboard) {
+    const buttons = markup.inline_keyboard.flat();
+    const link = buttons.find((b) => b.url)?.url;
+    return { text, choices: buttons.filter((b) => !b.url).map((b) => b.text), keyboard: undefined, ...(link ? { link } : {}) };
+  }
   if (markup?.keyboard) {
     const buttons = markup.keyboard.flat().map((b) => (typeof b === 'string' ? { text: b } : b));
     if (buttons.some((b) => b.request_contact)) {
@@ -130,7 +144,7 @@ export const telegramChannel: ChannelKind = {
   async start(options) {
     const clock = new FixedClock(new Date(options.at ?? '2026-11-25T09:00:00Z'));
     const settings: CoreSettings = { ...defaultCoreSettings, ...options.settings };
-    const h: TelegramHarness = await startTelegramHarness({ db: options.db, mode: 'webhook', clock, settings, cabinet: ({ telegram, ...deps }) => cabinetOf({ ...deps, photos: photoSources({ telegram }), ...(options.links ? { channels: options.links } : {}) }) });
+    const h: TelegramHarness = await startTelegramHarness({ db: options.db, mode: 'webhook', clock, settings, cabinet: ({ telegram, ...deps }) => cabinetOf({ ...deps, photos: photoSources({ telegram }), ...extras(options) }) });
     const tg: FakeTelegram = h.tg;
 
     const idle = () => until(() => tg.pendingUpdates().length === 0, 'the Telegram webhook deliveries');
@@ -214,17 +228,18 @@ function viberReply(message: ViberSent): Reply {
   const buttons = message.keyboard?.Buttons;
   if (!buttons) return { text, choices: [], keyboard: undefined };
   const shown = buttons.filter((b) => !b.Silent);
+  const link = buttons.find((b) => b.ActionType === 'open-url')?.ActionBody;
   const contact = shown.some((b) => b.ActionType === 'share-phone');
   const flowButtons = shown.filter((b) => b.ActionType === 'reply');
   // The main menu comes last on a 'menu' keyboard; whatever comes before it are the flow's choices.
   let menuCount = 0;
   while (menuCount < flowButtons.length && MENU.has(unescape(flowButtons[flowButtons.length - 1 - menuCount]!.ActionBody))) menuCount++;
-  const isMenu = menuCount === MENU.size;
+  const isMenu = menuCount >= menuLabels.length;
   const choices = flowButtons
     .slice(0, isMenu ? flowButtons.length - menuCount : flowButtons.length)
     .map((b) => b.ActionBody)
     .filter((body) => body !== common.cancelButton);
-  return { text, choices, keyboard: contact ? 'contact' : isMenu ? 'menu' : 'flow' };
+  return { text, choices, keyboard: contact ? 'contact' : isMenu ? 'menu' : 'flow', ...(link ? { link } : {}) };
 }
 
 export const viberChannel: ChannelKind = {
@@ -235,7 +250,7 @@ export const viberChannel: ChannelKind = {
     const core: CoreDeps = { db: options.db, clock, settings };
     const viber: FakeViber = await startFakeViber({ authToken: 'scenario-viber-token' });
     const logger = createLogger('silent');
-    const launch = () => startViberBotInstance({ db: options.db, clock, viber, logger, remindersEnabled: false, cabinet: cabinetOf({ core, logger, photos: photoSources({ viber: true }), ...(options.links ? { channels: options.links } : {}) }) });
+    const launch = () => startViberBotInstance({ db: options.db, clock, viber, logger, remindersEnabled: false, cabinet: cabinetOf({ core, logger, photos: photoSources({ viber: true }), ...extras(options) }) });
     let instance: RunningViberBot = await launch();
 
     return {
@@ -313,7 +328,7 @@ function asSaid(replies: Reply[]): Reply[] {
     const lead = replies[i]!;
     const question = replies[i + 1];
     const isLead = lead.keyboard !== undefined && lead.choices.length === 0 && lead.text === keyboardLead(lead.keyboard);
-    if (question && isLead && question.keyboard === undefined && question.choices.length > 0) {
+    if (question && isLead && question.keyboard === undefined && (question.choices.length > 0 || question.link !== undefined)) {
       out.push({ ...question, keyboard: lead.keyboard });
       i += 1;
       continue;

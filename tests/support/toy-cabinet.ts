@@ -129,10 +129,12 @@ export function toyFlows(options: ToyOptions = {}): CabinetFlows {
       accounts: contact,
       addAccount: photo,
       help: saying('toy-help', toyText.help),
+      pay: saying('toy-pay', toyText.action('pay')),
     },
     actions: {
       'readings:start': saying('toy-act-readings', toyText.action('readings:start')),
       'reminders:off': saying('toy-act-reminders', toyText.action('reminders:off')),
+      'pay:start': saying('toy-act-pay', toyText.action('pay:start')),
       // Work at a flow's very first step, before anything is said: its key comes from the event that started it.
       'letters:list': {
         id: 'toy-act-store',

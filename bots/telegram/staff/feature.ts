@@ -119,7 +119,7 @@ export function staffDeskComposer(deps: TelegramDeps, options: StaffDeskFeatureO
     const number = argument(ctx);
     if (number === '') return say(ctx, staff.accountUsage);
     const account = await findAccountForStaff(core, number);
-    await say(ctx, account ? staff.accountCard(account) : staff.accountNotFound(number));
+    await say(ctx, account ? staff.accountCard(account, core.settings.timeZone) : staff.accountNotFound(number));
     if (account) await sendMeterPhotos(ctx, await latestMeterPhotos(core, { accountId: account.accountId }));
   });
 

@@ -308,22 +308,24 @@ function drawKeyboard(view) {
         'div',
         { class: 'kb-row' },
         row.map((button) =>
-          el(
-            'button',
-            {
-              type: 'button',
-              class: `kb-button${button.contact ? ' kb-contact' : ''}`,
-              onclick: () => {
-                if (keyboard.oneTime) state.sub.hiddenKeyboard = keyboard.fromSeq;
-                if (button.contact) openPhoneDialog();
-                // A Viber reply button sends its ActionBody; a Telegram keyboard button sends its text.
-                else if (button.actionBody !== undefined) act(pressViberButton(button.actionBody));
-                else act(sendSubscriberText(button.text));
-                drawKeyboard(view);
-              },
-            },
-            button.contact ? `📱 ${button.text}` : button.text,
-          ),
+          button.url
+            ? el('a', { class: 'kb-button', href: safeUrl(button.url) || '#', target: '_blank', rel: 'noopener noreferrer' }, `${button.text} ↗`)
+            : el(
+                'button',
+                {
+                  type: 'button',
+                  class: `kb-button${button.contact ? ' kb-contact' : ''}`,
+                  onclick: () => {
+                    if (keyboard.oneTime) state.sub.hiddenKeyboard = keyboard.fromSeq;
+                    if (button.contact) openPhoneDialog();
+                    // A Viber reply button sends its ActionBody; a Telegram keyboard button sends its text.
+                    else if (button.actionBody !== undefined) act(pressViberButton(button.actionBody));
+                    else act(sendSubscriberText(button.text));
+                    drawKeyboard(view);
+                  },
+                },
+                button.contact ? `📱 ${button.text}` : button.text,
+              ),
         ),
       ),
     ),

@@ -61,6 +61,16 @@ describe('the reminder message', () => {
     expect(message.text).toContain('особовий рахунок 200002: лічильник B-7');
     expect(message.actions?.map((a) => a.action)).toEqual(['readings:start', 'reminders:off']);
   });
+
+  it('carries «Оплатити» after «Передати показники» when online payment is offered', () => {
+    const due = { subscriberId: 1, channel: 'viber' as const, channelUserId: 'v1', period: '2026-11-01', meters: [{ accountNumber: '100001', meterSerial: 'A-1', meterId: 1 }] };
+    expect(reminderMessage(due, { pay: true }).actions).toEqual([
+      { label: 'Передати показники', action: 'readings:start' },
+      { label: 'Оплатити', action: 'pay:start' },
+      { label: 'Вимкнути нагадування', action: 'reminders:off' },
+    ]);
+    expect(reminderMessage(due, { pay: false }).actions?.map((a) => a.action)).toEqual(['readings:start', 'reminders:off']);
+  });
 });
 
 describe('the reminder sender', () => {

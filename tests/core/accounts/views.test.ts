@@ -9,6 +9,8 @@ import {
   unlinkAccount,
 } from '../../../core/accounts/index.ts';
 import { setPhone } from '../../../core/subscribers.ts';
+import { createOrder, defaultPaymentRules, matchBillingPayments, recordProviderReport, type PaymentOrder } from '../../../core/payments/index.ts';
+import { staff } from '../../../bots/texts/staff.ts';
 import type { Meter, Subscriber } from '../../../models/models.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { aCharge, aLink, aMeter, anAccount, aPayment, aSubscriber } from '../../support/builders.ts';
@@ -219,7 +221,50 @@ describe('staff view', () => {
       phoneMasked: '+380*****4567',
       meters: [expect.objectContaining({ serial: 'PT-1', lastValue: 58, lastValueDate: '2026-11-24' })],
       linkedSubscribers: [{ subscriberId: subscriber.id, channel: 'viber', name: 'Ганна', phoneMasked: '+380*****4567', linkedVia: 'surname' }],
+      onlinePayments: [],
     });
     expect(await findAccountForStaff(deps, '0000000')).toBeNull();
+  });
+});
+
+describe('online payments in the views', () => {
+  it('the subscriber sees unbooked and refunded ones, staff see every one with its state; billing\'s row ends pending', async () => {
+    const deps = depsAt(db, '2026-12-05T10:00:00Z');
+    const pay = { ...deps, payments: defaultPaymentRules };
+    const account = await anAccount(db, { number: '7700999' });
+    const subscriber = await aSubscriber(db);
+    await aLink(db, subscriber, account);
+    const paid = async (amountKop: number, providerPaymentId: string, at: string): Promise<PaymentOrder> => {
+      const created = await createOrder(pay, { subscriberId: subscriber.id, accountId: account.id, amountKop, provider: 'liqpay' });
+      if (created.kind !== 'created') throw new Error(created.kind);
+      const order = created.order;
+      await recordProviderReport(pay, { orderId: order.id, source: 'callback', providerStatus: 'success', status: 'paid', providerPaymentId, amountKop, currency: 'UAH', at: new Date(at) });
+      return order;
+    };
+    const booked = await paid(30_000, '2400000001', '2026-12-01T08:00:00Z');
+    const waiting = await paid(45_050, '2400000002', '2026-12-04T22:30:00Z'); // 5 December in Kyiv
+    const refunded = await paid(12_000, '2400000003', '2026-12-03T09:00:00Z');
+    await recordProviderReport(pay, { orderId: refunded.id, source: 'callback', providerStatus: 'reversed', status: 'reversed', providerPaymentId: '2400000003', amountKop: 12_000, currency: 'UAH', at: new Date('2026-12-04T09:00:00Z') });
+    await aPayment(db, account, '2026-12-02', 30_000);
+    expect(await matchBillingPayments(db, 'Europe/Kyiv')).toBe(1);
+
+    const view = await accountView(deps, { subscriberId: subscriber.id, accountId: account.id });
+    if (view.kind !== 'view') throw new Error(view.kind);
+    expect(view.onlinePayments).toEqual([
+      { orderId: waiting.id, amountKop: 45_050, paidOn: '2026-12-05', state: 'pending' },
+      { orderId: refunded.id, amountKop: 12_000, paidOn: '2026-12-03', state: 'reversed' },
+    ]);
+    expect(view.payments).toEqual([{ paidOn: '2026-12-02', amountKop: 30_000 }]);
+
+    const seen = await findAccountForStaff(deps, '7700999');
+    expect(seen?.onlinePayments.map((p) => [p.orderId, p.billingPaidOn, p.reversedAt !== null])).toEqual([
+      [waiting.id, null, false],
+      [refunded.id, null, true],
+      [booked.id, '2026-12-02', false],
+    ]);
+    const card = staff.accountCard(seen!, 'Europe/Kyiv');
+    expect(card).toContain(`Оплати онлайн:\n• 05.12.2026 о 00:30, 450,50 грн, LiqPay № 2400000002, замовлення ${waiting.id} — очікує зарахування`);
+    expect(card).toContain(`LiqPay № 2400000003, замовлення ${refunded.id} — повернено`);
+    expect(card).toContain(`LiqPay № 2400000001, замовлення ${booked.id} — зараховано білінгом 02.12.2026`);
   });
 });

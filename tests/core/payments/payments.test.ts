@@ -237,7 +237,7 @@ describe('billing', () => {
     const utf = await exportPayments(db, { from: '2026-12-10', to: '2026-12-10' }, { timeZone: 'Europe/Kyiv', encoding: 'utf8' });
     if (utf.kind !== 'exported') throw new Error(utf.kind);
     const lines = utf.bytes.toString('utf8').trimEnd().split('\n');
-    expect(lines).toEqual(['account;paid_at;amount;order_id;provider;provider_id', `"'=HYPERLINK(""x"")";2026-12-09T22:30:00.000Z;1234.05;${order.id};liqpay;'+380-1`]);
+    expect(lines).toEqual(['account;paid_at;amount;order_id;provider;provider_id', `"'=HYPERLINK(""x"")";2026-12-09T22:30:00.000Z;1234.05;${order.id};liqpay;"'+380-1"`]);
     expect(await exportPayments(db, { from: '2026-12-09', to: '2026-12-09' }, { timeZone: 'Europe/Kyiv', encoding: 'utf8' })).toMatchObject({ rows: 0 });
     const cp = await exportPayments(db, { from: '2026-12-10', to: '2026-12-10' }, { timeZone: 'Europe/Kyiv', encoding: 'cp1251' });
     if (cp.kind !== 'exported') throw new Error(cp.kind);

@@ -115,8 +115,8 @@ export function toyFlows(options: ToyOptions = {}): CabinetFlows {
   return {
     onboarding,
     start,
-    menu: { readings: pick, accounts: text, addAccount: store, letter: fails, letters: many, settings: echo, help: long },
-    actions: { 'readings:start': action('readings:start'), 'reminders:off': action('reminders:off'), 'letters:list': action('letters:list'), menu: action('menu') },
+    menu: { readings: pick, accounts: text, addAccount: store, letter: fails, letters: many, settings: echo, help: long, pay: action('pay') },
+    actions: { 'readings:start': action('readings:start'), 'reminders:off': action('reminders:off'), 'letters:list': action('letters:list'), menu: action('menu'), 'pay:start': action('pay:start') },
   };
 }
 
