@@ -4,7 +4,6 @@ import { FixedClock } from '../../../core/clock.ts';
 import { defaultCoreSettings } from '../../../core/settings.ts';
 import { defaultPaymentRules, findOrder, type PaymentsDeps } from '../../../core/payments/index.ts';
 import { cabinetFlows, FLOW_TIMEOUT_MS } from '../../../bots/flows/index.ts';
-import { payFlow } from '../../../bots/flows/pay.ts';
 import { createCabinet, type Flow } from '../../../bots/flows/router.ts';
 import { createLogger } from '../../../bots/logger.ts';
 import { createSubscriberDeliveryHandlers } from '../../../bots/outbox/subscriber-deliveries.ts';
@@ -30,9 +29,8 @@ const liqpay = {
   apiUrl: 'http://127.0.0.1:9/api/request',
   publicBaseUrl: 'https://cabinet.example.ua',
 };
-// The pay flow is reached from the menu once the pay-flow work is merged; here «Довідка» stands in for «Оплатити».
-const PAY_LABEL = menu.help;
-const flows = { ...cabinetFlows, menu: { ...cabinetFlows.menu, help: payFlow as Flow<null> } };
+const PAY_LABEL = menu.pay;
+const flows = cabinetFlows;
 
 let db: TestDatabase;
 let h: TelegramHarness;

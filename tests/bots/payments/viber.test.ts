@@ -6,7 +6,6 @@ import { FixedClock } from '../../../core/clock.ts';
 import { defaultCoreSettings } from '../../../core/settings.ts';
 import { defaultPaymentRules, findOrder, type PaymentsDeps } from '../../../core/payments/index.ts';
 import { cabinetFlows, FLOW_TIMEOUT_MS } from '../../../bots/flows/index.ts';
-import { payFlow } from '../../../bots/flows/pay.ts';
 import { createCabinet, type Flow } from '../../../bots/flows/router.ts';
 import { createLogger } from '../../../bots/logger.ts';
 import { createPayments, type Payments } from '../../../bots/payments/index.ts';
@@ -26,9 +25,8 @@ import { startViberBotInstance, type RunningViberBot } from '../../support/fake-
 const PUBLIC_KEY = 'sandbox_i000000001';
 const PRIVATE_KEY = 'sandbox_private_key_never_logged_7f3a';
 const clock = new FixedClock(new Date('2026-12-05T09:00:00Z'));
-// The pay flow is reached from the menu once the pay-flow work is merged; here «Довідка» stands in for «Оплатити».
-const PAY_LABEL = menu.help;
-const flows = { ...cabinetFlows, menu: { ...cabinetFlows.menu, help: payFlow as Flow<null> } };
+const PAY_LABEL = menu.pay;
+const flows = cabinetFlows;
 
 let db: TestDatabase;
 let liqpayFake: FakeLiqPay;
