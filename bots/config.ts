@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CoreSettings } from '../core/settings.ts';
 import { parseSmppUrl, type SmsSettings } from './sms/settings.ts';
 import type { PaymentRules } from '../core/payments/types.ts';
+import { isUkrainianIban } from '../core/statements/payment-qr.ts';
 
 const optionalText = z
   .string()
@@ -123,6 +124,19 @@ const environment = z.object({
   READINGS_REFUSE_AFTER_VERIFICATION: flag(true),
   READINGS_JUMP_M3_PER_DAY: positive(3),
   UTILITY_EMERGENCY_PHONE: optionalText.pipe(z.string().max(64).optional()),
+  // The utility's details on the monthly statement (issue 16); with IBAN and ЄДРПОУ it carries a payment QR code.
+  UTILITY_NAME: z.string().trim().min(1).max(200).default('Водоканал'),
+  UTILITY_ADDRESS: optionalText.pipe(z.string().max(200).optional()),
+  UTILITY_EDRPOU: optionalText.pipe(z.string().regex(/^\d{8}$/, 'expected the 8 digits of the utility\'s ЄДРПОУ code').optional()),
+  UTILITY_IBAN: optionalText.pipe(
+    z
+      .string()
+      .transform((value) => value.replace(/\s+/g, '').toUpperCase())
+      .refine(isUkrainianIban, 'expected a Ukrainian IBAN: UA and 27 digits whose check digits are right')
+      .optional(),
+  ),
+  UTILITY_BANK: optionalText.pipe(z.string().max(200).optional()),
+  UTILITY_PHONE: optionalText.pipe(z.string().max(64).optional()),
 
   TELEGRAM_BOT_TOKEN: optionalText,
   TELEGRAM_API_ROOT: optionalApiRoot,
@@ -285,6 +299,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         jumpConfirmM3PerDay: e.READINGS_JUMP_M3_PER_DAY,
       },
       emergencyPhone: e.UTILITY_EMERGENCY_PHONE,
+      utility: {
+        name: e.UTILITY_NAME,
+        address: e.UTILITY_ADDRESS,
+        edrpou: e.UTILITY_EDRPOU,
+        iban: e.UTILITY_IBAN,
+        bank: e.UTILITY_BANK,
+        phone: e.UTILITY_PHONE,
+      },
     },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
