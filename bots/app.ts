@@ -23,6 +23,8 @@ import { createCabinet, type CabinetFlows, type FlowDeps } from './flows/router.
 import { cabinetFlows, FLOW_TIMEOUT_MS } from './flows/index.ts';
 import { createSmsChannel, type SmsChannel } from './sms/channel.ts';
 import { createPayments, type Payments } from './payments/index.ts';
+import { createMediaLinks, mediaLinkSecret, ownAddress } from './media/links.ts';
+import { mountMediaRoute } from './media/route.ts';
 
 export interface AppDeps {
   config: Config;
@@ -104,7 +106,14 @@ export function buildApp(deps: AppDeps): App {
         logger: logger.child({ bot: 'telegram' }),
         ...(deps.tuning?.telegramClaimLeaseMs ? { claimLeaseMs: deps.tuning.telegramClaimLeaseMs } : {}),
       }) : undefined;
-  const viber = viberConfig ? createViberBot({ viber: viberConfig, core, logger, cabinet, ...(deps.tuning?.viber ? { tuning: deps.tuning.viber } : {}) }) : undefined;
+  let listenedPort: number | undefined;
+  const mediaLinks = createMediaLinks({
+    secret: mediaLinkSecret(config.media.urlSecret, viberConfig?.authToken),
+    baseUrl: () => config.media.publicBaseUrl ?? ownAddress(config.http.host, listenedPort ?? config.http.port),
+    ttlMs: config.media.linkTtlMs,
+    clock,
+  });
+  const viber = viberConfig ? createViberBot({ viber: viberConfig, core, logger, cabinet, mediaLinks, ...(deps.tuning?.viber ? { tuning: deps.tuning.viber } : {}) }) : undefined;
 
   const notifiers: Partial<Record<Channel, SubscriberNotifier & ReminderNotifier>> = {
     ...(telegram ? { telegram: telegram.notifier } : {}),
@@ -157,7 +166,10 @@ export function buildApp(deps: AppDeps): App {
         return true;
       },
       phase: () => phase,
-      ...(deps.mountExtra ? { extra: deps.mountExtra } : {}),
+      extra: (app) => {
+        mountMediaRoute(app, { core, links: mediaLinks });
+        deps.mountExtra?.(app);
+      },
     },
     logger,
   );
@@ -178,6 +190,7 @@ export function buildApp(deps: AppDeps): App {
       server = await listen(http, config.http.port, config.http.host);
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.http.port;
+      listenedPort = port;
       const deadline = config.startupTimeoutMs;
       if (telegram) {
         const where = telegramConfig?.apiRoot ?? "Telegram's Bot API";

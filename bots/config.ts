@@ -194,6 +194,11 @@ const environment = z.object({
   PAYMENT_CONFIRM_DAYS: whole(3, 1, 60),
   PAYMENT_RECONCILE_AFTER_SECONDS: whole(300, 1, 86_400),
   PAYMENT_RECONCILE_CRON: z.string().trim().min(1).default('*/2 * * * *'),
+
+  // Pictures and documents (issue 16): Viber fetches them from signed, expiring addresses under PUBLIC_BASE_URL.
+  MEDIA_URL_SECRET: optionalText.pipe(z.string().min(32, 'at least 32 characters (random)').optional()),
+  MEDIA_LINK_TTL_HOURS: whole(24, 1, 24 * 30),
+  MEDIA_KEEP_DAYS: whole(7, 1, 365),
 });
 
 type Environment = z.infer<typeof environment>;
@@ -239,6 +244,11 @@ export interface Config {
     /** Set when both LiqPay keys are. The private key is in here: never log this object. */
     liqpay: { publicKey: string; privateKey: string; checkoutUrl: string; apiUrl: string; publicBaseUrl: string } | undefined;
   };
+  /**
+   * Stored pictures and documents. Without PUBLIC_BASE_URL the app's own address is used (the playground);
+   * without MEDIA_URL_SECRET a key is derived from the Viber token (the same on every instance). Never log.
+   */
+  media: { publicBaseUrl: string | undefined; urlSecret: string | undefined; linkTtlMs: number; keepMs: number };
 }
 
 export class ConfigError extends Error {
@@ -276,6 +286,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (e.SMS_SMPP_URL && !e.SMS_SOURCE_ADDR) problems.push('SMS_SOURCE_ADDR: required when SMS_SMPP_URL is set (the number replies come from)');
   if (Boolean(e.LIQPAY_PUBLIC_KEY) !== Boolean(e.LIQPAY_PRIVATE_KEY)) problems.push('LIQPAY_PUBLIC_KEY and LIQPAY_PRIVATE_KEY: set both or neither');
   if (e.LIQPAY_PRIVATE_KEY && !e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required with the LiqPay keys (LiqPay posts its callback there)');
+  if (e.MEDIA_LINK_TTL_HOURS > e.MEDIA_KEEP_DAYS * 24) problems.push('MEDIA_LINK_TTL_HOURS: longer than MEDIA_KEEP_DAYS keeps the media it links to');
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -362,6 +373,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
             }
           : undefined,
     },
+    media: { publicBaseUrl: e.PUBLIC_BASE_URL, urlSecret: e.MEDIA_URL_SECRET, linkTtlMs: e.MEDIA_LINK_TTL_HOURS * 3_600_000, keepMs: e.MEDIA_KEEP_DAYS * 86_400_000 },
   };
 }
 

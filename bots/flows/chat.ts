@@ -41,6 +41,20 @@ export interface SayOptions {
    * render it their way (Viber: an open-url button above the keyboard; Telegram: an inline URL button).
    */
   link?: { label: string; url: string };
+  /**
+   * A picture or document the app stored (core/media/store.ts: storeMedia or cachedMedia give its id), sent with
+   * this message's text as its caption. `photo` is shown inline (Telegram sendPhoto, a Viber picture); `document`
+   * is a file to save (Telegram sendDocument, a Viber file message). `filename` is what the subscriber sees.
+   * Adapters fit a caption their platform cannot carry into a message of its own.
+   */
+  media?: MediaAttachment;
+}
+
+/** A stored media to send: see SayOptions.media. */
+export interface MediaAttachment {
+  kind: 'photo' | 'document';
+  mediaId: string;
+  filename: string;
 }
 
 /** What the subscriber did, as flows tell it apart. */

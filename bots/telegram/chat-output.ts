@@ -1,7 +1,8 @@
-import { InlineKeyboard, Keyboard as ReplyKeyboard, type Context } from 'grammy';
+import { InlineKeyboard, InputFile, Keyboard as ReplyKeyboard, type Context } from 'grammy';
 import type { InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'grammy/types';
 import { fitText, splitText } from '../../core/text.ts';
-import type { Choices, Keyboard, SayOptions } from '../flows/chat.ts';
+import type { LoadedMedia } from '../../core/media/store.ts';
+import type { Choices, Keyboard, MediaAttachment, SayOptions } from '../flows/chat.ts';
 import type { ChatOutput } from '../flows/runner.ts';
 import { common } from '../texts/common.ts';
 import { menuTexts } from '../texts/menu.ts';
@@ -15,6 +16,7 @@ import { mainMenuKeyboard } from './keyboards/main-menu.ts';
 
 /** Telegram's limits: a message's text, callback data (bytes) and what a phone shows of a button in one line. */
 export const MESSAGE_MAX = 4096;
+export const CAPTION_MAX = 1024;
 export const CALLBACK_DATA_MAX_BYTES = 64;
 export const BUTTON_LABEL_MAX = 60;
 
@@ -79,14 +81,43 @@ export function messagesOf(text: string, options: SayOptions, prompt: number, sh
   return parts.map((part, i) => (i === parts.length - 1 ? { text: part, markup } : { text: part }));
 }
 
+/** A stored media's bytes by id (core/media/store.ts loadMedia); null when unknown or expired. */
+export type MediaBytes = (mediaId: string) => Promise<LoadedMedia | null>;
+
+/**
+ * Sends the media with the last message's text as its caption when it fits one (1,024 characters), the
+ * messages before it first; a caption too long for one goes as messages after the bare media. The buttons stay
+ * on the last message either way.
+ */
+async function sendWithMedia(ctx: Context, messages: ReturnType<typeof messagesOf>, attachment: MediaAttachment, loadBytes: MediaBytes | undefined): Promise<void> {
+  const media = loadBytes ? await loadBytes(attachment.mediaId) : null;
+  // A flow sends media it has just stored: a missing one is a bug or a purge race, answered as an error.
+  if (!media) throw new Error('media to send is missing or expired');
+  const reply = (message: (typeof messages)[number]) => ctx.reply(message.text, message.markup ? { reply_markup: message.markup } : {});
+  const send = (caption: string | undefined, markup: (typeof messages)[number]['markup']) => {
+    const file = new InputFile(media.bytes, attachment.filename);
+    const extra = { ...(caption ? { caption } : {}), ...(markup ? { reply_markup: markup } : {}) };
+    return attachment.kind === 'photo' ? ctx.replyWithPhoto(file, extra) : ctx.replyWithDocument(file, extra);
+  };
+  const last = messages.at(-1)!;
+  if (last.text.length <= CAPTION_MAX) {
+    for (const message of messages.slice(0, -1)) await reply(message);
+    await send(last.text.trim() === '' ? undefined : last.text, last.markup);
+  } else {
+    await send(undefined, undefined);
+    for (const message of messages) await reply(message);
+  }
+}
+
 /** The chat port's output for the chat of `ctx`; reports the reply keyboard it left at the bottom. */
-export function telegramOutput(ctx: Context, subscriberId: number): ChatOutput {
+export function telegramOutput(ctx: Context, subscriberId: number, loadBytes?: MediaBytes): ChatOutput {
   return {
     channel: 'telegram',
     subscriberId,
     async send(text, options, prompt, shown) {
       const messages = messagesOf(text, options, prompt, shown);
-      for (const message of messages) await ctx.reply(message.text, message.markup ? { reply_markup: message.markup } : {});
+      if (options.media) await sendWithMedia(ctx, messages, options.media, loadBytes);
+      else for (const message of messages) await ctx.reply(message.text, message.markup ? { reply_markup: message.markup } : {});
       return messages.some((m) => m.markup && !('inline_keyboard' in m.markup)) ? (options.keyboard ?? 'flow') : shown;
     },
   };

@@ -4,6 +4,7 @@ import type { FlowState } from '../flows/runner.ts';
 import type { BotContext, TelegramDeps } from './context.ts';
 import { eventOf } from './events.ts';
 import { telegramOutput } from './chat-output.ts';
+import { loadMedia } from '../../core/media/store.ts';
 
 // The subscribers' side of the bot: a private chat's update becomes an event for the shared cabinet (the
 // router and its flows, bots/flows), whose answer is rendered here and whose new flow state is committed with
@@ -30,7 +31,7 @@ export function subscriberChat(deps: TelegramDeps, options: SubscriberChatOption
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
 
     const after = await options.cabinet.handle({
-      out: telegramOutput(ctx, subscriber.id),
+      out: telegramOutput(ctx, subscriber.id, (mediaId) => loadMedia(core, mediaId)),
       subscriber,
       state: stored,
       event,

@@ -14,7 +14,10 @@ import { eventOfMessage, startBody, startPayload, type PageRequest, type RouterE
 import { createViberInbox, type InboxEntry, type SubscriberLease } from './inbox.ts';
 import { choicesKeyboard, replyButton } from './keyboards.ts';
 import { createViberNotifier, type ViberNotifier } from './notifier.ts';
-import { messagesFor } from './render.ts';
+import { mediaMessagesFor, messagesFor } from './render.ts';
+import { findMedia } from '../../core/media/store.ts';
+import type { MediaLinks } from '../media/links.ts';
+import type { MediaAttachment, SayOptions } from '../flows/chat.ts';
 import { viberTexts } from './texts-viber.ts';
 import { createViberWebhookHandler } from './webhook.ts';
 
@@ -24,6 +27,8 @@ export interface ViberBotDeps {
   logger: Logger;
   /** The shared cabinet (bots/flows/router.ts createCabinet): what every subscriber event does. */
   cabinet: Cabinet;
+  /** Signed addresses of stored media (pictures, files): without them a flow's media cannot be sent. */
+  mediaLinks?: MediaLinks;
   /** Knobs tests turn (fewer retries, shorter backoff, a shorter lease, a faster sweep). */
   tuning?: {
     client?: Pick<ViberClientOptions, 'maxAttempts' | 'baseDelayMs' | 'timeoutMs'>;
@@ -112,12 +117,21 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
   let sweeps = 0;
   const drains = new Map<string, { again: boolean; done: Promise<void> }>();
 
+  /** Viber fetches media by URL: a signed, expiring address of the stored bytes (bots/media/links.ts). */
+  async function withMedia(text: string, options: SayOptions, prompt: number, attachment: MediaAttachment) {
+    const ref = await findMedia(core, attachment.mediaId);
+    // A flow sends media it has just stored: a missing one is a bug or a purge race, answered as an error.
+    if (!ref || !deps.mediaLinks) throw new Error(ref ? 'media links are not configured' : 'media to send is missing or expired');
+    return mediaMessagesFor(text, options, prompt, { ref, url: deps.mediaLinks.urlFor(ref), kind: attachment.kind, filename: attachment.filename });
+  }
+
   function outputFor(viberUserId: string, subscriberId: number): ChatOutput {
     return {
       channel: 'viber',
       subscriberId,
       async send(text, options, prompt) {
-        for (const message of messagesFor(text, options, prompt)) await client.sendMessage(viberUserId, message);
+        const messages = options.media ? await withMedia(text, options, prompt, options.media) : messagesFor(text, options, prompt);
+        for (const message of messages) await client.sendMessage(viberUserId, message);
       },
     };
   }
