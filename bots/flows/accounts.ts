@@ -8,10 +8,13 @@ import type { Chat, Choice } from './chat.ts';
 import { choose } from './kit.ts';
 import { MESSAGE_MAX, PAGE_SIZE } from './message-size.ts';
 import type { Flow, FlowDeps } from './router.ts';
+import { statementSteps } from './statement.ts';
+import { statements } from '../texts/statements.ts';
 
 // «Мої рахунки»: the linked accounts (a page of buttons at a time), one account in full (the holder, each
-// meter's next verification with a past one marked, charges, payments, readings), unlinking after a
-// confirmation, which says what stays in the subscriber's chat on another channel.
+// meter's next verification with a past one marked, charges, payments, readings), its monthly statement as a
+// PDF (statement.ts), unlinking after a confirmation, which says what stays in the subscriber's chat on another
+// channel.
 
 type View = Extract<AccountViewOutcome, { kind: 'view' }>;
 
@@ -69,10 +72,15 @@ async function accountsSteps(chat: Chat, deps: FlowDeps): Promise<void> {
       continue;
     }
     const next = await choose(chat, accountDetailsText(view), [
+      [{ id: 'statement', label: statements.button }],
       [{ id: 'unlink', label: accounts.unlinkButton }],
       [{ id: 'list', label: accounts.backToList }, { id: 'menu', label: accounts.toMenu }],
     ]);
     if (next === 'list') continue;
+    if (next === 'statement') {
+      await statementSteps(chat, deps, view.account);
+      return;
+    }
     if (next === 'menu') {
       await chat.say(menuTexts.shown, { keyboard: 'menu' });
       return;
