@@ -1,5 +1,5 @@
 import type { Channel } from '../../models/models.ts';
-import type { FlowDeps } from '../../bots/flows/router.ts';
+import type { Cabinet, FlowDeps } from '../../bots/flows/router.ts';
 import type { OutgoingMessage } from '../../bots/notifier.ts';
 import { cabinetOf } from '../../bots/flows/index.ts';
 import { createLogger } from '../../bots/logger.ts';
@@ -86,6 +86,8 @@ export interface ChannelOptions {
   settings?: Partial<CoreSettings>;
   /** How the cabinet is reached on each channel (settings' «Підключити …»); not given: not offered. */
   links?: FlowDeps['channels'];
+  /** The cabinet to run; the real one (cabinetOf) when not given. */
+  cabinet?: (deps: FlowDeps) => Cabinet;
 }
 
 export interface ChannelKind {
@@ -145,7 +147,7 @@ export const telegramChannel: ChannelKind = {
   async start(options) {
     const clock = new FixedClock(new Date(options.at ?? '2026-11-25T09:00:00Z'));
     const settings: CoreSettings = { ...defaultCoreSettings, ...options.settings };
-    const h: TelegramHarness = await startTelegramHarness({ db: options.db, mode: 'webhook', clock, settings, cabinet: (deps) => cabinetOf({ ...deps, ...(options.links ? { channels: options.links } : {}) }) });
+    const h: TelegramHarness = await startTelegramHarness({ db: options.db, mode: 'webhook', clock, settings, cabinet: (deps) => (options.cabinet ?? cabinetOf)({ ...deps, ...(options.links ? { channels: options.links } : {}) }) });
     const tg: FakeTelegram = h.tg;
 
     const idle = () => until(() => tg.pendingUpdates().length === 0, 'the Telegram webhook deliveries');
@@ -258,7 +260,7 @@ export const viberChannel: ChannelKind = {
     const core: CoreDeps = { db: options.db, clock, settings };
     const viber: FakeViber = await startFakeViber({ authToken: 'scenario-viber-token' });
     const logger = createLogger('silent');
-    const launch = () => startViberBotInstance({ db: options.db, clock, viber, logger, remindersEnabled: false, cabinet: cabinetOf({ core, logger, ...(options.links ? { channels: options.links } : {}) }) });
+    const launch = () => startViberBotInstance({ db: options.db, clock, viber, logger, remindersEnabled: false, cabinet: (options.cabinet ?? cabinetOf)({ core, logger, ...(options.links ? { channels: options.links } : {}) }) });
     let instance: RunningViberBot = await launch();
 
     return {
