@@ -62,10 +62,9 @@ export function checkDocumentUpload(bytes: Buffer): void {
 /** The sizes Telegram keeps of a photo, smallest first: thumbnails, then at most 1280 px on the longer side. */
 export function photoSizes(size: { width: number; height: number }): { width: number; height: number }[] {
   const longer = Math.max(size.width, size.height);
-  return [90, 320, 800, 1280]
-    .filter((side, i) => i === 0 || side < longer)
-    .concat(longer <= 1280 ? [longer] : [])
-    .filter((side, i, all) => all.indexOf(side) === i)
+  return [90, 320, 800]
+    .filter((side) => side < longer)
+    .concat([Math.min(longer, 1280)])
     .map((side) => {
       const scale = Math.min(1, side / longer);
       return { width: Math.max(1, Math.round(size.width * scale)), height: Math.max(1, Math.round(size.height * scale)) };
