@@ -4,7 +4,9 @@
 // Statements are synthetic and varied (2–4 services, 0–3 payments, 1–3 meters, with and without the QR code);
 // no database: what is measured is the drawing (pdfkit, DejaVu Sans subset, the QR code's vector modules) and
 // the send. The first drawing in a process also loads pdfkit and parses the font: it is reported apart.
+// BENCH_SAVE_PDF=file.pdf keeps the first measured statement (the README's picture is its page 1, by pdftoppm).
 // A measurement: it exits 0 whatever the figures (1 only when it could not measure).
+import { writeFileSync } from 'node:fs';
 import { Bot, InputFile } from 'grammy';
 import { FakeTelegram } from '../dev/fake-telegram/index.ts';
 import type { Statement, UtilityDetails } from '../core/statements/index.ts';
@@ -23,7 +25,7 @@ const withQr: UtilityDetails = {
 const withoutQr: UtilityDetails = { name: 'КП «Водоканал»' };
 
 function statementNo(i: number): Statement {
-  const services = ['водопостачання', 'водовідведення', 'абонентське обслуговування', 'полив'].slice(0, 2 + (i % 3));
+  const services = ['водопостачання', 'водовідведення', 'полив', 'зливові стоки'].slice(0, 2 + (i % 3));
   const charges = services.map((service, k) => ({ service, volumeM3: `${5 + ((i + k) % 7)}.000`, amountKop: 10_000 + ((i * 137 + k * 911) % 40_000) }));
   const chargedKop = charges.reduce((sum, c) => sum + c.amountKop, 0);
   const payments = Array.from({ length: i % 4 }, (_, k) => ({ paidOn: `2026-11-${String(5 + k * 7).padStart(2, '0')}`, amountKop: 5_000 + k * 1_250 }));
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
     sizes.push(pdf.length);
     if (i === 1) sample = pdf;
   }
+  if (process.env.BENCH_SAVE_PDF) writeFileSync(process.env.BENCH_SAVE_PDF, sample);
 
   const tg = await FakeTelegram.start();
   const bot = new Bot(tg.token, { client: { apiRoot: tg.apiRoot } });
