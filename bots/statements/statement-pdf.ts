@@ -49,8 +49,9 @@ export async function renderStatementPdf(statement: Statement, utility: UtilityD
     },
     compress: true,
   });
-  doc.registerFont('regular', fonts.regular);
-  doc.registerFont('bold', fonts.bold);
+  // pdfkit takes a parsed fontkit font (PDFFontFactory.open checks for `layout`); its types list only bytes and names.
+  doc.registerFont('regular', fonts.regular as unknown as PDFKit.Mixins.PDFFontSource);
+  doc.registerFont('bold', fonts.bold as unknown as PDFKit.Mixins.PDFFontSource);
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve, reject) => {
