@@ -115,3 +115,20 @@ describe('configuration', () => {
     expect(problemsOf({ EMBEDDED_DB_PORT: '70000' })).toEqual([expect.stringMatching(/^EMBEDDED_DB_PORT: /)]);
   });
 });
+
+describe('the utility’s details on statements (UTILITY_*)', () => {
+  it('default to the name alone; take a spaced IBAN and check its digits and the ЄДРПОУ', () => {
+    expect(loadConfig({}).core.utility).toMatchObject({ name: 'Водоканал', iban: undefined, edrpou: undefined });
+    const config = loadConfig({ UTILITY_NAME: 'КП «Водоканал»', UTILITY_IBAN: 'ua21 3223 1300 0002 6007 2335 6600 1', UTILITY_EDRPOU: '03341316' });
+    expect(config.core.utility).toMatchObject({ name: 'КП «Водоканал»', iban: 'UA213223130000026007233566001', edrpou: '03341316' });
+    let problems: string[] = [];
+    try {
+      loadConfig({ UTILITY_IBAN: 'UA213223130000026007233566002', UTILITY_EDRPOU: '3341316' });
+    } catch (error) {
+      if (error instanceof ConfigError) problems = error.problems;
+    }
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).toMatch(/UTILITY_IBAN: .*check digits/);
+    expect(problems.join('\n')).toMatch(/UTILITY_EDRPOU: .*8 digits/);
+  });
+});
