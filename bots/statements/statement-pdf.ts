@@ -168,7 +168,6 @@ export async function renderStatementPdf(statement: Statement, utility: UtilityD
   room(30);
   y += 14;
   line(t.issued(statement.issuedOn), { size: 8, color: MUTED });
-  line(t.balanceNote, { size: 8, color: MUTED });
   doc.end();
   return done;
 }
