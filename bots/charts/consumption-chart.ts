@@ -225,6 +225,31 @@ export function consumptionSpec(history: ConsumptionHistory, accountNumber: stri
 
 /** Draws the chart: Vega's headless view to SVG (no canvas), then resvg to PNG. */
 export async function drawConsumptionChart(history: ConsumptionHistory, accountNumber: string): Promise<ConsumptionChart> {
+  return drawing.run(() => draw(history, accountNumber));
+}
+
+/**
+ * At most two pictures drawn at once per process: Vega's part runs on the event loop, and a burst of presses
+ * must not starve the webhooks; the others wait their turn (each takes about half a second).
+ */
+const drawing = (() => {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async run<T>(work: () => Promise<T>): Promise<T> {
+      if (running >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
+      running += 1;
+      try {
+        return await work();
+      } finally {
+        running -= 1;
+        waiting.shift()?.();
+      }
+    },
+  };
+})();
+
+async function draw(history: ConsumptionHistory, accountNumber: string): Promise<ConsumptionChart> {
   // Loaded on first use: the grammar is large, and most of the app never draws.
   const vega = await import('vega');
   const view = new vega.View(vega.parse(consumptionSpec(history, accountNumber)), { renderer: 'none' });

@@ -12,9 +12,8 @@ export const chartTexts = {
   button: 'Графік споживання',
   preparing: 'Готую графік…',
   caption: (number: string, average: number | null) =>
-    `Графік споживання води, рахунок № ${number}.` + (average !== null ? ` У середньому ${volume(average)} на місяць.` : ''),
+    `Графік споживання води, рахунок № ${number}.` + (average !== null ? ` У середньому ${volume(Math.round(average * 10) / 10)} на місяць.` : ''),
   noData: 'Для графіка ще немає даних: ні нарахувань за об’ємом, ні показників лічильників за останні два роки.',
-  failed: 'Не вдалося підготувати графік. Спробуйте, будь ласка, пізніше.',
   fileName: (number: string) => `grafik-spozhyvannia-${number}.png`,
 
   // On the picture.
