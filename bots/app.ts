@@ -96,6 +96,7 @@ export function buildApp(deps: AppDeps): App {
     core,
     logger: logger.child({ part: 'flows' }),
     channels: { ...(viberConfig?.chatUri ? { viberChatUri: viberConfig.chatUri } : {}) },
+    media: { keepMs: config.media.keepMs },
     ...(payments ? { payments: { rules: payments.deps.payments, linkFor: payments.linkFor } } : {}),
   };
   const cabinet = createCabinet({ flows: deps.flows ?? cabinetFlows, deps: flowDeps, timeoutMs: FLOW_TIMEOUT_MS });

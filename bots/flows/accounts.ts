@@ -2,14 +2,16 @@ import { accountView, listLinkedAccounts, unlinkAccount, type AccountSummary, ty
 import { otherChannels } from '../../core/identity.ts';
 import { fitText } from '../../core/text.ts';
 import { accounts } from '../texts/accounts.ts';
+import { chartTexts } from '../texts/chart.ts';
 import { linking } from '../texts/linking.ts';
 import { menuTexts } from '../texts/menu.ts';
+import { statements } from '../texts/statements.ts';
 import type { Chat, Choice } from './chat.ts';
+import { showConsumptionChart } from './consumption-chart.ts';
 import { choose } from './kit.ts';
 import { MESSAGE_MAX, PAGE_SIZE } from './message-size.ts';
 import type { Flow, FlowDeps } from './router.ts';
 import { statementSteps } from './statement.ts';
-import { statements } from '../texts/statements.ts';
 
 // «Мої рахунки»: the linked accounts (a page of buttons at a time), one account in full (the holder, each
 // meter's next verification with a past one marked, charges, payments, readings), its monthly statement as a
@@ -71,11 +73,18 @@ async function accountsSteps(chat: Chat, deps: FlowDeps): Promise<void> {
       before = accounts.notLinked;
       continue;
     }
-    const next = await choose(chat, accountDetailsText(view), [
+    const back: Choice[] = [{ id: 'list', label: accounts.backToList }, { id: 'menu', label: accounts.toMenu }];
+    let next = await choose(chat, accountDetailsText(view), [
+      [{ id: 'chart', label: chartTexts.button }],
       [{ id: 'statement', label: statements.button }],
       [{ id: 'unlink', label: accounts.unlinkButton }],
-      [{ id: 'list', label: accounts.backToList }, { id: 'menu', label: accounts.toMenu }],
+      back,
     ]);
+    if (next === 'chart') {
+      const after = await showConsumptionChart(chat, deps, accountId, [back]);
+      if (after === null) return;
+      next = after;
+    }
     if (next === 'list') continue;
     if (next === 'statement') {
       await statementSteps(chat, deps, view.account);

@@ -24,6 +24,8 @@ export interface FlowDeps {
   channels?: { telegramUsername?: string; viberChatUri?: string };
   /** Online payment (bots/payments): its rules and the checkout link of a stored order. Absent without LiqPay keys. */
   payments?: { rules: PaymentRules; linkFor(order: PaymentOrder): string };
+  /** How long stored pictures and documents are kept (MEDIA_KEEP_DAYS); a week when not given. */
+  media?: { keepMs: number };
 }
 
 export type Flow<Args = unknown> = FlowDefinition<FlowDeps, Args>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accounts } from '../../../bots/texts/accounts.ts';
+import { chartTexts } from '../../../bots/texts/chart.ts';
 import { common } from '../../../bots/texts/common.ts';
 import { help } from '../../../bots/texts/help.ts';
 import { linking } from '../../../bots/texts/linking.ts';
@@ -44,7 +45,7 @@ describe.each(channels)('my accounts on $name', (kind) => {
     expect(card).toContain('Наступна повірка: до 01.03.2029');
     expect(card).toContain('⚠️ Строк повірки минув 01.11.2026');
     expect(card).toContain(money(20_000));
-    expect(choicesOf(view)).toEqual([statements.button, accounts.unlinkButton, accounts.backToList, accounts.toMenu]);
+    expect(choicesOf(view)).toEqual([chartTexts.button, statements.button, accounts.unlinkButton, accounts.backToList, accounts.toMenu]);
 
     const confirm = await person.press(accounts.unlinkButton);
     expect(textsOf(confirm)).toEqual([accounts.confirmUnlink(home.number, home.address)]);
