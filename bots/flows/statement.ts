@@ -1,5 +1,5 @@
 import { statementPeriods } from '../../core/statements/index.ts';
-import { statementDocument } from '../statements/document.ts';
+import { findStatementDocument, STATEMENT_KEEP_MS, statementDocument } from '../statements/document.ts';
 import { accounts } from '../texts/accounts.ts';
 import { menuTexts } from '../texts/menu.ts';
 import { statements } from '../texts/statements.ts';
@@ -9,6 +9,8 @@ import type { FlowDeps } from './router.ts';
 
 // «Рахунок за місяць» on an account's view: the month (the last billed one first, or another of the last 12;
 // asked only when there is a choice), then the statement as a PDF document through the chat port's media.
+// Drawing takes a moment (more for the first one after a start): «Готую рахунок…» is said first when there is
+// no stored copy, so the subscriber sees an answer at once.
 
 const PER_ROW = 3;
 
@@ -38,7 +40,13 @@ export async function statementSteps(chat: Chat, deps: FlowDeps, account: { acco
     }
     period = picked.slice(2);
   }
-  const document = await chat.step(() => statementDocument(deps.core, { ...request, period }));
+  const keepMs = deps.media?.keepMs ?? STATEMENT_KEEP_MS;
+  const found = await chat.step(() => findStatementDocument(deps.core, { ...request, period }, keepMs));
+  let document = found.kind === 'to-draw' ? null : found;
+  if (document === null) {
+    await chat.say(statements.preparing);
+    document = await chat.step(() => statementDocument(deps.core, { ...request, period }, keepMs));
+  }
   if (document.kind === 'not-linked') {
     await chat.say(accounts.notLinked, { keyboard: 'menu' });
     return;

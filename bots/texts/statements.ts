@@ -8,6 +8,7 @@ export const statements = {
   choosePeriod: (number: string) => `Рахунок № ${number}: за який місяць надіслати рахунок?`,
   periodButton: (p: string) => period(p),
   lastPeriodButton: (p: string) => `${period(p)} (останній)`,
+  preparing: 'Готую рахунок…',
   ready: (number: string, p: string, toPayKop: number) =>
     `Рахунок за ${period(p)}, особовий рахунок № ${number}. ${toPayKop > 0 ? `До сплати: ${money(toPayKop)}.` : 'Сплачувати нічого не потрібно.'}`,
   noCharges: 'За цим рахунком ще немає нарахувань, тож рахунку за місяць поки немає.',

@@ -80,7 +80,9 @@ describe.each(channels)('the monthly statement on $name', (kind) => {
     const account = await aBilledAccount(stage);
     const { person } = await openAccount(account);
     await person.press(statements.button);
-    const october = documentOf(await person.press(statements.periodButton('2026-10-01')));
+    const first = await person.press(statements.periodButton('2026-10-01'));
+    expect(textsOf(first)[0]).toBe(statements.preparing);
+    const october = documentOf(first);
     expect(october.filename).toBe(statements.fileName(account.number, '2026-10-01'));
     const text = (await readPdf(october.bytes)).text[0]!;
     expect(text).toContain('Рахунок за жовтень 2026');
@@ -92,7 +94,9 @@ describe.each(channels)('the monthly statement on $name', (kind) => {
     await person.type(menu.accounts);
     await person.press(accounts.accountButton(account.number, account.address));
     await person.press(statements.button);
-    const again = documentOf(await person.press(statements.periodButton('2026-10-01')));
+    const second = await person.press(statements.periodButton('2026-10-01'));
+    expect(textsOf(second)).not.toContain(statements.preparing);
+    const again = documentOf(second);
     expect(again.bytes.equals(october.bytes)).toBe(true);
     expect(((await stored()) as { n: number }).n).toBe(before.n);
   }, 60_000);

@@ -54,7 +54,8 @@ describe('«Рахунок за місяць»', () => {
     await driver.press('statement');
     driver.take();
     await driver.press('p:2026-10-01');
-    const [sent] = driver.take();
+    const [preparing, sent] = driver.take();
+    expect(preparing!.text).toBe(statements.preparing);
     // Billing's balance now (the builder's 250,50) less November's charge (100,00) is what October left.
     expect(sent!.text).toBe(statements.ready(account.number, '2026-10-01', 25_050 - 10_000));
     expect(sent!.options.keyboard).toBe('menu');
