@@ -23,7 +23,7 @@ import { createCabinet, type CabinetFlows, type FlowDeps } from './flows/router.
 import { cabinetFlows, FLOW_TIMEOUT_MS } from './flows/index.ts';
 import { createSmsChannel, type SmsChannel } from './sms/channel.ts';
 import { createPayments, type Payments } from './payments/index.ts';
-import { createMediaLinks, mediaLinkSecret, ownAddress } from './media/links.ts';
+import { createMediaLinks, mediaLinkSecret, ownAddress, type MediaLinks } from './media/links.ts';
 import { mountMediaRoute } from './media/route.ts';
 
 export interface AppDeps {
@@ -62,6 +62,8 @@ export interface App {
   schedule: ReminderSchedule;
   /** Online payment through LiqPay; undefined without its keys. */
   payments: Payments | undefined;
+  /** Signed addresses of stored media, served by this app under /media (what Viber fetches pictures and files from). */
+  mediaLinks: MediaLinks;
   /**
    * Listens on the configured port and starts taking updates and running schedules. Rejects with a ListenError
    * when the port cannot be had, and with a DeadlineError naming the bot when one does not start within
@@ -187,6 +189,7 @@ export function buildApp(deps: AppDeps): App {
     reminders,
     schedule,
     payments,
+    mediaLinks,
     async start() {
       server = await listen(http, config.http.port, config.http.host);
       const address = server.address();

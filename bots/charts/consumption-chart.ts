@@ -13,9 +13,6 @@ export const CHART_WIDTH = 1080;
 export const CHART_HEIGHT = 860;
 
 /** Okabe-Ito: blue, orange, bluish green, reddish purple, sky blue, vermillion, yellow. */
-/** Wide enough for «середнє 12,5 м³» at 26 px. */
-const AVERAGE_PLATE_WIDTH = 270;
-
 export const CHART_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442'];
 
 export interface ConsumptionChart extends RenderedPng {
@@ -23,6 +20,8 @@ export interface ConsumptionChart extends RenderedPng {
   bars: number;
   /** The baseline's row in the PNG (y of 0 m³), for a reader that counts bars. */
   baselineY: number;
+  /** Where the time went: Vega's scenegraph to SVG (on the event loop), resvg's SVG to PNG (on the thread pool). */
+  timings: { svgMs: number; pngMs: number };
 }
 
 function seriesLabel(series: ConsumptionHistory['series'][number]): string {
@@ -95,14 +94,14 @@ export function consumptionSpec(history: ConsumptionHistory, accountNumber: stri
       {
         name: 'y',
         type: 'linear',
-        domain: { fields: [{ data: 'bars', field: 'y1' }, { data: 'average', field: 'value' }, { data: 'current', field: 'total' }] },
-        domainMin: 0,
-        domainMax: rows.length === 0 ? 10 : undefined,
+        // Room above the tallest bar for the current month's label; ticks at round steps up to the top.
+        domain: [0, Math.max(1, ...history.totals.map((t) => t ?? 0), history.average ?? 0) * 1.12],
         range: 'height',
-        nice: true,
+        nice: 6,
         zero: true,
       },
       { name: 'colour', type: 'ordinal', domain: names.length > 0 ? names : [chartTexts.billedSeries], range: CHART_COLOURS },
+      { name: 'averageKey', type: 'ordinal', domain: history.average ? [chartTexts.averageLabel(history.average)] : [], range: ['#222'] },
     ] as Spec['scales'],
     axes: [
       {
@@ -117,10 +116,13 @@ export function consumptionSpec(history: ConsumptionHistory, accountNumber: stri
       },
       { orient: 'left', scale: 'y', title: 'м³', grid: true, gridColor: '#d0d0d0', tickCount: 6, domain: false, ...axisFont },
     ],
-    legends:
-      names.length > 0
-        ? [{ fill: 'colour', orient: 'bottom', direction: 'vertical', symbolType: 'square', symbolSize: 500, labelFontSize: 24, labelFont: CHART_FONT_FAMILY, labelLimit: 900, rowPadding: 8, offset: 24 }]
-        : [],
+    legends: [
+      ...(names.length > 0 ? [{ fill: 'colour', orient: 'bottom', direction: 'vertical', symbolType: 'square', symbolSize: 500, labelFontSize: 24, labelFont: CHART_FONT_FAMILY, labelLimit: 900, rowPadding: 8, offset: 24 }] : []),
+      // The average line's key, under the series: a dashed stroke like the line, with the figure.
+      ...(history.average
+        ? [{ stroke: 'averageKey', orient: 'bottom', direction: 'vertical', symbolType: 'stroke', symbolDash: [14, 8], symbolStrokeWidth: 3, symbolSize: 900, labelFontSize: 24, labelFontWeight: 'bold', labelFont: CHART_FONT_FAMILY, labelLimit: 900 }]
+        : []),
+    ],
     marks: [
       {
         type: 'rect',
@@ -168,39 +170,6 @@ export function consumptionSpec(history: ConsumptionHistory, accountNumber: stri
             stroke: { value: '#222' },
             strokeWidth: { value: 3 },
             strokeDash: { value: [14, 8] },
-          },
-        },
-      },
-      {
-        // A white plate under the average's figure, so a bar behind it does not swallow it.
-        type: 'rect',
-        from: { data: 'average' },
-        encode: {
-          enter: {
-            x2: { signal: 'width' },
-            width: { value: AVERAGE_PLATE_WIDTH },
-            y: { scale: 'y', field: 'value', offset: -44 },
-            height: { value: 36 },
-            fill: { value: '#ffffff' },
-            fillOpacity: { value: 0.9 },
-            cornerRadius: { value: 6 },
-          },
-        },
-      },
-      {
-        type: 'text',
-        from: { data: 'average' },
-        encode: {
-          enter: {
-            x: { signal: 'width', offset: -10 },
-            y: { scale: 'y', field: 'value', offset: -14 },
-            text: { signal: `'${chartTexts.averageLabel(history.average ?? 0).replace(/'/g, "\\'")}'` },
-            align: { value: 'right' },
-            baseline: { value: 'bottom' },
-            font: { value: CHART_FONT_FAMILY },
-            fontSize: { value: 26 },
-            fontWeight: { value: 'bold' },
-            fill: { value: '#222' },
           },
         },
       },
@@ -254,11 +223,13 @@ async function draw(history: ConsumptionHistory, accountNumber: string): Promise
   const vega = await import('vega');
   const view = new vega.View(vega.parse(consumptionSpec(history, accountNumber)), { renderer: 'none' });
   try {
+    const started = performance.now();
     const svg = await view.toSVG();
+    const drawn = performance.now();
     const baseline = Math.round((view.origin()[1] ?? 0) + (view.scale('y') as (v: number) => number)(0));
     const rendered = await svgToPng(svg);
     const bars = history.months.filter((_, i) => history.series.some((s) => (s.values[i] ?? 0) > 0)).length;
-    return { ...rendered, bars, baselineY: baseline };
+    return { ...rendered, bars, baselineY: baseline, timings: { svgMs: drawn - started, pngMs: performance.now() - drawn } };
   } finally {
     view.finalize();
   }

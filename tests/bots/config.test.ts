@@ -114,6 +114,18 @@ describe('configuration', () => {
     expect([set.database.embeddedPort, set.playground.telegramPort, set.playground.viberPort, set.startupTimeoutMs]).toEqual([5433, 3001, 3002, 5000]);
     expect(problemsOf({ EMBEDDED_DB_PORT: '70000' })).toEqual([expect.stringMatching(/^EMBEDDED_DB_PORT: /)]);
   });
+
+  it('reads the media settings, refusing a short signing key and a link that outlives its media', () => {
+    expect(loadConfig({}).media).toEqual({ publicBaseUrl: undefined, urlSecret: undefined, linkTtlMs: 24 * 3_600_000, keepMs: 7 * 86_400_000 });
+    const secret = 'k'.repeat(32);
+    expect(loadConfig({ MEDIA_URL_SECRET: secret, PUBLIC_BASE_URL: 'https://cabinet.example.ua', MEDIA_KEEP_DAYS: '2' }).media).toMatchObject({
+      urlSecret: secret,
+      publicBaseUrl: 'https://cabinet.example.ua',
+      keepMs: 2 * 86_400_000,
+    });
+    expect(problemsOf({ MEDIA_URL_SECRET: 'short' })).toEqual([expect.stringMatching(/^MEDIA_URL_SECRET: /)]);
+    expect(problemsOf({ MEDIA_LINK_TTL_HOURS: '49', MEDIA_KEEP_DAYS: '2' })).toEqual([expect.stringMatching(/^MEDIA_LINK_TTL_HOURS: /)]);
+  });
 });
 
 describe('the utility’s details on statements (UTILITY_*)', () => {
