@@ -24,6 +24,8 @@ import { photoSources } from './media/photo-sources.ts';
 import { cabinetFlows, FLOW_TIMEOUT_MS } from './flows/index.ts';
 import { createSmsChannel, type SmsChannel } from './sms/channel.ts';
 import { createPayments, type Payments } from './payments/index.ts';
+import { createMediaLinks, mediaLinkSecret, ownAddress, type MediaLinks } from './media/links.ts';
+import { mountMediaRoute } from './media/route.ts';
 
 export interface AppDeps {
   config: Config;
@@ -63,6 +65,8 @@ export interface App {
   schedule: ReminderSchedule;
   /** Online payment through LiqPay; undefined without its keys. */
   payments: Payments | undefined;
+  /** Signed addresses of stored media, served by this app under /media (what Viber fetches pictures and files from). */
+  mediaLinks: MediaLinks;
   /**
    * Listens on the configured port and starts taking updates and running schedules. Rejects with a ListenError
    * when the port cannot be had, and with a DeadlineError naming the bot when one does not start within
@@ -102,6 +106,7 @@ export function buildApp(deps: AppDeps): App {
     channels: { ...(viberConfig?.chatUri ? { viberChatUri: viberConfig.chatUri } : {}) },
     ...(payments ? { payments: { rules: payments.deps.payments, linkFor: payments.linkFor, providerFor: payments.providerFor, checkoutFor: payments.checkoutFor } } : {}),
     photos: photoSources({ telegram: telegramConfig, viber: viberConfig !== undefined }),
+    media: { keepMs: config.media.keepMs },
   };
   const cabinet = createCabinet({ flows: deps.flows ?? cabinetFlows, deps: flowDeps, timeoutMs: FLOW_TIMEOUT_MS });
   const telegram = telegramConfig ? createTelegramBot({
@@ -112,16 +117,14 @@ export function buildApp(deps: AppDeps): App {
         ...(deps.tuning?.telegramClaimLeaseMs ? { claimLeaseMs: deps.tuning.telegramClaimLeaseMs } : {}),
         ...(telegramPayments ? { payments: telegramPayments } : {}),
       }) : undefined;
-  const viber = viberConfig
-    ? createViberBot({
-        viber: viberConfig,
-        core,
-        logger,
-        cabinet,
-        ...(payments ? { payments: payments.deps } : {}),
-        ...(deps.tuning?.viber ? { tuning: deps.tuning.viber } : {}),
-      })
-    : undefined;
+  let listenedPort: number | undefined;
+  const mediaLinks = createMediaLinks({
+    secret: mediaLinkSecret(config.media.urlSecret, viberConfig?.authToken),
+    baseUrl: () => config.media.publicBaseUrl ?? ownAddress(config.http.host, listenedPort ?? config.http.port),
+    ttlMs: config.media.linkTtlMs,
+    clock,
+  });
+  const viber = viberConfig ? createViberBot({ viber: viberConfig, core, logger, cabinet, mediaLinks, ...(payments ? { payments: payments.deps } : {}), ...(deps.tuning?.viber ? { tuning: deps.tuning.viber } : {}) }) : undefined;
 
   const notifiers: Partial<Record<Channel, SubscriberNotifier & ReminderNotifier>> = {
     ...(telegram ? { telegram: telegram.notifier } : {}),
@@ -175,7 +178,10 @@ export function buildApp(deps: AppDeps): App {
         return true;
       },
       phase: () => phase,
-      ...(deps.mountExtra ? { extra: deps.mountExtra } : {}),
+      extra: (app) => {
+        mountMediaRoute(app, { core, links: mediaLinks });
+        deps.mountExtra?.(app);
+      },
     },
     logger,
   );
@@ -192,10 +198,12 @@ export function buildApp(deps: AppDeps): App {
     reminders,
     schedule,
     payments,
+    mediaLinks,
     async start() {
       server = await listen(http, config.http.port, config.http.host);
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.http.port;
+      listenedPort = port;
       const deadline = config.startupTimeoutMs;
       if (telegram) {
         const where = telegramConfig?.apiRoot ?? "Telegram's Bot API";

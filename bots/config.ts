@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CoreSettings } from '../core/settings.ts';
 import { parseSmppUrl, type SmsSettings } from './sms/settings.ts';
 import type { PaymentRules } from '../core/payments/types.ts';
+import { isUkrainianIban } from '../core/statements/payment-qr.ts';
 
 const optionalText = z
   .string()
@@ -127,6 +128,19 @@ const environment = z.object({
   READINGS_PHOTO_REQUIRED_ABOVE_JUMP: flag(false),
   READINGS_PHOTO_MAX_BYTES: whole(5 * 1024 * 1024, 10_000, 20 * 1024 * 1024),
   UTILITY_EMERGENCY_PHONE: optionalText.pipe(z.string().max(64).optional()),
+  // The utility's details on the monthly statement (issue 16); with IBAN and ЄДРПОУ it carries a payment QR code.
+  UTILITY_NAME: z.string().trim().min(1).max(200).default('Водоканал'),
+  UTILITY_ADDRESS: optionalText.pipe(z.string().max(200).optional()),
+  UTILITY_EDRPOU: optionalText.pipe(z.string().regex(/^\d{8}$/, 'expected the 8 digits of the utility\'s ЄДРПОУ code').optional()),
+  UTILITY_IBAN: optionalText.pipe(
+    z
+      .string()
+      .transform((value) => value.replace(/\s+/g, '').toUpperCase())
+      .refine(isUkrainianIban, 'expected a Ukrainian IBAN: UA and 27 digits whose check digits are right')
+      .optional(),
+  ),
+  UTILITY_BANK: optionalText.pipe(z.string().max(200).optional()),
+  UTILITY_PHONE: optionalText.pipe(z.string().max(64).optional()),
 
   TELEGRAM_BOT_TOKEN: optionalText,
   TELEGRAM_API_ROOT: optionalApiRoot,
@@ -189,6 +203,11 @@ const environment = z.object({
   TELEGRAM_PAYMENT_PROVIDER_TOKEN: optionalText,
   VIBER_PAYMENT_PROVIDER: z.enum(['none', 'liqpay']).default('none'),
   VIBER_PAYMENT_PSP_URL: z.url().default('https://www.liqpay.ua/api/viber'),
+
+  // Pictures and documents (issue 16): Viber fetches them from signed, expiring addresses under PUBLIC_BASE_URL.
+  MEDIA_URL_SECRET: optionalText.pipe(z.string().min(32, 'at least 32 characters (random)').optional()),
+  MEDIA_LINK_TTL_HOURS: whole(24, 1, 24 * 30),
+  MEDIA_KEEP_DAYS: whole(7, 1, 365),
 });
 
 type Environment = z.infer<typeof environment>;
@@ -238,6 +257,11 @@ export interface Config {
     /** Viber's payment message, with LiqPay (the same merchant keys) as its payment service provider. */
     viber: { psp: 'liqpay'; pspUrl: string } | undefined;
   };
+  /**
+   * Stored pictures and documents. Without PUBLIC_BASE_URL the app's own address is used (the playground);
+   * without MEDIA_URL_SECRET a key is derived from the Viber token (the same on every instance). Never log.
+   */
+  media: { publicBaseUrl: string | undefined; urlSecret: string | undefined; linkTtlMs: number; keepMs: number };
 }
 
 export class ConfigError extends Error {
@@ -275,6 +299,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (e.SMS_SMPP_URL && !e.SMS_SOURCE_ADDR) problems.push('SMS_SOURCE_ADDR: required when SMS_SMPP_URL is set (the number replies come from)');
   if (Boolean(e.LIQPAY_PUBLIC_KEY) !== Boolean(e.LIQPAY_PRIVATE_KEY)) problems.push('LIQPAY_PUBLIC_KEY and LIQPAY_PRIVATE_KEY: set both or neither');
   if (e.LIQPAY_PRIVATE_KEY && !e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required with the LiqPay keys (LiqPay posts its callback there)');
+  if (e.MEDIA_LINK_TTL_HOURS > e.MEDIA_KEEP_DAYS * 24) problems.push('MEDIA_LINK_TTL_HOURS: longer than MEDIA_KEEP_DAYS keeps the media it links to');
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -302,6 +327,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         photoMaxBytes: e.READINGS_PHOTO_MAX_BYTES,
       },
       emergencyPhone: e.UTILITY_EMERGENCY_PHONE,
+      utility: {
+        name: e.UTILITY_NAME,
+        address: e.UTILITY_ADDRESS,
+        edrpou: e.UTILITY_EDRPOU,
+        iban: e.UTILITY_IBAN,
+        bank: e.UTILITY_BANK,
+        phone: e.UTILITY_PHONE,
+      },
     },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
@@ -364,6 +397,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       telegramProviderToken: e.TELEGRAM_PAYMENT_PROVIDER_TOKEN,
       viber: e.VIBER_PAYMENT_PROVIDER === 'liqpay' ? { psp: 'liqpay', pspUrl: e.VIBER_PAYMENT_PSP_URL } : undefined,
     },
+    media: { publicBaseUrl: e.PUBLIC_BASE_URL, urlSecret: e.MEDIA_URL_SECRET, linkTtlMs: e.MEDIA_LINK_TTL_HOURS * 3_600_000, keepMs: e.MEDIA_KEEP_DAYS * 86_400_000 },
   };
 }
 

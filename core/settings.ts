@@ -1,3 +1,5 @@
+import type { UtilityDetails } from './statements/types.ts';
+
 /** The utility's own rules, as numbers an operator may change. Parsed from the environment in bots/config.ts. */
 export interface ProofLimits {
   /** Failures on one subscriber+account pair within 24 h that lock the pair for 24 h. */
@@ -38,6 +40,8 @@ export interface CoreSettings {
   readings: ReadingRules;
   /** The utility's emergency phone (UTILITY_EMERGENCY_PHONE), told at once to whoever writes about an emergency. */
   emergencyPhone?: string | undefined;
+  /** The utility's name and payment details (UTILITY_*), printed on statements; without IBAN and ЄДРПОУ, no payment QR code. */
+  utility?: UtilityDetails | undefined;
 }
 
 export const defaultCoreSettings: CoreSettings = {

@@ -2,18 +2,23 @@ import { accountView, listLinkedAccounts, unlinkAccount, type AccountSummary, ty
 import { otherChannels } from '../../core/identity.ts';
 import { fitText } from '../../core/text.ts';
 import { accounts } from '../texts/accounts.ts';
+import { chartTexts } from '../texts/chart.ts';
 import { linking } from '../texts/linking.ts';
 import { menuTexts } from '../texts/menu.ts';
+import { statements } from '../texts/statements.ts';
 import type { Chat, Choice } from './chat.ts';
+import { showConsumptionChart } from './consumption-chart.ts';
 import { choose } from './kit.ts';
 import { MESSAGE_MAX, PAGE_SIZE } from './message-size.ts';
 import { payFlow } from './pay.ts';
 import { paymentOffered, type Flow, type FlowDeps } from './router.ts';
+import { statementSteps } from './statement.ts';
 
 // «Мої рахунки»: the linked accounts (a page of buttons at a time), one account in full (the holder, each
 // meter's next verification with a past one marked, charges, payments with those paid online and not yet
-// booked by billing, readings), «Оплатити» when payment is offered, unlinking after a confirmation, which says
-// what stays in the subscriber's chat on another channel.
+// booked by billing, readings), «Оплатити» when payment is offered, its consumption chart and its monthly
+// statement as a PDF (statement.ts), unlinking after a confirmation, which says what stays in the subscriber's
+// chat on another channel.
 
 type View = Extract<AccountViewOutcome, { kind: 'view' }>;
 
@@ -70,14 +75,26 @@ async function accountsSteps(chat: Chat, deps: FlowDeps): Promise<void> {
       before = accounts.notLinked;
       continue;
     }
-    const next = await choose(chat, accountDetailsText(view), [
+    const back: Choice[] = [{ id: 'list', label: accounts.backToList }, { id: 'menu', label: accounts.toMenu }];
+    let next = await choose(chat, accountDetailsText(view), [
       ...(paymentOffered(deps) ? [[{ id: 'pay', label: accounts.payButton }]] : []),
+      [{ id: 'chart', label: chartTexts.button }],
+      [{ id: 'statement', label: statements.button }],
       [{ id: 'unlink', label: accounts.unlinkButton }],
-      [{ id: 'list', label: accounts.backToList }, { id: 'menu', label: accounts.toMenu }],
+      back,
     ]);
+    if (next === 'chart') {
+      const after = await showConsumptionChart(chat, deps, accountId, [back]);
+      if (after === null) return;
+      next = after;
+    }
     if (next === 'list') continue;
     // «Оплатити» under the account: the pay flow for this account, its choice of account skipped.
     if (next === 'pay') return payFlow.run(chat, deps, { accountId });
+    if (next === 'statement') {
+      await statementSteps(chat, deps, view.account);
+      return;
+    }
     if (next === 'menu') {
       await chat.say(menuTexts.shown, { keyboard: 'menu' });
       return;

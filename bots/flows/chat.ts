@@ -47,6 +47,13 @@ export interface SayOptions {
    * instead, so a flow gives both; which channel gets an invoice at all is bots/payments' checkoutFor.
    */
   invoice?: Invoice;
+  /**
+   * A picture or document the app stored (core/media/store.ts: storeMedia or cachedMedia give its id), sent with
+   * this message's text as its caption. `photo` is shown inline (Telegram sendPhoto, a Viber picture); `document`
+   * is a file to save (Telegram sendDocument, a Viber file message). `filename` is what the subscriber sees.
+   * Adapters fit a caption their platform cannot carry into a message of its own.
+   */
+  media?: MediaAttachment;
 }
 
 /** An order as a channel's own checkout shows it. */
@@ -59,6 +66,13 @@ export interface Invoice {
   amountKop: number;
   /** Viber's payment message: what its payment service provider is given (Viber passes these key/value pairs on). */
   pspParameters?: readonly { key: string; value: string }[];
+}
+
+/** A stored media to send: see SayOptions.media. */
+export interface MediaAttachment {
+  kind: 'photo' | 'document';
+  mediaId: string;
+  filename: string;
 }
 
 /** What the subscriber did, as flows tell it apart. */

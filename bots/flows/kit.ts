@@ -1,5 +1,5 @@
 import { common } from '../texts/common.ts';
-import type { Chat, Choices, Input, Keyboard } from './chat.ts';
+import type { Chat, Choices, Input, Keyboard, MediaAttachment } from './chat.ts';
 
 // The waits every flow shares. Whatever does not fit the step is answered and the step waits again, so a
 // sticker or a stray word never moves a flow; leaving a flow (cancel, the menu) is the router's, not a step's.
@@ -21,8 +21,8 @@ export function unexpectedAnswer(input: Input, expected: 'choice' | 'text', hint
 }
 
 /** Says `text` with `choices` and returns the id of the one pressed (or typed); anything else is explained. */
-export async function choose(chat: Chat, text: string, choices: Choices, options: { hint?: string; keyboard?: Keyboard } = {}): Promise<string> {
-  await chat.say(text, { choices, ...(options.keyboard ? { keyboard: options.keyboard } : {}) });
+export async function choose(chat: Chat, text: string, choices: Choices, options: { hint?: string; keyboard?: Keyboard; media?: MediaAttachment } = {}): Promise<string> {
+  await chat.say(text, { choices, ...(options.keyboard ? { keyboard: options.keyboard } : {}), ...(options.media ? { media: options.media } : {}) });
   const ids = new Set(choices.flat().map((c) => c.id));
   for (;;) {
     const input = await chat.wait();

@@ -35,6 +35,8 @@ export interface FlowDeps {
   };
   /** The bytes of a photo a subscriber sent (a meter photo with a reading), from its channel. */
   photos?: PhotoSources;
+  /** How long stored pictures and documents are kept (MEDIA_KEEP_DAYS); a week when not given. */
+  media?: { keepMs: number };
 }
 
 export type Flow<Args = unknown> = FlowDefinition<FlowDeps, Args>;

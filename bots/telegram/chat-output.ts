@@ -1,7 +1,8 @@
-import { GrammyError, InlineKeyboard, Keyboard as ReplyKeyboard, type Context } from 'grammy';
+import { GrammyError, InlineKeyboard, InputFile, Keyboard as ReplyKeyboard, type Context } from 'grammy';
 import type { InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'grammy/types';
 import { fitText, splitText } from '../../core/text.ts';
-import type { Choices, Invoice, Keyboard, SayOptions } from '../flows/chat.ts';
+import type { LoadedMedia } from '../../core/media/store.ts';
+import type { Choices, Invoice, Keyboard, MediaAttachment, SayOptions } from '../flows/chat.ts';
 import type { ChatOutput } from '../flows/runner.ts';
 import { common } from '../texts/common.ts';
 import { menuLayout, menuTexts, type MenuLayout } from '../texts/menu.ts';
@@ -16,6 +17,7 @@ import { mainMenuKeyboard } from './keyboards/main-menu.ts';
 
 /** Telegram's limits: a message's text, callback data (bytes) and what a phone shows of a button in one line. */
 export const MESSAGE_MAX = 4096;
+export const CAPTION_MAX = 1024;
 export const CALLBACK_DATA_MAX_BYTES = 64;
 export const BUTTON_LABEL_MAX = 60;
 
@@ -87,6 +89,34 @@ export function messagesOf(
   return parts.map((part, i) => (i === parts.length - 1 ? { text: part, markup } : { text: part }));
 }
 
+/** A stored media's bytes by id (core/media/store.ts loadMedia); null when unknown or expired. */
+export type MediaBytes = (mediaId: string) => Promise<LoadedMedia | null>;
+
+/**
+ * Sends the media with the last message's text as its caption when it fits one (1,024 characters), the
+ * messages before it first; a caption too long for one goes as messages after the bare media. The buttons stay
+ * on the last message either way.
+ */
+async function sendWithMedia(ctx: Context, messages: ReturnType<typeof messagesOf>, attachment: MediaAttachment, loadBytes: MediaBytes | undefined): Promise<void> {
+  const media = loadBytes ? await loadBytes(attachment.mediaId) : null;
+  // A flow sends media it has just stored: a missing one is a bug or a purge race, answered as an error.
+  if (!media) throw new Error('media to send is missing or expired');
+  const reply = (message: (typeof messages)[number]) => ctx.reply(message.text, message.markup ? { reply_markup: message.markup } : {});
+  const send = (caption: string | undefined, markup: (typeof messages)[number]['markup']) => {
+    const file = new InputFile(media.bytes, attachment.filename);
+    const extra = { ...(caption ? { caption } : {}), ...(markup ? { reply_markup: markup } : {}) };
+    return attachment.kind === 'photo' ? ctx.replyWithPhoto(file, extra) : ctx.replyWithDocument(file, extra);
+  };
+  const last = messages.at(-1)!;
+  if (last.text.length <= CAPTION_MAX) {
+    for (const message of messages.slice(0, -1)) await reply(message);
+    await send(last.text.trim() === '' ? undefined : last.text, last.markup);
+  } else {
+    await send(undefined, undefined);
+    for (const message of messages) await reply(message);
+  }
+}
+
 /** Telegram's limits of an invoice: title 1–32 characters, description 1–255, payload 1–128 bytes. */
 export const INVOICE_TITLE_MAX = 32;
 export const INVOICE_DESCRIPTION_MAX = 255;
@@ -111,9 +141,9 @@ export function invoiceParams(invoice: Invoice, providerToken: string) {
 export function telegramOutput(
   ctx: Context,
   subscriberId: number,
-  options: { menu?: MenuLayout; paymentProviderToken?: string } = {},
+  options: { menu?: MenuLayout; paymentProviderToken?: string; loadBytes?: MediaBytes } = {},
 ): ChatOutput {
-  const { menu = menuLayout, paymentProviderToken } = options;
+  const { menu = menuLayout, paymentProviderToken, loadBytes } = options;
   return {
     channel: 'telegram',
     subscriberId,
@@ -121,7 +151,8 @@ export function telegramOutput(
       const invoice = options.invoice && paymentProviderToken ? invoiceParams(options.invoice, paymentProviderToken) : undefined;
       const said = invoice ? { ...options, link: undefined } : options;
       const messages = messagesOf(text, said, prompt, shown, menu);
-      for (const message of messages) await ctx.reply(message.text, message.markup ? { reply_markup: message.markup } : {});
+      if (options.media) await sendWithMedia(ctx, messages, options.media, loadBytes);
+      else for (const message of messages) await ctx.reply(message.text, message.markup ? { reply_markup: message.markup } : {});
       if (invoice) {
         try {
           await ctx.replyWithInvoice(invoice.title, invoice.description, invoice.payload, invoice.currency, invoice.prices, invoice.other);

@@ -4,6 +4,7 @@ import type { FlowState } from '../flows/runner.ts';
 import type { BotContext, TelegramDeps } from './context.ts';
 import { eventOf } from './events.ts';
 import { telegramOutput } from './chat-output.ts';
+import { loadMedia } from '../../core/media/store.ts';
 
 // The subscribers' side of the bot: a private chat's update becomes an event for the shared cabinet (the
 // router and its flows, bots/flows), whose answer is rendered here and whose new flow state is committed with
@@ -34,6 +35,7 @@ export function subscriberChat(deps: TelegramDeps, options: SubscriberChatOption
     const after = await options.cabinet.handle({
       out: telegramOutput(ctx, subscriber.id, {
         menu: options.cabinet.menu,
+        loadBytes: (mediaId) => loadMedia(core, mediaId),
         ...(options.paymentProviderToken ? { paymentProviderToken: options.paymentProviderToken } : {}),
       }),
       subscriber,

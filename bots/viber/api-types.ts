@@ -46,6 +46,7 @@ export type ViberOutgoing = MessageBase &
   (
     | { type: 'text'; text: string }
     | { type: 'picture'; text: string; media: string; thumbnail?: string }
+    | { type: 'file'; media: string; size: number; file_name: string }
     | { type: 'url'; media: string }
     | { type: 'contact'; contact: { name: string; phone_number: string } }
     | { type: 'payment'; payment: ViberPayment }

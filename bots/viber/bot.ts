@@ -14,7 +14,10 @@ import { eventOfMessage, startBody, startPayload, type PageRequest, type RouterE
 import { createViberInbox, type InboxEntry, type SubscriberLease } from './inbox.ts';
 import { choicesKeyboard, replyButton } from './keyboards.ts';
 import { createViberNotifier, type ViberNotifier } from './notifier.ts';
-import { messagesFor } from './render.ts';
+import { mediaMessagesFor, messagesFor } from './render.ts';
+import { findMedia } from '../../core/media/store.ts';
+import type { MediaLinks } from '../media/links.ts';
+import type { MediaAttachment, SayOptions } from '../flows/chat.ts';
 import { viberTexts } from './texts-viber.ts';
 import { cannotPayInViber, paymentMessage, reportOfClientStatus, walletChooser } from './payments.ts';
 import { recordProviderReport, type PaymentsDeps } from '../../core/payments/index.ts';
@@ -29,6 +32,8 @@ export interface ViberBotDeps {
   cabinet: Cabinet;
   /** Online payment's rules, for the payment messages' status callbacks (payments.ts); absent: they are ignored. */
   payments?: PaymentsDeps;
+  /** Signed addresses of stored media (pictures, files): without them a flow's media cannot be sent. */
+  mediaLinks?: MediaLinks;
   /** Knobs tests turn (fewer retries, shorter backoff, a shorter lease, a faster sweep). */
   tuning?: {
     client?: Pick<ViberClientOptions, 'maxAttempts' | 'baseDelayMs' | 'timeoutMs'>;
@@ -120,11 +125,23 @@ export function createViberBot(deps: ViberBotDeps): ViberBot {
   let sweeps = 0;
   const drains = new Map<string, { again: boolean; done: Promise<void> }>();
 
+  /** Viber fetches media by URL: a signed, expiring address of the stored bytes (bots/media/links.ts). */
+  async function withMedia(text: string, options: SayOptions, prompt: number, attachment: MediaAttachment) {
+    const ref = await findMedia(core, attachment.mediaId);
+    // A flow sends media it has just stored: a missing one is a bug or a purge race, answered as an error.
+    if (!ref || !deps.mediaLinks) throw new Error(ref ? 'media links are not configured' : 'media to send is missing or expired');
+    return mediaMessagesFor(text, options, prompt, { ref, url: deps.mediaLinks.urlFor(ref), kind: attachment.kind, filename: attachment.filename }, cabinet.menu);
+  }
+
   function outputFor(viberUserId: string, subscriberId: number): ChatOutput {
     return {
       channel: 'viber',
       subscriberId,
       async send(text, options, prompt) {
+        if (options.media) {
+          for (const message of await withMedia(text, options, prompt, options.media)) await client.sendMessage(viberUserId, message);
+          return;
+        }
         const invoice = options.invoice?.pspParameters?.length ? options.invoice : undefined;
         if (!invoice) {
           for (const message of messagesFor(text, options, prompt, 0, cabinet.menu)) await client.sendMessage(viberUserId, message);

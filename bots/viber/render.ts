@@ -1,4 +1,5 @@
 import { fitText, splitText } from '../../core/text.ts';
+import type { MediaRef } from '../../core/media/store.ts';
 import type { Choice, Keyboard, SayOptions } from '../flows/chat.ts';
 import { common } from '../texts/common.ts';
 import { menuLayout, type MenuLayout } from '../texts/menu.ts';
@@ -73,16 +74,67 @@ function linkButton(link: NonNullable<SayOptions['link']>): ViberButton {
   return { ...button, ActionType: 'open-url', ActionBody: link.url, Silent: true };
 }
 
-/** The messages one `say` becomes: the text in parts Viber takes, the keyboard under the last. */
-/** `menu` is the main menu's layout as the cabinet offers it (cabinet.menu). */
-export function messagesFor(text: string, options: SayOptions, prompt: number, page = 0, menu: MenuLayout = menuLayout): ViberOutgoing[] {
+/** What the last message of a `say` carries: the keyboard, and the API version its buttons need. `menu` is the main
+ * menu's layout as the cabinet offers it (cabinet.menu). */
+function tailOf(options: SayOptions, prompt: number, page = 0, menu: MenuLayout = menuLayout): { keyboard: ViberKeyboard; min_api_version?: number } {
   const choices = keyboardFor(options.choices, options.keyboard ?? 'flow', prompt, page, menu);
   const keyboard = options.link ? { ...choices, Buttons: [linkButton(options.link), ...choices.Buttons] } : choices;
   const minApi = needsApiVersion(keyboard);
+  return { keyboard, ...(minApi ? { min_api_version: minApi } : {}) };
+}
+
+/** The messages one `say` becomes: the text in parts Viber takes, the keyboard under the last. */
+export function messagesFor(text: string, options: SayOptions, prompt: number, page = 0, menu: MenuLayout = menuLayout): ViberOutgoing[] {
+  const { keyboard, min_api_version: minApi } = tailOf(options, prompt, page, menu);
   const parts = splitText(text, VIBER_TEXT_MAX);
   return parts.map((part, index) =>
     index === parts.length - 1
       ? { type: 'text', text: part, keyboard, ...(minApi ? { min_api_version: minApi } : {}) }
       : { type: 'text', text: part },
   );
+}
+
+// Media (send_message types "picture" and "file"; Viber fetches the bytes from `media`, our signed address):
+// a picture is a JPEG, PNG or non-animated GIF of at most 1 MB with a description of at most 512 characters;
+// a file has a name of at most 256 characters and at most 50 MB (Viber's message types as Infobip's Viber bot
+// docs list them: "Image size 1 MB (maximum)", "Caption 512 characters", "File name 256 characters", "File size
+// 50 MB"). A photo that is no such picture goes as a file; a text that is no description goes as messages.
+export const VIBER_PICTURE_MAX_BYTES = 1024 * 1024;
+export const VIBER_PICTURE_TEXT_MAX = 512;
+export const VIBER_FILE_NAME_MAX = 256;
+const PICTURE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif']);
+
+/** Whether Viber takes this media as a picture message. */
+export function viberPicture(media: MediaRef): boolean {
+  return PICTURE_TYPES.has(media.contentType) && media.size <= VIBER_PICTURE_MAX_BYTES;
+}
+
+/** A file name Viber takes: at most 256 characters, the extension kept. */
+export function viberFileName(name: string): string {
+  if (name.length <= VIBER_FILE_NAME_MAX) return name;
+  const dot = name.lastIndexOf('.');
+  const extension = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : '';
+  return fitText(name.slice(0, name.length - extension.length), VIBER_FILE_NAME_MAX - extension.length) + extension;
+}
+
+/**
+ * The messages of a `say` with media at `url`: a picture carries the text as its description when it fits,
+ * a file cannot carry one, so the text goes first; the keyboard is on the last message either way.
+ */
+export function mediaMessagesFor(
+  text: string,
+  options: SayOptions,
+  prompt: number,
+  media: { ref: MediaRef; url: string; kind: 'photo' | 'document'; filename: string },
+  menu: MenuLayout = menuLayout,
+): ViberOutgoing[] {
+  const hasText = text.trim() !== '';
+  const texts = hasText ? messagesFor(text, options, prompt, 0, menu) : [];
+  const tail = tailOf(options, prompt, 0, menu);
+  const bare: ViberOutgoing[] = hasText ? splitText(text, VIBER_TEXT_MAX).map((part) => ({ type: 'text', text: part })) : [];
+  if (media.kind === 'photo' && viberPicture(media.ref)) {
+    if (texts.length <= 1 && text.length <= VIBER_PICTURE_TEXT_MAX) return [{ type: 'picture', text: hasText ? text : '', media: media.url, ...tail }];
+    return [{ type: 'picture', text: '', media: media.url }, ...texts];
+  }
+  return [...bare, { type: 'file', media: media.url, size: media.ref.size, file_name: viberFileName(media.filename), ...tail }];
 }

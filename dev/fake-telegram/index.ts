@@ -47,7 +47,9 @@
  * (300 reply) buttons or 10 kB of JSON, callback answers over 200 characters, any string with a lone surrogate
  * (400 strings must be encoded in UTF-8), bad HTML / unescaped MarkdownV2 characters, edits that change nothing
  * (400 message is not modified), a second answerCallbackQuery, wrong tokens (401), and methods it does not implement
- * (404): only those the bots call — getMe, sendMessage, sendPhoto, sendMediaGroup, editMessageText,
+ * (404), and uploads Telegram refuses (dev/fake-telegram/uploads.ts: an empty file, a photo over 10 MB or not an image
+ * or of bad proportions, a document over 50 MB; an uploaded photo keeps its real width and height)
+ * — only the methods the bots call: getMe, sendMessage, sendPhoto, sendDocument, sendMediaGroup, editMessageText,
  * editMessageReplyMarkup, answerCallbackQuery, getFile, setMyCommands, createForumTopic, deleteForumTopic,
  * pinChatMessage, getChat, and getUpdates / setWebhook / deleteWebhook / getWebhookInfo; and Telegram Payments'
  * sendInvoice and answerPreCheckoutQuery (payments.ts says what they refuse). `await tg.pay(user, invoiceMessage)`

@@ -13,9 +13,13 @@ import {
   assertMarkupSize,
   limitErrors,
 } from './limits.ts';
+import { checkDocumentUpload, checkPhotoUpload, photoSizes } from './uploads.ts';
 import type { AnyMarkup, ChatRecord, FakeState, FileRecord, Params, StoredMessage, UploadedFile } from './state.ts';
 
 export type MethodHandler = (params: Params) => unknown;
+
+/** The type Telegram tells of an uploaded document by its name's extension. */
+const MIME_BY_EXTENSION: Record<string, string> = { pdf: 'application/pdf', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', csv: 'text/csv', txt: 'text/plain' };
 
 const CONTENT_FIELDS = [
   'text',
@@ -125,9 +129,24 @@ export function createMethods(state: FakeState, options: { urlContent?: (url: st
   const mediaContent = (field: string, value: unknown): Partial<Message> => {
     switch (field) {
       case 'photo': {
-        if (isUpload(value)) return { photo: state.addPhoto(value.bytes) };
+        if (isUpload(value)) return { photo: state.addPhoto(value.bytes, photoSizes(checkPhotoUpload(value.bytes))) };
         const file = fileFrom(value, 'photos', 'jpg');
         return { photo: [{ file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.bytes.length, width: 800, height: 600 }] };
+      }
+      case 'document': {
+        if (isUpload(value)) checkDocumentUpload(value.bytes);
+        const name = isUpload(value) ? value.filename : undefined;
+        const file = fileFrom(value, 'documents', name?.split('.').pop() ?? 'dat');
+        const mime = name ? MIME_BY_EXTENSION[name.split('.').pop()!.toLowerCase()] : undefined;
+        return {
+          document: {
+            file_id: file.file_id,
+            file_unique_id: file.file_unique_id,
+            file_size: file.bytes.length,
+            ...(name ? { file_name: name } : {}),
+            ...(mime ? { mime_type: mime } : {}),
+          },
+        };
       }
       default:
         throw badRequest(`unsupported media ${field}`);
@@ -175,6 +194,7 @@ export function createMethods(state: FakeState, options: { urlContent?: (url: st
       return botSend(record, 'sendMessage', params, { text, ...(entities.length ? { entities } : {}) }).message;
     },
     sendPhoto: sendMedia('photo'),
+    sendDocument: sendMedia('document'),
     sendMediaGroup: (params) => {
       const record = writableChat(params);
       const media = Array.isArray(params.media) ? (params.media as Params[]) : [];

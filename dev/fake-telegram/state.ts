@@ -225,11 +225,8 @@ export class FakeState {
   }
 
   /** Telegram keeps several sizes of a photo, smallest first, each its own file. */
-  addPhoto(bytes: Buffer): PhotoSize[] {
-    return [
-      { width: 90, height: 68 },
-      { width: 800, height: 600 },
-    ].map(({ width, height }) => {
+  addPhoto(bytes: Buffer, sizes: { width: number; height: number }[] = [{ width: 90, height: 68 }, { width: 800, height: 600 }]): PhotoSize[] {
+    return sizes.map(({ width, height }) => {
       const file = this.addFile(bytes, 'photos', 'jpg');
       return { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: bytes.length, width, height };
     });

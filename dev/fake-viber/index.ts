@@ -6,7 +6,10 @@
  * 64-bit message_token as a bare JSON number like Viber does; status 6 for users marked unsubscribed),
  * get_account_info, get_user_details. A wrong X-Viber-Auth-Token gets status 2. Like Viber, send_message refuses with
  * status 3 (badData) a text over 7,000 characters, a keyboard over 24 buttons, a button Text over 250, a reply
- * button without ActionBody, and any string with a lone surrogate (see messageRefusal). Faults: `failNext({ status: 12 })`
+ * button without ActionBody, and any string with a lone surrogate (see messageRefusal). A picture or file message
+ * is fetched from its `media` URL as Viber does, and refused when it cannot be fetched or breaks Viber's limits
+ * (a picture: JPEG/PNG/GIF, at most 1 MB, a `text`; a file: `size` and `file_name`, at most 50 MB and 256 characters);
+ * the fetched copy is kept (SentMessage.copy) so the playground shows it. Faults: `failNext({ status: 12 })`
  * or `failNext({ http: 503 })`, optionally for one method and several times.
  *
  * Payments (Viber's Bot Payment API): send_message of type `payment` is refused as Viber refuses it (paymentRefusal;
@@ -57,6 +60,11 @@ export interface SentMessage {
   messageToken: string;
   /** 'welcome': the bot's HTTP answer to conversation_started, which Viber shows as the welcome message. */
   via: 'api' | 'welcome';
+  /** A file message's size in bytes and name, as the bot gave them. */
+  size?: number;
+  file_name?: string;
+  /** A picture's or file's copy on this server, fetched from `media` when it was sent (media() gives its bytes). */
+  copy?: string;
 }
 
 export interface RecordedCall {
@@ -275,15 +283,23 @@ export async function startFakeViber(options: {
         const receiver = typeof body.receiver === 'string' ? body.receiver : '';
         if (!receiver || typeof body.type !== 'string') return answer(4, {}, 'missingData');
         const refusal = messageRefusal(body);
-        if (refusal) return answer(3, {}, refusal);
+        if (refusal) return answer(refusal.startsWith('missingData') ? 4 : 3, {}, refusal);
         if (body.type === 'payment') {
           if (options.payments === false) return answer(22, {}, 'paymentUnsupported');
           const paymentProblem = paymentRefusal(body, users.get(receiver)?.apiVersion ?? 10);
           if (paymentProblem) return answer(paymentProblem.status, {}, paymentProblem.message);
         }
         if (unsubscribed.has(receiver)) return answer(6, {}, 'receiverNotSubscribed');
+        // Like Viber, a picture or a file is fetched from its URL; a copy is kept, as Viber keeps one.
+        let copy: string | undefined;
+        if (body.type === 'picture' || body.type === 'file') {
+          const fetched = await fetchMedia(String(body.media));
+          const mediaRefusal = typeof fetched === 'string' ? fetched : fetchedMediaRefusal(body, fetched);
+          if (mediaRefusal) return answer(3, {}, mediaRefusal);
+          copy = storeMedia((fetched as StoredMedia).bytes, (fetched as StoredMedia).contentType);
+        }
         const messageToken = newToken();
-        record(receiver, { ...(body as unknown as Omit<SentMessage, 'messageToken' | 'via'>), receiver, messageToken, via: 'api' });
+        record(receiver, { ...(body as unknown as Omit<SentMessage, 'messageToken' | 'via'>), receiver, messageToken, via: 'api', ...(copy ? { copy } : {}) });
         return answer(0, { message_token: messageToken, chat_hostname: 'SN-FAKE' });
       }
       case 'get_account_info':
@@ -365,6 +381,13 @@ export async function startFakeViber(options: {
       if (Date.now() > deadline) throw new Error(`fake viber: timed out waiting for ${what()}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+  }
+
+  function storeMedia(bytes: Buffer, contentType: string): string {
+    const extension = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'application/pdf': 'pdf' }[contentType] ?? 'bin';
+    const name = `${(mediaCounter += 1)}-${randomBytes(6).toString('hex')}.${extension}`;
+    mediaStore.set(name, { bytes, contentType });
+    return `${mediaBase}${name}`;
   }
 
   function mediaAt(url: string): StoredMedia | undefined {
@@ -491,12 +514,7 @@ export async function startFakeViber(options: {
     sent: (userId) => [...(sentTo.get(userId) ?? [])],
     transcript: (userId) => [...(transcripts.get(userId) ?? [])],
     lastKeyboard,
-    addMedia(bytes, contentType = 'image/jpeg') {
-      const extension = contentType.split('/')[1]?.replace('jpeg', 'jpg') ?? 'bin';
-      const name = `${(mediaCounter += 1)}-${randomBytes(6).toString('hex')}.${extension}`;
-      mediaStore.set(name, { bytes, contentType });
-      return `${mediaBase}${name}`;
-    },
+    addMedia: (bytes, contentType = 'image/jpeg') => storeMedia(bytes, contentType),
     media: mediaAt,
     waitForSent(userId, predicate = () => true, waitOptions = {}) {
       const since = waitOptions.since ?? 0;
@@ -556,6 +574,8 @@ export const viberLimits = {
 /** Why Viber would refuse the message (its status_message), or null when it takes it. */
 export function messageRefusal(body: Record<string, unknown>): string | null {
   if (!allWellFormed(body)) return 'badData: strings must be valid Unicode';
+  const media = mediaFieldsRefusal(body);
+  if (media) return media;
   const text = typeof body.text === 'string' ? body.text : undefined;
   if (body.type === 'text') {
     if (text === undefined || text.length === 0) return 'badData: text is empty';
@@ -615,6 +635,56 @@ export function paymentRefusal(body: Record<string, unknown>, receiverApiVersion
     for (const key of ['gatewayMerchantId', 'url', 'data', 'signature', 'payeeId']) if (!keys.has(key)) return { status: 4, message: `missingData: ${key}` };
   }
   return null;
+}
+
+/**
+ * What Viber requires of media messages (send_message; the sizes as Infobip's Viber bot docs list them): a
+ * picture's `media` URL, a JPEG, PNG or GIF of at most 1 MB; a file's `media` URL, `size` in bytes (at most
+ * 50 MB) and `file_name` (at most 256 characters). A missing field is missingData, a wrong one badData.
+ */
+export const viberMediaLimits = { pictureMaxBytes: 1024 * 1024, fileMaxBytes: 50 * 1024 * 1024, fileNameMax: 256, pictureTypes: ['image/jpeg', 'image/png', 'image/gif'] } as const;
+
+function mediaFieldsRefusal(body: Record<string, unknown>): string | null {
+  if (body.type !== 'picture' && body.type !== 'file') return null;
+  if (typeof body.media !== 'string' || body.media === '') return 'missingData: media is missing';
+  if (body.type === 'picture' && typeof body.text !== 'string') return 'missingData: picture text is missing (an empty string when there is none)';
+  let url: URL;
+  try {
+    url = new URL(body.media);
+  } catch {
+    return 'badData: media is not a URL';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'badData: media is not an http(s) URL';
+  if (body.type === 'file') {
+    if (body.size === undefined) return 'missingData: size is missing';
+    if (typeof body.size !== 'number' || !Number.isInteger(body.size) || body.size <= 0) return 'badData: size is not a positive number of bytes';
+    if (body.size > viberMediaLimits.fileMaxBytes) return `badData: file is larger than ${viberMediaLimits.fileMaxBytes} bytes`;
+    if (typeof body.file_name !== 'string' || body.file_name === '') return 'missingData: file_name is missing';
+    if (body.file_name.length > viberMediaLimits.fileNameMax) return `badData: file_name is longer than ${viberMediaLimits.fileNameMax} characters`;
+  }
+  return null;
+}
+
+/** What the fetched bytes break of the limits: a picture too large or not an image, a file larger than its `size` says. */
+function fetchedMediaRefusal(body: Record<string, unknown>, media: StoredMedia): string | null {
+  if (body.type === 'picture') {
+    if (!(viberMediaLimits.pictureTypes as readonly string[]).includes(media.contentType)) return `badData: picture is ${media.contentType}, not JPEG, PNG or GIF`;
+    if (media.bytes.length > viberMediaLimits.pictureMaxBytes) return `badData: picture is larger than ${viberMediaLimits.pictureMaxBytes} bytes`;
+  }
+  if (body.type === 'file' && media.bytes.length !== body.size) return `badData: file is ${media.bytes.length} bytes, size says ${String(body.size)}`;
+  return null;
+}
+
+/** The media at a URL, as Viber's servers would fetch it; a reason when they could not. */
+async function fetchMedia(url: string): Promise<StoredMedia | string> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) return `badData: media could not be fetched (HTTP ${response.status})`;
+    const contentType = (response.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim();
+    return { bytes: Buffer.from(await response.arrayBuffer()), contentType };
+  } catch {
+    return 'badData: media could not be fetched';
+  }
 }
 
 function allWellFormed(value: unknown): boolean {

@@ -33,6 +33,8 @@ export interface ViberMessageView {
   caption?: string;
   /** Where the page loads the picture from (this server, which reads the stand-in's media store). */
   photoUrl?: string;
+  /** A file the bot sent: where the page downloads it from, and its name. */
+  document?: { url: string; name: string };
   contact?: { phone: string; name: string; own: boolean };
   other?: string;
   /** A line between the bubbles (the chat being opened). */
@@ -121,8 +123,13 @@ function messageView(entry: TranscriptEntry, name: string, pictureUrl: (media: u
     const common = { ...base, byBot: true, from: m.sender ? { name: m.sender.name } : null };
     if (m.type === 'text') return { ...common, text: m.text ?? '' };
     if (m.type === 'picture') {
-      const url = pictureUrl(m.media);
+      const url = pictureUrl(m.copy ?? m.media);
       return { ...common, ...(url ? { photoUrl: url } : { other: '🖼 Зображення' }), ...(m.text ? { caption: m.text } : {}) };
+    }
+    if (m.type === 'file') {
+      const url = pictureUrl(m.copy);
+      const name = m.file_name ?? 'файл';
+      return { ...common, ...(url ? { document: { url, name } } : { other: `📄 ${name}` }) };
     }
     return { ...common, other: OTHER_KINDS[m.type] ?? m.type, ...(m.text ? { text: m.text } : {}) };
   }

@@ -9,6 +9,7 @@ import { loadConfig } from '../../bots/config.ts';
 import { createLogger } from '../../bots/logger.ts';
 import { systemClock } from '../../core/clock.ts';
 import { writeLetter } from '../../core/letters/index.ts';
+import { storeMedia } from '../../core/media/store.ts';
 import { aLink, anAccount, aSubscriber } from '../support/builders.ts';
 import { ListenError } from '../../bots/server.ts';
 import { DeadlineError } from '../../core/deadline.ts';
@@ -75,6 +76,18 @@ describe('the app with both bots', () => {
     expect(welcome.status).toBe(200);
     const subscribers = await db.models.Subscriber.findAll({ order: [['id', 'ASC']] });
     expect(subscribers.map((s) => s.channel)).toContain('telegram');
+  });
+
+  it('serves stored media at signed addresses on its own port when PUBLIC_BASE_URL is not set', async () => {
+    const bytes = Buffer.from('%PDF-1.4\n%%EOF\n');
+    const media = await storeMedia(app.core, { contentType: 'application/pdf', filename: 'рахунок.pdf', bytes, keepMs: 3_600_000 });
+    const url = app.mediaLinks.urlFor(media);
+    expect(url.startsWith(`${base}/media/`)).toBe(true);
+    const served = await fetch(url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-disposition')).toContain("attachment; filename*=UTF-8''");
+    expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
+    expect((await fetch(url.replace(/\/(\d+)\//, (_, expiry: string) => `/${Number(expiry) + 1}/`))).status).toBe(404);
   });
 
   it('forwards the letter of a Viber subscriber to the Telegram staff group through the outbox', async () => {

@@ -134,4 +134,33 @@ describe('configuration', () => {
     expect(problemsOf({ VIBER_PAYMENT_PROVIDER: 'portmone' })).toEqual([expect.stringMatching(/^VIBER_PAYMENT_PROVIDER: /)]);
     expect(problemsOf({ VIBER_PAYMENT_PSP_URL: 'liqpay' })).toEqual([expect.stringMatching(/^VIBER_PAYMENT_PSP_URL: /)]);
   });
+
+  it('reads the media settings, refusing a short signing key and a link that outlives its media', () => {
+    expect(loadConfig({}).media).toEqual({ publicBaseUrl: undefined, urlSecret: undefined, linkTtlMs: 24 * 3_600_000, keepMs: 7 * 86_400_000 });
+    const secret = 'k'.repeat(32);
+    expect(loadConfig({ MEDIA_URL_SECRET: secret, PUBLIC_BASE_URL: 'https://cabinet.example.ua', MEDIA_KEEP_DAYS: '2' }).media).toMatchObject({
+      urlSecret: secret,
+      publicBaseUrl: 'https://cabinet.example.ua',
+      keepMs: 2 * 86_400_000,
+    });
+    expect(problemsOf({ MEDIA_URL_SECRET: 'short' })).toEqual([expect.stringMatching(/^MEDIA_URL_SECRET: /)]);
+    expect(problemsOf({ MEDIA_LINK_TTL_HOURS: '49', MEDIA_KEEP_DAYS: '2' })).toEqual([expect.stringMatching(/^MEDIA_LINK_TTL_HOURS: /)]);
+  });
+});
+
+describe('the utility’s details on statements (UTILITY_*)', () => {
+  it('default to the name alone; take a spaced IBAN and check its digits and the ЄДРПОУ', () => {
+    expect(loadConfig({}).core.utility).toMatchObject({ name: 'Водоканал', iban: undefined, edrpou: undefined });
+    const config = loadConfig({ UTILITY_NAME: 'КП «Водоканал»', UTILITY_IBAN: 'ua21 3223 1300 0002 6007 2335 6600 1', UTILITY_EDRPOU: '03341316' });
+    expect(config.core.utility).toMatchObject({ name: 'КП «Водоканал»', iban: 'UA213223130000026007233566001', edrpou: '03341316' });
+    let problems: string[] = [];
+    try {
+      loadConfig({ UTILITY_IBAN: 'UA213223130000026007233566002', UTILITY_EDRPOU: '3341316' });
+    } catch (error) {
+      if (error instanceof ConfigError) problems = error.problems;
+    }
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).toMatch(/UTILITY_IBAN: .*check digits/);
+    expect(problems.join('\n')).toMatch(/UTILITY_EDRPOU: .*8 digits/);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Channel } from '../../models/models.ts';
-import type { FlowDeps } from '../../bots/flows/router.ts';
+import type { Cabinet, FlowDeps } from '../../bots/flows/router.ts';
 import type { OutgoingMessage } from '../../bots/notifier.ts';
 import { cabinetOf } from '../../bots/flows/index.ts';
 import { photoSources } from '../../bots/media/photo-sources.ts';
@@ -34,6 +34,11 @@ export interface Reply {
   keyboard: BottomKeyboard | undefined;
   /** The web page a button of this message opens (a payment's checkout), if it has one. */
   link?: string;
+  /**
+   * A picture or file the message carried, with the bytes the platform got (Telegram: the upload; Viber: what it
+   * fetched from the bot's signed address). `photo`: shown inline (Telegram photo, Viber picture).
+   */
+  media?: { kind: 'photo' | 'document'; bytes: Buffer; filename?: string };
 }
 
 export interface ScriptedSubscriber {
@@ -87,6 +92,8 @@ export interface ChannelOptions {
   links?: FlowDeps['channels'];
   /** Online payment as the cabinet is given it; not given: «Оплатити» is not offered. */
   payments?: FlowDeps['payments'];
+  /** The cabinet to run; the real one (cabinetOf) when not given. */
+  cabinet?: (deps: FlowDeps) => Cabinet;
 }
 
 export interface ChannelKind {
@@ -120,7 +127,19 @@ type TgMarkup = {
   remove_keyboard?: true;
 };
 
-function telegramReply(message: { text?: string; caption?: string; reply_markup?: unknown }): Reply {
+type TgSent = { text?: string; caption?: string; reply_markup?: unknown; photo?: { file_id: string }[]; document?: { file_id: string; file_name?: string } };
+
+/** The reply with the bytes Telegram holds of its photo or document. */
+function telegramReplyIn(tg: FakeTelegram, message: TgSent): Reply {
+  const reply = telegramReply(message);
+  const photo = message.photo?.at(-1);
+  const fileId = photo?.file_id ?? message.document?.file_id;
+  const bytes = fileId ? tg.fileBytes(fileId) : undefined;
+  if (!bytes) return reply;
+  return { ...reply, media: { kind: photo ? 'photo' : 'document', bytes, ...(message.document?.file_name ? { filename: message.document.file_name } : {}) } };
+}
+
+function telegramReply(message: TgSent): Reply {
   const markup = message.reply_markup as TgMarkup | undefined;
   const text = message.text ?? message.caption ?? '';
   if (markup?.inline_keyboard) {
@@ -144,7 +163,7 @@ export const telegramChannel: ChannelKind = {
   async start(options) {
     const clock = new FixedClock(new Date(options.at ?? '2026-11-25T09:00:00Z'));
     const settings: CoreSettings = { ...defaultCoreSettings, ...options.settings };
-    const h: TelegramHarness = await startTelegramHarness({ db: options.db, mode: 'webhook', clock, settings, cabinet: ({ telegram, ...deps }) => cabinetOf({ ...deps, photos: photoSources({ telegram }), ...extras(options) }) });
+    const h: TelegramHarness = await startTelegramHarness({ db: options.db, mode: 'webhook', clock, settings, cabinet: ({ telegram, ...deps }) => (options.cabinet ?? cabinetOf)({ ...deps, photos: photoSources({ telegram }), ...extras(options) }) });
     const tg: FakeTelegram = h.tg;
 
     const idle = () => until(() => tg.pendingUpdates().length === 0, 'the Telegram webhook deliveries');
@@ -166,7 +185,7 @@ export const telegramChannel: ChannelKind = {
           await idle();
           return said();
         };
-        const said = () => asSaid(sent().slice(mark).map(telegramReply));
+        const said = () => asSaid(sent().slice(mark).map((m) => telegramReplyIn(tg, m)));
         const withInline = (label: string) => {
           const all = sent();
           for (let i = all.length - 1; i >= 0; i--) {
@@ -223,6 +242,14 @@ export const telegramChannel: ChannelKind = {
 
 const unescape = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
+/** The reply with the bytes Viber fetched of its picture or file. */
+function viberReplyIn(viber: FakeViber, message: ViberSent): Reply {
+  const reply = viberReply(message);
+  const copy = message.copy ? viber.media(message.copy) : undefined;
+  if (!copy) return reply;
+  return { ...reply, media: { kind: message.type === 'picture' ? 'photo' : 'document', bytes: copy.bytes, ...(message.file_name ? { filename: message.file_name } : {}) } };
+}
+
 function viberReply(message: ViberSent): Reply {
   const text = message.text ?? '';
   const buttons = message.keyboard?.Buttons;
@@ -250,7 +277,7 @@ export const viberChannel: ChannelKind = {
     const core: CoreDeps = { db: options.db, clock, settings };
     const viber: FakeViber = await startFakeViber({ authToken: 'scenario-viber-token' });
     const logger = createLogger('silent');
-    const launch = () => startViberBotInstance({ db: options.db, clock, viber, logger, remindersEnabled: false, cabinet: cabinetOf({ core, logger, photos: photoSources({ viber: true }), ...extras(options) }) });
+    const launch = () => startViberBotInstance({ db: options.db, clock, viber, logger, remindersEnabled: false, cabinet: (options.cabinet ?? cabinetOf)({ core, logger, photos: photoSources({ viber: true }), ...extras(options) }) });
     let instance: RunningViberBot = await launch();
 
     return {
@@ -263,7 +290,7 @@ export const viberChannel: ChannelKind = {
         const user = viber.user({ id, name });
         let mark = 0;
         const sent = () => viber.sent(id);
-        const said = () => sent().slice(mark).map(viberReply);
+        const said = () => sent().slice(mark).map((m) => viberReplyIn(viber, m));
         const step = async (act: () => Promise<unknown>): Promise<Reply[]> => {
           mark = sent().length;
           await act();

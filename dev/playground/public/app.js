@@ -135,7 +135,8 @@ function bubble(message, options) {
     body.append(el('img', { class: 'photo', src, alt: message.caption || 'Фото', loading: 'lazy' }));
   }
   if (message.document) {
-    body.append(el('a', { class: 'document', href: `${API}/files/${encodeURIComponent(message.document.fileId)}`, download: message.document.name }, `📄 ${message.document.name}`));
+    const href = message.document.url || `${API}/files/${encodeURIComponent(message.document.fileId)}`;
+    body.append(el('a', { class: 'document', href, download: message.document.name }, `📄 ${message.document.name}`));
   }
   if (message.contact) {
     body.append(el('div', { class: 'contact' }, `📱 ${message.contact.name}`, el('br'), `+${message.contact.phone.replace(/^\+/, '')}`));

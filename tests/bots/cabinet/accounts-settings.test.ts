@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { accounts } from '../../../bots/texts/accounts.ts';
+import { chartTexts } from '../../../bots/texts/chart.ts';
 import { common } from '../../../bots/texts/common.ts';
 import { help } from '../../../bots/texts/help.ts';
 import { linking } from '../../../bots/texts/linking.ts';
 import { menu, menuTexts } from '../../../bots/texts/menu.ts';
 import { onboarding } from '../../../bots/texts/onboarding.ts';
 import { settings } from '../../../bots/texts/settings.ts';
+import { statements } from '../../../bots/texts/statements.ts';
 import { money } from '../../../bots/texts/format.ts';
 import { channels, choicesOf, keyboardOf, textsOf } from '../../support/channels.ts';
 import { aLink, aMeter, anAccount, aPayment } from '../../support/builders.ts';
@@ -43,7 +45,7 @@ describe.each(channels)('my accounts on $name', (kind) => {
     expect(card).toContain('Наступна повірка: до 01.03.2029');
     expect(card).toContain('⚠️ Строк повірки минув 01.11.2026');
     expect(card).toContain(money(20_000));
-    expect(choicesOf(view)).toEqual([accounts.unlinkButton, accounts.backToList, accounts.toMenu]);
+    expect(choicesOf(view)).toEqual([chartTexts.button, statements.button, accounts.unlinkButton, accounts.backToList, accounts.toMenu]);
 
     const confirm = await person.press(accounts.unlinkButton);
     expect(textsOf(confirm)).toEqual([accounts.confirmUnlink(home.number, home.address)]);

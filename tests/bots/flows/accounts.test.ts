@@ -35,7 +35,7 @@ describe('my accounts', () => {
     expect(view!.text).toContain('Наступна повірка: до 01.05.2030');
     expect(view!.text).toContain('⚠️ Строк повірки минув 30.11.2026');
     expect(view!.text.indexOf('OLD-2')).toBeLessThan(view!.text.indexOf('⚠️'));
-    expect(ids(view!)).toEqual(['unlink', 'list', 'menu']);
+    expect(ids(view!)).toEqual(['chart', 'statement', 'unlink', 'list', 'menu']);
   });
 
   it('pages a long list, 8 to a message, with «Ще…»', async () => {

@@ -6,7 +6,12 @@ import type { Update } from 'grammy/types';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run } from '@grammyjs/runner';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PNG } from 'pngjs';
 import { FakeTelegram, TINY_JPEG } from './index.ts';
+
+function aPng(width: number, height: number): Buffer {
+  return PNG.sync.write(new PNG({ width, height }));
+}
 
 let tg: FakeTelegram;
 const stoppers: (() => Promise<unknown>)[] = [];
@@ -276,11 +281,36 @@ describe('forum topics and files', () => {
   it('accepts an uploaded photo (multipart) and serves the same bytes', async () => {
     const bot = newBot();
     const user = tg.user({ id: 511, first_name: 'Богдан' });
-    const bytes = Buffer.from([0xff, 0xd8, 0x00, 0x0d, 0x0a, 0x2d, 0x2d, 0xff, 0xd9]); // CR LF "--" inside
-    const message = await bot.api.sendPhoto(user.id, new InputFile(bytes, 'bill.jpg'), { caption: 'Рахунок', reply_markup: { inline_keyboard: [[{ text: 'OK', callback_data: 'ok' }]] } });
-    expect(message.photo!.length).toBeGreaterThan(0);
+    const bytes = Buffer.concat([aPng(1080, 720), Buffer.from('\r\n--\r\n')]); // CR LF "--" inside, as a multipart boundary starts
+    const message = await bot.api.sendPhoto(user.id, new InputFile(bytes, 'bill.png'), { caption: 'Рахунок', reply_markup: { inline_keyboard: [[{ text: 'OK', callback_data: 'ok' }]] } });
+    expect(message.photo!.map((size) => [size.width, size.height])).toEqual([[90, 60], [320, 213], [800, 533], [1080, 720]]);
     expect(tg.fileBytes(message.photo!.at(-1)!.file_id)?.equals(bytes)).toBe(true);
     expect(tg.lastSent(user.id)).toMatchObject({ caption: 'Рахунок', method: 'sendPhoto', reply_markup: { inline_keyboard: [[{ text: 'OK', callback_data: 'ok' }]] } });
+  });
+});
+
+describe('uploads', () => {
+  it('refuses what Telegram refuses of an uploaded photo: empty, not an image, bad proportions, over 10 MB', async () => {
+    const bot = newBot();
+    const user = tg.user({ id: 512, first_name: 'Ганна' });
+    const refused = async (bytes: Buffer) => (await failure(bot.api.sendPhoto(user.id, new InputFile(bytes, 'p.png')))).description;
+    expect(await refused(Buffer.alloc(0))).toBe('Bad Request: file must be non-empty');
+    expect(await refused(Buffer.from('%PDF-1.4 not a picture'))).toBe('Bad Request: IMAGE_PROCESS_FAILED');
+    expect(await refused(aPng(2100, 100))).toBe('Bad Request: PHOTO_INVALID_DIMENSIONS');
+    const huge = Buffer.concat([aPng(10, 10), Buffer.alloc(10 * 1024 * 1024)]);
+    const tooBig = await failure(bot.api.sendPhoto(user.id, new InputFile(huge, 'p.png')));
+    expect([tooBig.error_code, tooBig.description]).toEqual([413, 'Request Entity Too Large']);
+    expect(tg.sent(user.chatId)).toHaveLength(0);
+  });
+
+  it('takes an uploaded document with its name and type, and refuses a missing one', async () => {
+    const bot = newBot();
+    const user = tg.user({ id: 513, first_name: 'Іван' });
+    const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+    const message = await bot.api.sendDocument(user.id, new InputFile(pdf, 'rakhunok-2026-11.pdf'), { caption: 'Рахунок' });
+    expect(message.document).toMatchObject({ file_name: 'rakhunok-2026-11.pdf', mime_type: 'application/pdf', file_size: pdf.length });
+    expect(tg.fileBytes(message.document!.file_id)?.equals(pdf)).toBe(true);
+    expect((await failure(bot.api.raw.sendDocument({ chat_id: user.id, document: '' } as never))).description).toBe('Bad Request: there is no document in the request');
   });
 });
 

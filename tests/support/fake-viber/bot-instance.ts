@@ -5,6 +5,8 @@ import { defaultCoreSettings } from '../../../core/settings.ts';
 import type { Database } from '../../../models/database.ts';
 import { createLogger, type Logger } from '../../../bots/logger.ts';
 import { createHttpApp } from '../../../bots/server.ts';
+import { createMediaLinks } from '../../../bots/media/links.ts';
+import { mountMediaRoute } from '../../../bots/media/route.ts';
 import { createViberBot, type ViberBot, type ViberBotDeps } from '../../../bots/viber/bot.ts';
 import { startFakeViber, type FakeViber } from './index.ts';
 import { createTestDatabase, type TestDatabase } from '../database.ts';
@@ -37,17 +39,23 @@ export async function startViberBotInstance(options: {
   const logger = options.logger ?? createLogger('silent');
   const path = '/viber/webhook';
   let bot: ViberBot | undefined;
+  let base = '';
+  const media = { db: options.db, clock: options.clock };
+  const mediaLinks = createMediaLinks({ secret: Buffer.from('test-media-link-secret-of-32-chars!'), baseUrl: () => base, ttlMs: 3_600_000, clock: options.clock });
   const http = createHttpApp(
     {
       webhooks: [{ path, handler: (req, res, next) => (bot ? bot.webhookHandler(req, res, next) : res.status(503).end()) }],
       checkDatabase: async () => true,
+      // As the app mounts it: Viber fetches a picture or file the bot sends from here.
+      extra: (app) => mountMediaRoute(app, { core: media, links: mediaLinks }),
     },
     logger,
   );
   const server = await new Promise<Server>((resolve) => {
     const listening = http.listen(0, '127.0.0.1', () => resolve(listening));
   });
-  const webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const webhookUrl = `${base}${path}`;
   const core = { db: options.db, clock: options.clock, settings: defaultCoreSettings };
   bot = createViberBot({
     viber: {
@@ -60,6 +68,7 @@ export async function startViberBotInstance(options: {
     },
     core,
     logger,
+    mediaLinks,
     cabinet: options.cabinet ?? toyCabinet({ core, logger }),
     ...(options.payments ? { payments: options.payments } : {}),
     tuning: options.tuning ?? { client: { maxAttempts: 3, baseDelayMs: 5 }, inbox: { sweepMs: 200, leaseMs: 2_000, retryBaseMs: 50 } },

@@ -48,3 +48,38 @@ describe('the fake Viber keeps Viber limits', () => {
     expect((await send({ type: 'text', text: 'Лист 😀' })).json.status).toBe(0);
   });
 });
+
+describe('the fake Viber fetches media as Viber does and keeps its limits', () => {
+  const png = Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(100, 1)]);
+
+  it('takes a picture and a file it can fetch, and keeps a copy of each', async () => {
+    const url = viber.addMedia(png, 'image/png');
+    expect((await send({ receiver: 'u2', type: 'picture', text: 'Графік', media: url })).json.status).toBe(0);
+    expect((await send({ receiver: 'u2', type: 'file', media: url, size: png.length, file_name: 'chart.png' })).json.status).toBe(0);
+    const [picture, file] = viber.sent('u2');
+    expect(viber.media(picture!.copy!)?.bytes.equals(png)).toBe(true);
+    expect(file).toMatchObject({ type: 'file', size: png.length, file_name: 'chart.png' });
+  });
+
+  it('refuses a picture it cannot fetch, too large, not an image, or without text', async () => {
+    const status = async (body: Record<string, unknown>) => (await send({ receiver: 'u3', ...body })).json.status;
+    expect(await status({ type: 'picture', text: '', media: `${viber.mediaBase}nothing-here.png` })).toBe(3);
+    expect(await status({ type: 'picture', text: '', media: 'ftp://example.com/a.png' })).toBe(3);
+    expect(await status({ type: 'picture', text: '', media: viber.addMedia(Buffer.alloc(1024 * 1024 + 1), 'image/jpeg') })).toBe(3);
+    expect(await status({ type: 'picture', text: '', media: viber.addMedia(Buffer.from('%PDF'), 'application/pdf') })).toBe(3);
+    expect(await status({ type: 'picture', media: viber.addMedia(png, 'image/png') })).toBe(4);
+    expect(await status({ type: 'picture', text: 'я'.repeat(513), media: viber.addMedia(png, 'image/png') })).toBe(3);
+    expect(viber.sent('u3')).toHaveLength(0);
+  });
+
+  it('refuses a file without size or name, with a name over 256 or a size that is not what it serves', async () => {
+    const url = viber.addMedia(png, 'image/png');
+    const status = async (body: Record<string, unknown>) => (await send({ receiver: 'u4', type: 'file', media: url, ...body })).json.status;
+    expect(await status({ file_name: 'a.png' })).toBe(4);
+    expect(await status({ size: png.length })).toBe(4);
+    expect(await status({ size: png.length, file_name: `${'я'.repeat(253)}.png` })).toBe(3);
+    expect(await status({ size: png.length + 1, file_name: 'a.png' })).toBe(3);
+    expect(await status({ size: 51 * 1024 * 1024, file_name: 'a.png' })).toBe(3);
+    expect(viber.sent('u4')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,61 @@
+import { day, money, period, volume } from './format.ts';
+
+// «Рахунок за місяць»: what the chat says, and every word printed on the statement's PDF.
+
+export const statements = {
+  // The chat.
+  button: 'Рахунок за місяць',
+  choosePeriod: (number: string) => `Рахунок № ${number}: за який місяць надіслати рахунок?`,
+  periodButton: (p: string) => period(p),
+  lastPeriodButton: (p: string) => `${period(p)} (останній)`,
+  preparing: 'Готую рахунок…',
+  ready: (number: string, p: string, toPayKop: number) =>
+    `Рахунок за ${period(p)}, особовий рахунок № ${number}. ${toPayKop > 0 ? `До сплати: ${money(toPayKop)}.` : 'Сплачувати нічого не потрібно.'}`,
+  noCharges: 'За цим рахунком ще немає нарахувань, тож рахунку за місяць поки немає.',
+  fileName: (number: string, p: string) => `rakhunok-${number}-${p.slice(0, 7)}.pdf`,
+
+  // The document.
+  pdf: {
+    title: (p: string) => `Рахунок за ${period(p)}`,
+    subject: (number: string, p: string) => `Рахунок за ${period(p)}, особовий рахунок № ${number}`,
+    edrpou: (code: string) => `Код ЄДРПОУ ${code}`,
+    iban: (iban: string) => `IBAN ${iban}`,
+    bank: (bank: string) => `Банк: ${bank}`,
+    phone: (phone: string) => `Телефон: ${phone}`,
+    periodLine: (from: string, to: string) => `Період: ${day(from)} – ${day(to)}`,
+    account: 'Особовий рахунок',
+    holder: 'Власник',
+    address: 'Адреса',
+    summaryHeader: 'Розрахунки за період',
+    opening: (kop: number) => (kop > 0 ? 'Борг на початок періоду' : kop < 0 ? 'Переплата на початок періоду' : 'Сальдо на початок періоду'),
+    charged: 'Нараховано',
+    paid: 'Оплачено',
+    toPay: (kop: number) => `До сплати: ${money(Math.max(kop, 0))}`,
+    closing: (kop: number) => (kop > 0 ? 'До сплати' : kop < 0 ? 'Переплата на кінець періоду' : 'Сальдо на кінець періоду'),
+    money,
+    chargesHeader: 'Нарахування',
+    service: 'Послуга',
+    volume: 'Обсяг',
+    amount: 'Сума',
+    volumeOf: volume,
+    total: 'Разом',
+    paymentsHeader: 'Оплати за період',
+    paidOn: 'Дата',
+    noPayments: 'Оплат за період не надходило.',
+    metersHeader: 'Лічильники',
+    meter: 'Лічильник',
+    startReading: 'Показник на початок',
+    endReading: 'Показник на кінець',
+    verification: 'Повірка до',
+    meterName: (serial: string, service: string, place: string) => `№ ${serial}, ${service}${place ? `, ${place}` : ''}`,
+    reading: (value: number | null, date: string | null) => (value === null ? '—' : `${value} м³${date ? ` (${day(date)})` : ''}`),
+    dueDay: (due: string | null) => (due ? day(due) : '—'),
+    noMeters: 'Лічильників не знайдено.',
+    qrHeader: 'Оплата за QR-кодом',
+    qrHint: 'Відскануйте код у застосунку свого банку: реквізити, сума і призначення платежу заповняться самі.',
+    purpose: (number: string, p: string) => `Оплата за водопостачання та водовідведення, особовий рахунок ${number}, ${period(p)}`,
+    purposeLabel: 'Призначення платежу',
+    noQr: 'Реквізити для оплати уточнюйте у водоканалі.',
+    issued: (on: string) => `Сформовано ${day(on)} у кабінеті абонента в месенджері.`,
+  },
+};
