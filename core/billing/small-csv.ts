@@ -52,8 +52,9 @@ export async function readSmallCsv(source: BillingSource, maxErrors = 100): Prom
       errors.push({ line, reason: `the line has ${unsafe}` });
       continue;
     }
-    if (row.fields.length !== header.length) {
-      errors.push({ line, reason: `the line has ${row.fields.length} values, the header ${header.length}` });
+    // Fewer values: the last columns left empty (spreadsheets drop trailing empty cells); more: a misplaced delimiter.
+    if (row.fields.length > header.length) {
+      errors.push({ line, reason: `the line has ${row.fields.length} values, the header ${header.length} (a delimiter inside a value must be quoted)` });
       continue;
     }
     records.push({ line, cell: (column) => (row.fields[header.indexOf(column)] ?? '').trim() });

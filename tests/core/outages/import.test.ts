@@ -82,6 +82,14 @@ describe('the outages import', () => {
     });
   });
 
+  it('takes a line without its last empty values, and rejects one with more values than the header', async () => {
+    expect(await importOutagesFile(deps(), fixture('outages-short-and-long-lines.csv'))).toEqual({
+      kind: 'rejected',
+      errors: [{ line: 3, reason: 'the line has 7 values, the header 6 (a delimiter inside a value must be quoted)' }],
+      moreErrors: 0,
+    });
+  });
+
   it('rejects an unknown header', async () => {
     const outcome = await importOutagesFile(deps(), fixture('outages-unknown-header.csv'));
     expect(outcome.kind === 'rejected' && outcome.errors[0]!.reason).toContain('expected street;houses;kind;starts_at;ends_at;text');
