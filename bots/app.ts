@@ -26,6 +26,7 @@ import { createSmsChannel, type SmsChannel } from './sms/channel.ts';
 import { createPayments, type Payments } from './payments/index.ts';
 import { createMediaLinks, mediaLinkSecret, ownAddress, type MediaLinks } from './media/links.ts';
 import { mountMediaRoute } from './media/route.ts';
+import { createOutageDeliveryDeps, createOutageSchedule, type OutageSchedule } from './outages/schedule.ts';
 
 export interface AppDeps {
   config: Config;
@@ -67,6 +68,8 @@ export interface App {
   payments: Payments | undefined;
   /** Signed addresses of stored media, served by this app under /media (what Viber fetches pictures and files from). */
   mediaLinks: MediaLinks;
+  /** Outage notices by address, delivered every few seconds (bots/outages/schedule.ts). */
+  outages: OutageSchedule;
   /**
    * Listens on the configured port and starts taking updates and running schedules. Rejects with a ListenError
    * when the port cannot be had, and with a DeadlineError naming the bot when one does not start within
@@ -164,6 +167,11 @@ export function buildApp(deps: AppDeps): App {
     timeZone: config.reminders.timeZone,
     logger: logger.child({ part: 'reminders' }),
   });
+  const outages = createOutageSchedule({
+    delivery: createOutageDeliveryDeps({ config: { ...config, telegram: telegramConfig }, db, clock, notifiers }),
+    everyMs: config.outages.deliveryEveryMs,
+    logger: logger.child({ part: 'outages' }),
+  });
 
   let phase: AppPhase = 'starting';
   const webhooks = [];
@@ -199,6 +207,7 @@ export function buildApp(deps: AppDeps): App {
     schedule,
     payments,
     mediaLinks,
+    outages,
     async start() {
       server = await listen(http, config.http.port, config.http.host);
       const address = server.address();
@@ -215,6 +224,7 @@ export function buildApp(deps: AppDeps): App {
       outbox.start();
       sms?.start();
       schedule.start();
+      outages.start();
       payments?.reconcile.start();
       phase = 'started';
       return { port };
@@ -222,7 +232,7 @@ export function buildApp(deps: AppDeps): App {
     stop() {
       stopping ??= (async () => {
         phase = 'stopping';
-        await Promise.allSettled([telegram?.stop(), viber?.stop(), sms?.stop(), schedule.stop(), payments?.reconcile.stop()]);
+        await Promise.allSettled([telegram?.stop(), viber?.stop(), sms?.stop(), schedule.stop(), outages.stop(), payments?.reconcile.stop()]);
         await outbox.stop();
         const closing = server;
         server = undefined;

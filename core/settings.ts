@@ -42,6 +42,8 @@ export interface CoreSettings {
   emergencyPhone?: string | undefined;
   /** The utility's name and payment details (UTILITY_*), printed on statements; without IBAN and ЄДРПОУ, no payment QR code. */
   utility?: UtilityDetails | undefined;
+  /** Local hour of the evening before planned works at which subscribers are told of them (OUTAGE_EVENING_HOUR; default 18). */
+  outageEveningHour?: number | undefined;
 }
 
 export const defaultCoreSettings: CoreSettings = {
