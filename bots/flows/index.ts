@@ -3,6 +3,7 @@ import { helpFlow, menuFlow } from './help.ts';
 import { linkAccountFlow } from './link-account.ts';
 import { myLettersFlow } from './my-letters.ts';
 import { onboardingFlow } from './onboarding.ts';
+import { outagesFlow } from './outages.ts';
 import { readingsFlow } from './readings.ts';
 import { createCabinet, type Cabinet, type CabinetFlows, type FlowDeps } from './router.ts';
 import { remindersOffFlow, settingsFlow } from './settings.ts';
@@ -21,6 +22,7 @@ export const cabinetFlows: CabinetFlows = {
     letters: myLettersFlow,
     settings: settingsFlow,
     help: helpFlow,
+    outages: outagesFlow,
   },
   /** Buttons on messages the app started: a reminder's «Передати показники», an answer's «Мої листи». */
   actions: {

@@ -9,6 +9,7 @@ export const menu = {
   letters: 'Мої листи',
   settings: 'Налаштування',
   help: 'Допомога',
+  outages: 'Відключення',
 } as const;
 
 export type MenuItem = keyof typeof menu;
@@ -18,7 +19,7 @@ export const menuLayout: readonly (readonly MenuItem[])[] = [
   ['readings', 'accounts'],
   ['addAccount', 'letter'],
   ['letters', 'settings'],
-  ['help'],
+  ['outages', 'help'],
 ];
 
 export const menuLabels: readonly string[] = Object.values(menu);
@@ -32,6 +33,7 @@ export const commands = [
   { command: 'letter', description: 'Написати листа до водоканалу' },
   { command: 'letters', description: 'Мої листи та відповіді' },
   { command: 'settings', description: 'Налаштування' },
+  { command: 'outages', description: 'Відключення води за моїми адресами' },
   { command: 'help', description: 'Допомога' },
   { command: 'cancel', description: 'Скасувати поточну дію' },
 ] as const;

@@ -129,6 +129,7 @@ export function toyFlows(options: ToyOptions = {}): CabinetFlows {
       accounts: contact,
       addAccount: photo,
       help: saying('toy-help', toyText.help),
+      outages: saying('toy-outages', toyText.help),
     },
     actions: {
       'readings:start': saying('toy-act-readings', toyText.action('readings:start')),
