@@ -1,26 +1,79 @@
-// Outages (відключення): what staff see while announcing one in the staff group, and what subscribers see in
-// «Відключення», an account's view, settings and the answer to an emergency letter.
+// Outages of water supply by address (issue 15). Two helpers share this file: `outageNotices` (the notices sent
+// to subscribers, and the words for an outage's parts both sides use) is outages-core's; the menu, account-view
+// and staff texts go into their own exported objects below it (outages-chat's), so neither edits the other's.
+import { formatHouseList } from '../../core/addresses/houses.ts';
 import type { OutageTarget } from '../../core/addresses/targets.ts';
-import type { AffectedAccount, OutageAffect, OutageDraft, OutageKind, OutageReach, OutageView } from '../../core/outages/index.ts';
+import type { AffectedAccount, OutageAffect, OutageChangeKind, OutageDraft, OutageKind, OutageReach, OutageView } from '../../core/outages/types.ts';
 import { count, moment } from './format.ts';
 
-type TargetView = OutageTarget;
-type OutageTextView = Pick<OutageView, 'id' | 'kind' | 'startsAt' | 'endsAt' | 'affects' | 'text'>;
+const AFFECT_WORDS: Record<OutageAffect, string> = {
+  'cold-water': 'холодне водопостачання',
+  sewage: 'водовідведення (каналізація)',
+  pressure: 'знижений тиск води',
+};
+
+const KIND_WORDS: Record<OutageKind, string> = { planned: 'Планові роботи', emergency: 'Аварійне відключення' };
+
+/** «Соборна: 1-25, 30; Садова (вся вулиця)». */
+export function targetsText(targets: readonly OutageTarget[]): string {
+  return targets.map((t) => (t.houses === null ? `${t.street} (вся вулиця)` : `${t.street}: ${formatHouseList(t.houses)}`)).join('; ');
+}
+
+export function affectsText(affects: readonly OutageAffect[]): string {
+  return affects.map((a) => AFFECT_WORDS[a]).join(', ');
+}
+
+/** «з 06.12.2026 о 09:00 до 06.12.2026 о 17:00», or «з … (час завершення уточнюється)». */
+export function periodText(outage: Pick<OutageView, 'startsAt' | 'endsAt'>, timeZone: string): string {
+  const from = `з ${moment(outage.startsAt, timeZone)}`;
+  return outage.endsAt === null ? `${from} (час завершення уточнюється)` : `${from} до ${moment(outage.endsAt, timeZone)}`;
+}
+
+const accountLines = (accounts: readonly AffectedAccount[]) =>
+  accounts.length === 1
+    ? [`Особовий рахунок ${accounts[0]!.number}, ${accounts[0]!.address}.`]
+    : ['Ваші особові рахунки за цими адресами:', ...accounts.map((a) => `• ${a.number}, ${a.address}`)];
+
+export interface OutageNoticeInput {
+  change: OutageChangeKind;
+  outage: OutageView;
+  accounts: readonly AffectedAccount[];
+  timeZone: string;
+}
+
+const HEADINGS: Record<OutageChangeKind, (kind: OutageKind) => string> = {
+  before: () => 'Завтра планові роботи: буде відключено воду.',
+  start: (kind) => (kind === 'emergency' ? 'Аварія: відключено воду.' : 'Розпочато планові роботи: воду відключено.'),
+  update: () => 'Змінено час відключення води.',
+  restored: () => 'Воду відновлено.',
+};
+
+export const outageNotices = {
+  kind: (kind: OutageKind) => KIND_WORDS[kind],
+  notice: (input: OutageNoticeInput): string => {
+    const { outage, change } = input;
+    const lines = [HEADINGS[change](outage.kind), ''];
+    if (change === 'restored') {
+      lines.push(`${KIND_WORDS[outage.kind]} за адресою: ${targetsText(outage.targets)} завершено.`);
+    } else {
+      lines.push(`${KIND_WORDS[outage.kind]}: ${affectsText(outage.affects)}.`);
+      lines.push(`Адреси: ${targetsText(outage.targets)}.`);
+      lines.push(`Час: ${periodText(outage, input.timeZone)}.`);
+      if (outage.text !== '') lines.push('', outage.text);
+    }
+    lines.push('', ...accountLines(input.accounts));
+    if (change !== 'restored' && outage.kind === 'planned') lines.push('', 'Вимкнути сповіщення про планові роботи можна в налаштуваннях.');
+    return lines.join('\n');
+  },
+};
+
+// outages-chat's: the staff group's form and cards, and what subscribers see outside the notices.
 
 const kindNames: Record<OutageKind, string> = { planned: 'планове', emergency: 'аварійне' };
-const affectNames: Record<OutageAffect, string> = { 'cold-water': 'холодна вода', sewage: 'водовідведення', pressure: 'знижений тиск' };
-
-export function targetsLine(targets: readonly TargetView[]): string {
-  return targets
-    .map((t) => (t.houses === null ? `${t.street} (уся вулиця)` : `${t.street} ${t.houses.map((h) => ('house' in h ? h.house : `${h.from}-${h.to}`)).join(', ')}`))
-    .join('; ');
-}
-
-function period(o: { startsAt: string; endsAt: string | null }, tz: string): string {
-  return o.endsAt ? `з ${moment(o.startsAt, tz)} до ${moment(o.endsAt, tz)}` : `з ${moment(o.startsAt, tz)}, завершення уточнюється`;
-}
-
-const affectsLine = (affects: readonly OutageAffect[]) => affects.map((a) => affectNames[a]).join(', ');
+/** Short words for the form's tick buttons. */
+const affectButtons: Record<OutageAffect, string> = { 'cold-water': 'Холодна вода', sewage: 'Водовідведення', pressure: 'Знижений тиск' };
+type OutageTextView = Pick<OutageView, 'id' | 'kind' | 'startsAt' | 'endsAt' | 'affects' | 'text'>;
+const capital = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
 
 /** The staff group's form (/outage), the outage's card, /outages. */
 export const outageDesk = {
@@ -46,7 +99,7 @@ export const outageDesk = {
     'already-over': 'Цей час уже минув. Напишіть період, що ще не закінчився.',
   },
   askAffects: 'Крок 4 з 5. Що буде відсутнє? Позначте одне чи кілька й натисніть «Далі».',
-  affectButton: (affect: OutageAffect, on: boolean) => `${on ? '✅' : '▫️'} ${affectNames[affect][0]!.toUpperCase()}${affectNames[affect].slice(1)}`,
+  affectButton: (affect: OutageAffect, on: boolean) => `${on ? '✅' : '▫️'} ${affectButtons[affect]}`,
   nextButton: 'Далі',
   affectsNone: 'Позначте хоча б одне: холодна вода, водовідведення чи знижений тиск.',
   askText: (max: number) => `Крок 5 з 5. Текст для абонентів (до ${max} символів): причина, що робити, куди звертатися.`,
@@ -56,9 +109,9 @@ export const outageDesk = {
   preview: (draft: OutageDraft, reach: OutageReach, tz: string) =>
     [
       `Перевірте відключення (${kindNames[draft.kind]}):`,
-      `Адреси: ${targetsLine(draft.targets)}`,
-      `Час: ${period(draft, tz)}`,
-      `Відсутні: ${affectsLine(draft.affects)}`,
+      `Адреси: ${targetsText(draft.targets)}`,
+      `Час: ${periodText(draft, tz)}`,
+      `Відсутні: ${affectsText(draft.affects)}`,
       `Текст: ${draft.text}`,
       '',
       `Особових рахунків за цими адресами: ${reach.accounts}.`,
@@ -91,9 +144,9 @@ export const outageDesk = {
   card: (o: OutageView, tz: string) =>
     [
       `${o.kind === 'emergency' ? '🚨' : '🛠'} Відключення №${o.id} (${kindNames[o.kind]})${o.status === 'closed' ? ' — закрито, воду відновлено' : ''}`,
-      `Адреси: ${targetsLine(o.targets)}`,
-      `Час: ${period(o, tz)}`,
-      `Відсутні: ${affectsLine(o.affects)}`,
+      `Адреси: ${targetsText(o.targets)}`,
+      `Час: ${periodText(o, tz)}`,
+      `Відсутні: ${affectsText(o.affects)}`,
       `Текст: ${o.text}`,
     ].join('\n'),
   newEndButton: 'Змінити час завершення',
@@ -131,18 +184,18 @@ export const outageCabinet = {
     [
       `${o.kind === 'emergency' ? '🚨 Аварійне' : '🛠 Планове'} відключення`,
       ...accounts.map((a) => `${a.address} (рахунок ${a.number})`),
-      `${period(o, tz)[0]!.toUpperCase()}${period(o, tz).slice(1)}`,
-      `Не буде: ${affectsLine(o.affects)}`,
+      capital(periodText(o, tz)),
+      `Не буде: ${affectsText(o.affects)}`,
       ...(o.text ? [o.text] : []),
     ].join('\n'),
   inForceOnAccount: (o: OutageTextView, tz: string) =>
-    `⚠️ Зараз ${kindNames[o.kind]} відключення (${affectsLine(o.affects)}) ${o.endsAt ? `до ${moment(o.endsAt, tz)}` : ', завершення уточнюється'}.`,
+    `⚠️ Зараз ${kindNames[o.kind]} відключення (${affectsText(o.affects)})${o.endsAt ? ` до ${moment(o.endsAt, tz)}` : ', завершення уточнюється'}.`,
   plannedOffButton: 'Вимкнути сповіщення про планові роботи',
   plannedOnButton: 'Увімкнути сповіщення про планові роботи',
   plannedLine: (on: boolean) => `Сповіщення про планові відключення: ${on ? 'увімкнено' : 'вимкнено'} (про аварії повідомляємо завжди)`,
   plannedOff: 'Сповіщення про планові відключення вимкнено. Про аварійні ми й далі повідомлятимемо одразу.',
   plannedOn: 'Сповіщення про планові відключення увімкнено: повідомимо напередодні ввечері та на початку робіт.',
   emergencyKnown: (o: OutageTextView, tz: string) =>
-    `За вашою адресою вже оголошено аварійне відключення (${affectsLine(o.affects)}) ${o.endsAt ? `до ${moment(o.endsAt, tz)}` : '; час завершення уточнюється'}. ` +
+    `За вашою адресою вже оголошено аварійне відключення (${affectsText(o.affects)})${o.endsAt ? ` до ${moment(o.endsAt, tz)}` : '; час завершення уточнюється'}. ` +
     `Бригада вже працює.${o.text ? `\n\n${o.text}` : ''}\n\nКоли воду відновлять, ми повідомимо тут.`,
 };

@@ -58,14 +58,14 @@ describe.each(channels)('outages for a subscriber on $name', (kind) => {
     const text = textsOf(shown)[0]!;
     expect(text).toContain(`${home.address} (рахунок ${home.number})`);
     expect(text).toContain('З 25.11.2026 о 10:00 до 25.11.2026 о 18:00');
-    expect(text).toContain('Не буде: холодна вода, водовідведення');
+    expect(text).toContain('Не буде: холодне водопостачання, водовідведення (каналізація)');
     expect(keyboardOf(shown)).toBe('menu');
 
     // The account's own view says what is in force now.
     await person.type(menu.accounts);
     const view = await person.press(accounts.accountButton(home.number, home.address));
     expect(textsOf(view)[0]).toContain(outageCabinet.inForceOnAccount(now, TZ));
-    expect(textsOf(view)[0]).toContain('⚠️ Зараз аварійне відключення (холодна вода) до 25.11.2026 о 18:00.');
+    expect(textsOf(view)[0]).toContain('⚠️ Зараз аварійне відключення (холодне водопостачання) до 25.11.2026 о 18:00.');
   });
 
   it('no longer shows an outage once it is closed', async () => {
@@ -112,7 +112,7 @@ describe.each(channels)('outages for a subscriber on $name', (kind) => {
     const sent = await person.press(letters.sendButton);
     const [letter] = await stage.db.models.Letter.findAll({ where: { subscriberId: subscriber.id } });
     expect(textsOf(sent)).toEqual([`${letters.stored(letter!.id)}\n\n${outageCabinet.emergencyKnown(outage, TZ)}`]);
-    expect(textsOf(sent)[0]).toContain('аварійне відключення (холодна вода) до 25.11.2026 о 17:00');
+    expect(textsOf(sent)[0]).toContain('аварійне відключення (холодне водопостачання) до 25.11.2026 о 17:00');
     expect(textsOf(sent)[0]).toContain('Прорив на магістралі.');
 
     // A leak letter with no emergency at the address is only stored.

@@ -86,9 +86,9 @@ describe('/outage in the staff group', () => {
     iryna.sendText('Пошкодження водогону, бригада на місці.');
 
     const preview = await reply('Перевірте відключення (аварійне)');
-    expect(preview.text).toContain('Адреси: Соборна 1-25, 30; Садова (уся вулиця)');
+    expect(preview.text).toContain('Адреси: Соборна: 1-25, 30; Садова (вся вулиця)');
     expect(preview.text).toContain('Час: з 25.11.2026 о 10:00 до 25.11.2026 о 18:00');
-    expect(preview.text).toContain('Відсутні: холодна вода');
+    expect(preview.text).toContain('Відсутні: холодне водопостачання');
     expect(preview.text).toContain('Особових рахунків за цими адресами: 2.');
     expect(preview.text).toContain('Отримають: 2 абоненти (Telegram 1, Viber 1).');
     expect(await outages()).toEqual([]);
