@@ -28,6 +28,8 @@ export interface CoreSettings {
   readings: ReadingRules;
   /** The utility's emergency phone (UTILITY_EMERGENCY_PHONE), told at once to whoever writes about an emergency. */
   emergencyPhone?: string | undefined;
+  /** Local hour of the evening before planned works at which subscribers are told of them (OUTAGE_EVENING_HOUR; default 18). */
+  outageEveningHour?: number | undefined;
 }
 
 export const defaultCoreSettings: CoreSettings = {

@@ -41,6 +41,8 @@ export const up: Migration = async ({ context: sql }) => {
       due_at     timestamptz NOT NULL,
       status     text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'dropped')),
       created_at timestamptz NOT NULL,
+      -- Set when a pass has walked every affected subscriber: later passes only wait for the open claims.
+      walked_at  timestamptz,
       done_at    timestamptz,
       PRIMARY KEY (outage_id, change)
     );

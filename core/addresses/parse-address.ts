@@ -9,7 +9,7 @@ export interface AddressParts {
 }
 
 // Parts of an address that say where the street is, not which: city, region, district, postcode.
-const PLACE = /^(?:м\.|м |місто|смт\.?|с\.|село|сел\.|с-ще|селище)|\bобл\.?|\bобласть\b|\bр-н\b|\bрайон\b|^\d{5}$|^україна$/iu;
+const PLACE = /^(?:м\.|м\s|місто\s|смт\.?\s|с\.|село\s|сел\.|с-ще\s|селище\s|україна$)|(?:^|\s)(?:обл\.?|область|р-н|район)(?:\s|$)|^\d{5}$/iu;
 const FLAT = /^(?:кв\.?|квартира|кв)\s*(\d{1,5}\s*[а-яіїєґa-z]?)$/iu;
 const FLAT_AT_END = /[\s,]+(?:кв\.?|квартира)\s*(\d{1,5}\s*[а-яіїєґa-z]?)$/iu;
 const BUILDING = /^(?:корп\.?|корпус|к\.)\s*(\d{1,3}\s*[а-яіїєґ]?)$/iu;
