@@ -1,4 +1,5 @@
 import { wallClock } from '../calendar.ts';
+import { instantOfLocal } from './local-time.ts';
 
 // What staff type for an outage's time in the staff group's form: local times in the utility's zone, the way
 // people write them in a chat («09:00-18:00», «06.12 09:00 – 06.12 18:00», «2026-12-06 09:00 - 14:00»). The
@@ -26,17 +27,10 @@ const DATE = String.raw`(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})\.(\d{1,2})(?:\.
 const MOMENT = new RegExp(String.raw`^(?:${DATE}\s+)?${TIME}$`);
 const MOMENT_TIME_ONLY = new RegExp(`^${TIME}$`);
 
-/** The instant at which the zone's wall clock shows `m` (the first of two in an autumn hour that repeats). */
-export function zonedInstant(m: LocalMoment, timeZone: string): Date {
-  const asUtc = Date.UTC(m.year, m.month - 1, m.day, m.hour, m.minute);
-  let guess = asUtc;
-  // Two corrections settle any zone's offset, the second one catching an offset that changes in between.
-  for (let i = 0; i < 2; i++) {
-    const c = wallClock(new Date(guess), timeZone);
-    const shown = Date.UTC(Number(c.year), Number(c.month) - 1, Number(c.day), Number(c.hour), Number(c.minute));
-    guess += asUtc - shown;
-  }
-  return new Date(guess);
+/** The instant of a local moment, or null in the hour skipped when clocks go forward. */
+function instantOf(m: LocalMoment, timeZone: string): Date | null {
+  const date = `${m.year}-${String(m.month).padStart(2, '0')}-${String(m.day).padStart(2, '0')}`;
+  return instantOfLocal(date, m.hour, m.minute, timeZone);
 }
 
 function valid(m: LocalMoment): boolean {
@@ -82,8 +76,9 @@ export function parsePeriodInput(text: string, now: Date, timeZone: string): Per
     const next = new Date(Date.UTC(start.year, start.month - 1, start.day + 1));
     end = { ...end, year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() };
   }
-  const startsAt = zonedInstant(start, timeZone);
-  const endsAt = zonedInstant(end, timeZone);
+  const startsAt = instantOf(start, timeZone);
+  const endsAt = instantOf(end, timeZone);
+  if (!startsAt || !endsAt) return { kind: 'unreadable' };
   if (endsAt.getTime() <= startsAt.getTime()) return { kind: 'end-before-start' };
   if (endsAt.getTime() <= now.getTime()) return { kind: 'already-over' };
   return { kind: 'period', startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() };
@@ -97,12 +92,13 @@ export function parseEndInput(text: string, startsAt: string, now: Date, timeZon
   const trimmed = text.trim().replace(/^до\s+/i, '');
   let end = readMoment(trimmed, today(now, timeZone));
   if (!end) return { kind: 'unreadable' };
-  let endsAt = zonedInstant(end, timeZone);
-  if (MOMENT_TIME_ONLY.test(trimmed) && endsAt.getTime() <= now.getTime()) {
+  let endsAt = instantOf(end, timeZone);
+  if (endsAt && MOMENT_TIME_ONLY.test(trimmed) && endsAt.getTime() <= now.getTime()) {
     const next = new Date(Date.UTC(end.year, end.month - 1, end.day + 1));
     end = { ...end, year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() };
-    endsAt = zonedInstant(end, timeZone);
+    endsAt = instantOf(end, timeZone);
   }
+  if (!endsAt) return { kind: 'unreadable' };
   if (endsAt.getTime() <= new Date(startsAt).getTime()) return { kind: 'end-before-start' };
   if (endsAt.getTime() <= now.getTime()) return { kind: 'already-over' };
   return { kind: 'end', endsAt: endsAt.toISOString() };
