@@ -8,8 +8,8 @@ export const menu = {
   letter: 'Написати листа',
   letters: 'Мої листи',
   settings: 'Налаштування',
-  help: 'Допомога',
   outages: 'Відключення',
+  help: 'Допомога',
 } as const;
 
 export type MenuItem = keyof typeof menu;
