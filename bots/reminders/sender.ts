@@ -1,6 +1,6 @@
 import type { DueReminder, ReminderDelivery, ReminderSender } from '../../core/reminders/types.ts';
 import type { Channel } from '../../models/models.ts';
-import type { SubscriberNotifier } from '../notifier.ts';
+import type { OutgoingMessage, Recipient, SubscriberNotifier } from '../notifier.ts';
 import type { RateLimit } from '../rate-limiter.ts';
 import { reminderMessage } from './message.ts';
 
@@ -53,36 +53,48 @@ export function retryAfterSeconds(error: unknown): number | null {
   return typeof e.parameters?.retry_after === 'number' ? e.parameters.retry_after : 1;
 }
 
+/** What became of a message sent within the limits: sent (with the 429s waited out), or the subscriber is gone. */
+export type ThrottledDelivery =
+  | { kind: 'sent'; rateLimitedWaits: number }
+  | { kind: 'blocked'; reason: 'blocked' | 'not-subscribed'; rateLimitedWaits: number };
+
 /**
- * Turns a due reminder into a message and sends it through its channel's notifier, each send after a token
- * from the channel's bucket shared by every instance. A 429 that gets past the notifier's own retries is
- * waited out here and counted; "blocked"/"not subscribed" is final (the notifier has marked the subscriber).
+ * Sends one started message through its channel's notifier after a token from the channel's bucket shared by
+ * every instance. A 429 that gets past the notifier's own retries is waited out here and counted; "blocked"/"not
+ * subscribed" is final (the notifier has marked the subscriber). Anything else throws: the caller may retry.
+ * Every bulk sender (reminders, outage notices) goes through here, so they share the platforms' limits.
  */
-export function createReminderSender(options: ReminderSenderOptions): ReminderSender {
+export async function sendWithinLimits(
+  options: Omit<ReminderSenderOptions, 'notifiers'>,
+  notifier: SubscriberNotifier,
+  recipient: Recipient,
+  message: OutgoingMessage,
+): Promise<ThrottledDelivery> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxWaits = options.maxRateLimitedWaits ?? 5;
   const maxWaitSeconds = options.maxWaitSeconds ?? 60;
+  let rateLimitedWaits = 0;
+  for (;;) {
+    await options.limiter.take(SEND_RATE_KEYS[recipient.channel], options.limits[recipient.channel]);
+    try {
+      const result = await notifier.send(recipient, message);
+      return result.kind === 'delivered' ? { kind: 'sent', rateLimitedWaits } : { kind: 'blocked', reason: result.reason, rateLimitedWaits };
+    } catch (error) {
+      const retryAfter = retryAfterSeconds(error);
+      if (retryAfter === null || rateLimitedWaits >= maxWaits || retryAfter > maxWaitSeconds) throw error;
+      rateLimitedWaits += 1;
+      await sleep(retryAfter * 1000);
+    }
+  }
+}
+
+/** Turns a due reminder into a message and sends it within the limits (sendWithinLimits). */
+export function createReminderSender(options: ReminderSenderOptions): ReminderSender {
   return {
     async deliver(reminder: DueReminder): Promise<ReminderDelivery> {
       const notifier = options.notifiers[reminder.channel];
       if (!notifier || notifier.acceptsReminders === false) return { kind: 'skipped', reason: 'channel-off' };
-      const message = reminderMessage(reminder);
-      const recipient = { channel: reminder.channel, channelUserId: reminder.channelUserId };
-      let rateLimitedWaits = 0;
-      for (;;) {
-        await options.limiter.take(SEND_RATE_KEYS[reminder.channel], options.limits[reminder.channel]);
-        try {
-          const result = await notifier.send(recipient, message);
-          return result.kind === 'delivered'
-            ? { kind: 'sent', rateLimitedWaits }
-            : { kind: 'blocked', reason: result.reason, rateLimitedWaits };
-        } catch (error) {
-          const retryAfter = retryAfterSeconds(error);
-          if (retryAfter === null || rateLimitedWaits >= maxWaits || retryAfter > maxWaitSeconds) throw error;
-          rateLimitedWaits += 1;
-          await sleep(retryAfter * 1000);
-        }
-      }
+      return sendWithinLimits(options, notifier, { channel: reminder.channel, channelUserId: reminder.channelUserId }, reminderMessage(reminder));
     },
   };
 }
