@@ -7,7 +7,8 @@ import { menu } from '../../../bots/texts/menu.ts';
 import { outageCabinet } from '../../../bots/texts/outages.ts';
 import { channels, choicesOf, keyboardOf, textsOf } from '../../support/channels.ts';
 import { aLink } from '../../support/builders.ts';
-import { anAccountAt, anOutage } from '../../support/outage-chat-builders.ts';
+import { anOutage } from '../../support/outage-chat-builders.ts';
+import { anAccountAt } from '../../support/outages-builders.ts';
 import { aMember, useChannel, type Stage } from './scenario.ts';
 
 // The subscriber's side of outages, played the same on both channels: «Відключення», the account view, the

@@ -4,7 +4,7 @@ import { outageDesk } from '../../../bots/texts/outages.ts';
 import { staff as staffTexts } from '../../../bots/texts/staff.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { aLink, aSubscriber } from '../../support/builders.ts';
-import { anAccountAt } from '../../support/outage-chat-builders.ts';
+import { anAccountAt } from '../../support/outages-builders.ts';
 import type { FakeMember, SentMessage } from '../../support/fake-telegram/index.ts';
 import { startStaffHarness, type StaffHarness } from './harness.ts';
 

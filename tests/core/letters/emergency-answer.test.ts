@@ -5,7 +5,8 @@ import { closeOutage } from '../../../core/outages/index.ts';
 import type { LetterCategory } from '../../../models/models.ts';
 import { aLink, aSubscriber } from '../../support/builders.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { anAccountAt, anOutage } from '../../support/outage-chat-builders.ts';
+import { anOutage } from '../../support/outage-chat-builders.ts';
+import { anAccountAt } from '../../support/outages-builders.ts';
 import { coreDeps } from '../../support/readings-builders.ts';
 
 // A leak/emergency letter from an address under an announced emergency is answered at once with that outage:
