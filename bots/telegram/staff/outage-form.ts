@@ -27,6 +27,8 @@ export interface OutageFormDeps {
   core: CoreDeps;
   /** Posts the outage's card (its update and close buttons) into the group; called once, in a recorded step. */
   postCard(outageId: number): Promise<void>;
+  /** Draws the card the form was started from again (the new end, «закрито» without buttons). */
+  redrawCard(outageId: number, messageId: number): Promise<void>;
 }
 
 export type OutageFlow<Args> = FlowDefinition<OutageFormDeps, Args>;
@@ -133,9 +135,9 @@ export const announceOutageForm: OutageFlow<{ by: string }> = {
 };
 
 /** The card's «Змінити час завершення»: the new end, then the update to the subscribers it concerns. */
-export const outageEndForm: OutageFlow<{ outageId: number; startsAt: string; endsAt: string | null }> = {
+export const outageEndForm: OutageFlow<{ outageId: number; startsAt: string; endsAt: string | null; cardMessageId: number | null }> = {
   id: 'staff-outage-end',
-  async run(chat, { core }, { outageId, startsAt, endsAt }) {
+  async run(chat, { core, redrawCard }, { outageId, startsAt, endsAt, cardMessageId }) {
     const tz = core.settings.timeZone;
     let prompt = outageDesk.askNewEnd(outageId, endsAt, tz);
     for (;;) {
@@ -146,6 +148,7 @@ export const outageEndForm: OutageFlow<{ outageId: number; startsAt: string; end
         continue;
       }
       const outcome = await chat.step(() => updateOutage(core, outageId, { endsAt: end.endsAt }));
+      if (cardMessageId !== null && outcome.kind === 'updated') await chat.step(async () => (await redrawCard(outageId, cardMessageId), null));
       switch (outcome.kind) {
         case 'updated':
           return chat.say(outageDesk.updated(outageId, end.endsAt, tz));
@@ -163,9 +166,9 @@ export const outageEndForm: OutageFlow<{ outageId: number; startsAt: string; end
 };
 
 /** The card's «Воду відновлено», after a confirmation: a misplaced press must not tell thousands of people. */
-export const closeOutageForm: OutageFlow<{ outageId: number }> = {
+export const closeOutageForm: OutageFlow<{ outageId: number; cardMessageId: number | null }> = {
   id: 'staff-outage-close',
-  async run(chat, { core }, { outageId }) {
+  async run(chat, { core, redrawCard }, { outageId, cardMessageId }) {
     const answer = await choose(chat, outageDesk.confirmClose(outageId), [
       [
         { id: 'yes', label: outageDesk.confirmCloseButton },
@@ -174,6 +177,7 @@ export const closeOutageForm: OutageFlow<{ outageId: number }> = {
     ]);
     if (answer === 'no') return chat.say(outageDesk.keptOpen(outageId));
     const outcome = await chat.step(() => closeOutage(core, outageId));
+    if (cardMessageId !== null && outcome.kind !== 'not-found') await chat.step(async () => (await redrawCard(outageId, cardMessageId), null));
     await chat.say(outcome.kind === 'closed' ? outageDesk.closed(outageId) : outcome.kind === 'already-closed' ? outageDesk.alreadyClosed(outageId) : outageDesk.notFound);
   },
 };

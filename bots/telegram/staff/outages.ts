@@ -90,6 +90,13 @@ export function outageDeskComposer(deps: TelegramDeps, options: OutageDeskOption
         const outage = await getOutage(core, outageId);
         if (outage) await postCard(api, threadId, outage);
       },
+      async redrawCard(outageId, messageId) {
+        const outage = await getOutage(core, outageId);
+        if (!outage) return;
+        await api
+          .editMessageText(chatId, messageId, outageDesk.card(outage, tz), { reply_markup: outageCardKeyboard(outage) ?? { inline_keyboard: [] } })
+          .catch((err: unknown) => logger.debug({ err: String(err), outageId }, 'outage card not redrawn'));
+      },
     };
   }
 
@@ -156,11 +163,15 @@ export function outageDeskComposer(deps: TelegramDeps, options: OutageDeskOption
     const outage = await getOutage(core, outageId);
     if (!outage || outage.status !== 'announced') {
       await ctx.answerCallbackQuery({ text: outage ? outageDesk.alreadyClosed(outageId) : outageDesk.notFound });
+      // An older card of a closed outage (/outages shows one per call): it loses its buttons too.
+      const message = ctx.callbackQuery.message;
+      if (outage && message) await formDeps(ctx.api, threadOf(ctx)).redrawCard(outageId, message.message_id);
       return;
     }
     await ctx.answerCallbackQuery();
-    if (ctx.match[1] === 'end') await start(ctx, outageEndForm, { outageId, startsAt: outage.startsAt, endsAt: outage.endsAt });
-    else await start(ctx, closeOutageForm, { outageId });
+    const cardMessageId = ctx.callbackQuery.message?.message_id ?? null;
+    if (ctx.match[1] === 'end') await start(ctx, outageEndForm, { outageId, startsAt: outage.startsAt, endsAt: outage.endsAt, cardMessageId });
+    else await start(ctx, closeOutageForm, { outageId, cardMessageId });
   });
 
   staff.on('callback_query:data', async (ctx, next) => {

@@ -126,6 +126,8 @@ describe('/outage in the staff group', () => {
     await reply(`✅ Відключення №${outage!.id}: нове завершення 25.11.2026 о 20:30`);
     const [after] = await outages();
     expect(new Date(after!.ends_at!).toISOString()).toBe('2026-11-25T18:30:00.000Z');
+    // The card it was changed from shows the new end.
+    await h.tg.waitFor(() => (h.tg.sent(STAFF).find((m) => m.message_id === card.message_id)!.text ?? '').includes('до 25.11.2026 о 20:30'));
   });
 
   it('lists the active outages with their buttons, and closes one after a confirmation', async () => {
@@ -146,6 +148,16 @@ describe('/outage in the staff group', () => {
     iryna.pressButton(again.message_id, buttonData(again, outageDesk.confirmCloseButton));
     await reply(outageDesk.closed(outage!.id));
     expect((await outages())[0]!.status).toBe('closed');
+    // The card says so and has no buttons left; the first card, pressed, loses its buttons too.
+    const closedCard = await h.tg.waitFor(() => {
+      const now = h.tg.sent(STAFF).find((m) => m.message_id === card.message_id)!;
+      return (now.text ?? '').includes('закрито, воду відновлено') ? now : undefined;
+    });
+    expect(buttonsOf(closedCard)).toEqual([]);
+    const first = h.tg.sent(STAFF).find((m) => (m.text ?? '').startsWith(`🚨 Відключення №${outage!.id}`) && buttonsOf(m).length > 0)!;
+    const press = iryna.pressButton(first.message_id, buttonData(first, outageDesk.closeButton));
+    await h.tg.waitFor(() => h.tg.callbackAnswer(press)?.text === outageDesk.alreadyClosed(outage!.id));
+    await h.tg.waitFor(() => buttonsOf(h.tg.sent(STAFF).find((m) => m.message_id === first.message_id)!).length === 0);
 
     iryna.command('/outages');
     await reply(outageDesk.noActive);
