@@ -23,6 +23,7 @@ import { createCabinet, type CabinetFlows, type FlowDeps } from './flows/router.
 import { cabinetFlows, FLOW_TIMEOUT_MS } from './flows/index.ts';
 import { createSmsChannel, type SmsChannel } from './sms/channel.ts';
 import { createPayments, type Payments } from './payments/index.ts';
+import { createOutageDeliveryDeps, createOutageSchedule, type OutageSchedule } from './outages/schedule.ts';
 
 export interface AppDeps {
   config: Config;
@@ -60,6 +61,8 @@ export interface App {
   schedule: ReminderSchedule;
   /** Online payment through LiqPay; undefined without its keys. */
   payments: Payments | undefined;
+  /** Outage notices by address, delivered every few seconds (bots/outages/schedule.ts). */
+  outages: OutageSchedule;
   /**
    * Listens on the configured port and starts taking updates and running schedules. Rejects with a ListenError
    * when the port cannot be had, and with a DeadlineError naming the bot when one does not start within
@@ -143,6 +146,11 @@ export function buildApp(deps: AppDeps): App {
     timeZone: config.reminders.timeZone,
     logger: logger.child({ part: 'reminders' }),
   });
+  const outages = createOutageSchedule({
+    delivery: createOutageDeliveryDeps({ config: { ...config, telegram: telegramConfig }, db, clock, notifiers }),
+    everyMs: config.outages.deliveryEveryMs,
+    logger: logger.child({ part: 'outages' }),
+  });
 
   let phase: AppPhase = 'starting';
   const webhooks = [];
@@ -174,6 +182,7 @@ export function buildApp(deps: AppDeps): App {
     reminders,
     schedule,
     payments,
+    outages,
     async start() {
       server = await listen(http, config.http.port, config.http.host);
       const address = server.address();
@@ -189,6 +198,7 @@ export function buildApp(deps: AppDeps): App {
       outbox.start();
       sms?.start();
       schedule.start();
+      outages.start();
       payments?.reconcile.start();
       phase = 'started';
       return { port };
@@ -196,7 +206,7 @@ export function buildApp(deps: AppDeps): App {
     stop() {
       stopping ??= (async () => {
         phase = 'stopping';
-        await Promise.allSettled([telegram?.stop(), viber?.stop(), sms?.stop(), schedule.stop(), payments?.reconcile.stop()]);
+        await Promise.allSettled([telegram?.stop(), viber?.stop(), sms?.stop(), schedule.stop(), outages.stop(), payments?.reconcile.stop()]);
         await outbox.stop();
         const closing = server;
         server = undefined;

@@ -167,6 +167,13 @@ const environment = z.object({
   /** How long a reminder claim may stay unsettled before another sender takes it over (tests shorten it). */
   REMINDER_LEASE_SECONDS: positive(600),
 
+  /** Local hour of the evening before planned works at which subscribers are told of them. */
+  OUTAGE_EVENING_HOUR: whole(18, 0, 23),
+  /** How often each instance looks for outage notices due (an emergency goes out within this). */
+  OUTAGE_DELIVERY_SECONDS: positive(10),
+  /** How long an outage notice claim may stay unsettled before another sender takes it over. */
+  OUTAGE_LEASE_SECONDS: positive(600),
+
   PLAYGROUND_TELEGRAM_PORT: loopbackPort,
   PLAYGROUND_VIBER_PORT: loopbackPort,
 
@@ -214,6 +221,8 @@ export interface Config {
       }
     | undefined;
   reminders: { cron: string; timeZone: string; quietHours: { fromHour: number; toHour: number } | null; leaseMs: number };
+  /** Outage notices (core/outages); quiet hours and the zone are the reminders'. */
+  outages: { eveningHour: number; deliveryEveryMs: number; leaseMs: number };
   /** Loopback ports of the playground's stand-ins of Telegram and Viber; 0 lets the OS pick free ones. */
   playground: { telegramPort: number; viberPort: number };
   /** Readings by SMS over SMPP; undefined (the channel off) without SMS_SMPP_URL. */
@@ -285,6 +294,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         jumpConfirmM3PerDay: e.READINGS_JUMP_M3_PER_DAY,
       },
       emergencyPhone: e.UTILITY_EMERGENCY_PHONE,
+      outageEveningHour: e.OUTAGE_EVENING_HOUR,
     },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
@@ -311,6 +321,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     reminders: { cron: e.REMINDER_CRON, timeZone: e.REMINDER_TZ, quietHours: e.REMINDER_QUIET_HOURS, leaseMs: e.REMINDER_LEASE_SECONDS * 1000 },
+    outages: { eveningHour: e.OUTAGE_EVENING_HOUR, deliveryEveryMs: e.OUTAGE_DELIVERY_SECONDS * 1000, leaseMs: e.OUTAGE_LEASE_SECONDS * 1000 },
     playground: { telegramPort: e.PLAYGROUND_TELEGRAM_PORT, viberPort: e.PLAYGROUND_VIBER_PORT },
     sms:
       e.SMS_SMPP_URL && e.SMS_SOURCE_ADDR

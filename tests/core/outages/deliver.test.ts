@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Subscriber } from '../../../models/models.ts';
 import { FixedClock } from '../../../core/clock.ts';
 import { announceOutage, closeOutage, deliverDueOutageNotices, setPlannedOutageNotices, updateOutage } from '../../../core/outages/index.ts';
 import { defaultCoreSettings } from '../../../core/settings.ts';
@@ -83,7 +84,7 @@ describe('an emergency', () => {
   });
 
   it('retries a failed send in a later pass, and takes over a dead sender’s claim after the lease', async () => {
-    const subscribers = [];
+    const subscribers: Subscriber[] = [];
     for (let i = 1; i <= 4; i++) subscribers.push(await aSubscriberOf(db, [await anAccountAt(db, `вул. Соборна, ${i}`)]));
     const outage = await announced();
     const flaky = new RecordingOutageSender((notice) => {
