@@ -106,6 +106,6 @@ export async function importStreetAliases(db: Database, source: BillingSource, o
       else if (row) updated += 1;
     }
     const rows = csv.records.length;
-    return { kind: 'imported' as const, rows, inserted, updated, unchanged: Math.max(0, all.size - inserted - updated - (all.size - wanted.size)) };
+    return { kind: 'imported' as const, rows, inserted, updated, unchanged: Math.max(0, wanted.size - inserted - updated) };
   });
 }

@@ -30,6 +30,11 @@ export const accountsTable: BillingTable<AccountRow> = {
     { name: 'address', type: 'text', value: (r) => r.address },
     { name: 'balance_kop', type: 'int', value: (r) => r.balanceKop },
     { name: 'phone', type: 'text', value: (r) => r.phone },
+    { name: 'street', type: 'text', value: (r) => r.parts.street },
+    { name: 'house', type: 'text', value: (r) => r.parts.house },
+    { name: 'flat', type: 'text', value: (r) => r.parts.flat },
+    { name: 'street_norm', type: 'text', value: (r) => r.parts.streetNorm },
+    { name: 'house_key', type: 'text', value: (r) => r.parts.houseKey },
   ],
 };
 

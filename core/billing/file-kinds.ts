@@ -1,5 +1,6 @@
 import { isValidLocalDate, periodOf, type LocalDate } from '../calendar.ts';
 import { normalizeAccountNumber, normalizePhone, parseAmountKop, parseBillingDate, parseWholeNumber } from '../parse.ts';
+import { accountAddressColumns, type AddressColumns } from '../addresses/account-address.ts';
 
 // What each billing export looks like, and how one of its lines becomes a row: a row, or the reasons it is not one.
 
@@ -12,6 +13,10 @@ export interface AccountRow {
   address: string;
   balanceKop: number;
   phone: string | null;
+  /** The address in parts, for matching outages (all null when it could not be read: `addressUnread`). */
+  parts: AddressColumns;
+  /** Why the address could not be read into street and house: listed by the import, the line still goes in. */
+  addressUnread: string | null;
 }
 
 export interface MeterRow {
@@ -228,7 +233,8 @@ function digitCount(text: string, problems: string[]): number | undefined {
 export const accountsSpec: KindSpec<'accounts'> = {
   kind: 'accounts',
   required: ['account', 'surname', 'given_names', 'address', 'balance'],
-  optional: ['phone'],
+  // street;house;flat: the address in parts, as billing exports usually have it; without them the address is read.
+  optional: ['phone', 'street', 'house', 'flat'],
   parse(cell) {
     const problems: string[] = [];
     const number = accountNumber(cell('account'), problems);
@@ -237,7 +243,8 @@ export const accountsSpec: KindSpec<'accounts'> = {
     const balanceKop = amount(cell('balance'), 'balance', problems);
     const phoneNumber = phone(cell('phone'), problems);
     if (problems.length > 0) return problems;
-    return { number: number!, surname: surname!, givenNames: cell('given_names'), address: address!, balanceKop: balanceKop!, phone: phoneNumber! };
+    const { parts, unread } = accountAddressColumns(address!, { street: cell('street'), house: cell('house'), flat: cell('flat') });
+    return { number: number!, surname: surname!, givenNames: cell('given_names'), address: address!, balanceKop: balanceKop!, phone: phoneNumber!, parts, addressUnread: unread };
   },
   key: (row) => [row.number, ''],
   keyDescription: 'account number',

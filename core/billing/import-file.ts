@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import type { Transaction } from 'sequelize';
 import { clientOfTransaction, type Database } from '../../models/database.ts';
-import { explainUnknownHeader, kindOfHeader, normalizeHeaderName, type BillingFileKind } from './file-kinds.ts';
+import { explainUnknownHeader, kindOfHeader, normalizeHeaderName, type AccountRow, type BillingFileKind } from './file-kinds.ts';
 import { describeEncodingProblem } from './encoding-problems.ts';
 import { UnreadableEncoding } from './file-encoding.ts';
 import { CsvFormatError, lineNumbers, openCsv, type BillingSource, type Delimiter, type OpenedCsv, type TextEncoding } from './read-csv.ts';
@@ -27,6 +27,12 @@ export type ImportOutcome =
       updated: number;
       /** Lines whose row was already in the database exactly so. */
       unchanged: number;
+      /**
+       * Accounts files: lines whose address could not be read into street and house (the first `maxErrors`).
+       * They are imported all the same; their accounts are not matched to outages until the address is fixed.
+       */
+      unreadAddresses?: BadLine[];
+      moreUnreadAddresses?: number;
     }
   | {
       kind: 'rejected';
@@ -121,6 +127,8 @@ async function readOnce(db: Database, source: BillingSource, settings: Settings,
   let transaction: Transaction | null = null;
   let destination: Destination = nowhere;
   let checker: RecordChecker | null = null;
+  const unread: { ordinal: number; reason: string }[] = [];
+  let unreadCount = 0;
   const giveUp = async () => {
     await destination.abandon();
     await transaction?.rollback();
@@ -160,6 +168,11 @@ async function readOnce(db: Database, source: BillingSource, settings: Settings,
       for (let i = from; i < records.length; i += 1) {
         const ordinal = firstOrdinal + i;
         const row = checker.check(records[i]!, ordinal, mayHoldUnsafe);
+        const addressUnread = fileKind === 'accounts' && row !== null ? (row as AccountRow).addressUnread : null;
+        if (addressUnread !== null && pass === 'write') {
+          unreadCount += 1;
+          if (unread.length < settings.maxErrors) unread.push({ ordinal, reason: addressUnread });
+        }
         // Once the file is known to be bad, the writing pass only finishes its batch; the check pass goes on
         // registering keys, to find every repeat.
         if (row !== null && (errors.count === 0 || pass === 'check')) destination.add({ row, ordinal });
@@ -201,6 +214,7 @@ async function readOnce(db: Database, source: BillingSource, settings: Settings,
   }
   await transaction!.commit();
   const rows = checker.rows;
+  const unreadLines = unread.length > 0 ? await lineNumbers(source, new Set(unread.map((u) => u.ordinal))) : null;
   return {
     kind: 'imported',
     fileKind,
@@ -210,6 +224,12 @@ async function readOnce(db: Database, source: BillingSource, settings: Settings,
     inserted: counts.inserted,
     updated: counts.updated,
     unchanged: rows - counts.inserted - counts.updated,
+    ...(fileKind === 'accounts'
+      ? {
+          unreadAddresses: unread.map((u) => ({ line: unreadLines?.get(u.ordinal) ?? 0, reason: u.reason })),
+          moreUnreadAddresses: unreadCount - unread.length,
+        }
+      : {}),
   };
 }
 

@@ -31,7 +31,7 @@ async function run(client: ClientBase, sql: string, params: unknown[]): Promise<
 }
 
 const accountsSql = (withPhone: boolean) => {
-  const columns = ['surname', 'given_names', 'address', 'balance_kop', ...(withPhone ? ['phone'] : [])];
+  const columns = ['surname', 'given_names', 'address', 'balance_kop', 'street', 'house', 'flat', 'street_norm', 'house_key', ...(withPhone ? ['phone'] : [])];
   return counted(`
     INSERT INTO accounts AS a (${columnList(accountsTable)})
     SELECT * FROM ${unnestColumns(accountsTable)}

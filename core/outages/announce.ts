@@ -1,5 +1,6 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { loadStreetAliases } from '../addresses/aliases.ts';
+import type { StreetAliases } from '../addresses/street-names.ts';
 import type { CoreDeps } from '../deps.ts';
 import type { Database } from '../../models/database.ts';
 import { anyNoticeStarted, dropPending, initialChanges, insertChanges } from './changes.ts';
@@ -64,6 +65,58 @@ export async function openOutages(deps: Pick<CoreDeps, 'db'>): Promise<OutageVie
 }
 
 /**
+ * Stores the outage, the accounts at its addresses and the notices it owes, in the caller's transaction;
+ * null if an outage with this idempotency key is there already (another instance stored it meanwhile).
+ */
+export async function insertOutage(
+  deps: CoreDeps,
+  draft: OutageDraft,
+  options: { idempotencyKey: string; by: string; source?: 'staff' | 'import' },
+  aliases: StreetAliases,
+  transaction: Transaction,
+): Promise<{ id: number; streetsNotFound: string[] } | null> {
+  const { db } = deps;
+  const now = deps.clock.now();
+  const settings = { timeZone: deps.settings.timeZone, eveningHour: deps.settings.outageEveningHour ?? defaultOutageSettings.eveningHour };
+  const [row] = await db.sequelize.query<{ id: number }>(
+    `INSERT INTO outages (kind, starts_at, ends_at, affects, text, targets, source, created_by, idempotency_key, created_at, updated_at)
+     VALUES (:kind, :startsAt, :endsAt, ARRAY[:affects]::text[], :text, CAST(:targets AS jsonb), :source, :by, :key, :now, :now)
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    {
+      replacements: {
+        kind: draft.kind,
+        startsAt: new Date(draft.startsAt),
+        endsAt: time(draft.endsAt),
+        affects: [...new Set(draft.affects)],
+        text: draft.text,
+        targets: JSON.stringify(draft.targets),
+        source: options.source ?? 'staff',
+        by: options.by,
+        key: options.idempotencyKey,
+        now,
+      },
+      type: QueryTypes.SELECT,
+      transaction,
+    },
+  );
+  if (!row) return null;
+  const matched = await matchAccounts(db, draft.targets, aliases, transaction);
+  if (matched.accountIds.length > 0) {
+    await db.sequelize.query('INSERT INTO outage_accounts (outage_id, account_id) SELECT :id, unnest(ARRAY[:ids]::integer[])', {
+      replacements: { id: row.id, ids: matched.accountIds },
+      transaction,
+    });
+  }
+  await insertChanges(db, row.id, initialChanges({ kind: draft.kind, startsAt: new Date(draft.startsAt) }, now, settings), now, transaction);
+  return { id: row.id, streetsNotFound: matched.streetsNotFound };
+}
+
+/** The outage with this idempotency key, if any (in the transaction, locked, when one is given). */
+export function outageByKey(deps: Pick<CoreDeps, 'db'>, key: string, transaction?: Transaction): Promise<OutageView | null> {
+  return loadOutage(deps.db, 'o.idempotency_key = :key', { key }, transaction, transaction !== undefined);
+}
+
+/**
  * Stores the outage, the accounts at its addresses and the notices it owes, in one transaction; the delivery
  * (deliver.ts) sends them when due. The idempotency key (the staff form's, or an import line's) makes a second
  * announcement of the same thing, by a double press or a second instance, a no-op that returns the first.
@@ -73,54 +126,15 @@ export async function announceOutage(
   draft: OutageDraft,
   options: { idempotencyKey: string; by: string; source?: 'staff' | 'import' },
 ): Promise<AnnounceOutcome> {
-  const { db } = deps;
-  const now = deps.clock.now();
-  const existing = await loadOutage(db, 'o.idempotency_key = :key', { key: options.idempotencyKey });
+  const existing = await outageByKey(deps, options.idempotencyKey);
   if (existing) return { kind: 'already-announced', outage: existing };
-  const problems = draftProblems(draft, now);
+  const problems = draftProblems(draft, deps.clock.now());
   if (problems.length > 0) return { kind: 'invalid', problems };
-  const aliases = await loadStreetAliases(db);
-  const settings = { timeZone: deps.settings.timeZone, eveningHour: deps.settings.outageEveningHour ?? defaultOutageSettings.eveningHour };
-  const announced = await db.sequelize.transaction(async (transaction) => {
-    const [row] = await db.sequelize.query<{ id: number }>(
-      `INSERT INTO outages (kind, starts_at, ends_at, affects, text, targets, source, created_by, idempotency_key, created_at, updated_at)
-       VALUES (:kind, :startsAt, :endsAt, ARRAY[:affects]::text[], :text, CAST(:targets AS jsonb), :source, :by, :key, :now, :now)
-       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-      {
-        replacements: {
-          kind: draft.kind,
-          startsAt: new Date(draft.startsAt),
-          endsAt: time(draft.endsAt),
-          affects: [...new Set(draft.affects)],
-          text: draft.text,
-          targets: JSON.stringify(draft.targets),
-          source: options.source ?? 'staff',
-          by: options.by,
-          key: options.idempotencyKey,
-          now,
-        },
-        type: QueryTypes.SELECT,
-        transaction,
-      },
-    );
-    // Another instance announced the same key between the look-up and here.
-    if (!row) return null;
-    const matched = await matchAccounts(db, draft.targets, aliases, transaction);
-    if (matched.accountIds.length > 0) {
-      await db.sequelize.query('INSERT INTO outage_accounts (outage_id, account_id) SELECT :id, unnest(ARRAY[:ids]::integer[])', {
-        replacements: { id: row.id, ids: matched.accountIds },
-        transaction,
-      });
-    }
-    await insertChanges(db, row.id, initialChanges({ kind: draft.kind, startsAt: new Date(draft.startsAt) }, now, settings), now, transaction);
-    return { id: row.id, matched };
-  });
-  if (!announced) {
-    const first = await loadOutage(db, 'o.idempotency_key = :key', { key: options.idempotencyKey });
-    return { kind: 'already-announced', outage: first! };
-  }
-  const outage = (await getOutage(deps, announced.id))!;
-  const reach = await reachOf(deps, { outageId: outage.id, kind: outage.kind }, announced.matched.streetsNotFound);
+  const aliases = await loadStreetAliases(deps.db);
+  const stored = await deps.db.sequelize.transaction((transaction) => insertOutage(deps, draft, options, aliases, transaction));
+  if (!stored) return { kind: 'already-announced', outage: (await outageByKey(deps, options.idempotencyKey))! };
+  const outage = (await getOutage(deps, stored.id))!;
+  const reach = await reachOf(deps, { outageId: outage.id, kind: outage.kind }, stored.streetsNotFound);
   return { kind: 'announced', outage, reach };
 }
 
@@ -129,33 +143,36 @@ export async function announceOutage(
  * works: after quiet hours); notices not sent yet simply carry the new times. An older update still going out
  * stops where it is: everyone gets the newest.
  */
-export async function updateOutage(deps: CoreDeps, id: number, change: { endsAt: string | null; text?: string }): Promise<UpdateOutcome> {
+export function updateOutage(deps: CoreDeps, id: number, change: { endsAt: string | null; text?: string }): Promise<UpdateOutcome> {
+  return deps.db.sequelize.transaction((transaction) => updateWithin(deps, id, change, transaction));
+}
+
+/** updateOutage in the caller's transaction (the outages import applies a whole file in one). */
+export async function updateWithin(deps: CoreDeps, id: number, change: { endsAt: string | null; text?: string }, transaction: Transaction): Promise<UpdateOutcome> {
   const { db } = deps;
   const now = deps.clock.now();
-  return db.sequelize.transaction(async (transaction) => {
-    const outage = await loadOutage(db, 'o.id = :id', { id }, transaction, true);
-    if (!outage) return { kind: 'not-found' as const };
-    if (outage.status === 'closed') return { kind: 'closed' as const, outage };
-    const endsAt = time(change.endsAt);
-    const problems: DraftProblem[] = [];
-    if (!isTime(endsAt)) problems.push({ kind: 'bad-time', field: 'endsAt' });
-    problems.push(...endProblems(new Date(outage.startsAt), endsAt, now));
-    if (change.text !== undefined && change.text.length > OUTAGE_TEXT_MAX) problems.push({ kind: 'text-too-long', max: OUTAGE_TEXT_MAX });
-    if (problems.length > 0) return { kind: 'invalid' as const, problems };
-    const text = change.text ?? outage.text;
-    const sameEnd = (endsAt === null ? null : endsAt.getTime()) === (outage.endsAt === null ? null : new Date(outage.endsAt).getTime());
-    if (sameEnd && text === outage.text) return { kind: 'unchanged' as const, outage };
-    const revision = outage.revision + 1;
-    await db.sequelize.query(
-      'UPDATE outages SET ends_at = :endsAt, text = :text, revision = :revision, updated_at = :now WHERE id = :id',
-      { replacements: { id, endsAt, text, revision, now }, transaction },
-    );
-    if (await anyNoticeStarted(db, id, transaction)) {
-      await dropPending(db, id, 'updates', now, transaction);
-      await insertChanges(db, id, [{ change: `update-${revision}`, dueAt: now }], now, transaction);
-    }
-    return { kind: 'updated' as const, outage: { ...outage, endsAt: endsAt === null ? null : endsAt.toISOString(), text, revision } };
+  const outage = await loadOutage(db, 'o.id = :id', { id }, transaction, true);
+  if (!outage) return { kind: 'not-found' };
+  if (outage.status === 'closed') return { kind: 'closed', outage };
+  const endsAt = time(change.endsAt);
+  const problems: DraftProblem[] = [];
+  if (!isTime(endsAt)) problems.push({ kind: 'bad-time', field: 'endsAt' });
+  problems.push(...endProblems(new Date(outage.startsAt), endsAt, now));
+  if (change.text !== undefined && change.text.length > OUTAGE_TEXT_MAX) problems.push({ kind: 'text-too-long', max: OUTAGE_TEXT_MAX });
+  if (problems.length > 0) return { kind: 'invalid', problems };
+  const text = change.text ?? outage.text;
+  const sameEnd = (endsAt === null ? null : endsAt.getTime()) === (outage.endsAt === null ? null : new Date(outage.endsAt).getTime());
+  if (sameEnd && text === outage.text) return { kind: 'unchanged', outage };
+  const revision = outage.revision + 1;
+  await db.sequelize.query('UPDATE outages SET ends_at = :endsAt, text = :text, revision = :revision, updated_at = :now WHERE id = :id', {
+    replacements: { id, endsAt, text, revision, now },
+    transaction,
   });
+  if (await anyNoticeStarted(db, id, transaction)) {
+    await dropPending(db, id, 'updates', now, transaction);
+    await insertChanges(db, id, [{ change: `update-${revision}`, dueAt: now }], now, transaction);
+  }
+  return { kind: 'updated', outage: { ...outage, endsAt: endsAt === null ? null : endsAt.toISOString(), text, revision } };
 }
 
 /**
