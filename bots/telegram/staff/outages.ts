@@ -127,7 +127,7 @@ export function outageDeskComposer(deps: TelegramDeps, options: OutageDeskOption
       now: core.clock.now().getTime(),
       args,
       // A redelivered update starts the same run: its steps' keys find the work already done.
-      run: `tg:${ctx.update.update_id}`,
+      run: `tg-staff:${ctx.update.update_id}`,
     });
     keep(ctx, userId, threadId, after, before);
   }
