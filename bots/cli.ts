@@ -8,6 +8,10 @@ import { DataFolderBusyError } from '../models/data-folder-lock.ts';
 import { DeadlineError } from '../core/deadline.ts';
 import { createMigrator } from '../migrations/migrator.ts';
 import { importBillingFiles } from '../core/billing/import-files.ts';
+import type { BadLine } from '../core/billing/import-file.ts';
+import { detectDelimiter, readHeaderLine } from '../core/billing/read-csv.ts';
+import { importStreetAliases, isStreetAliasesHeader } from '../core/addresses/aliases.ts';
+import { importOutagesFile, isOutagesHeader } from '../core/outages/import.ts';
 import { exportReadings } from '../core/billing/export-readings.ts';
 import { loadDemoData } from '../core/billing/demo-data.ts';
 import { systemClock } from '../core/clock.ts';
@@ -23,6 +27,8 @@ Commands:
   import FILE...            Import billing CSV exports (accounts, meters, charges, payments; kind read
                             from the header). Accounts go first. A file with any bad line is rejected
                             whole and its bad lines are listed; the other files are still imported.
+                            Also street aliases (alias;street) and outages
+                            (street;houses;kind;starts_at;ends_at;text), after the billing files.
   export-readings --from YYYY-MM-DD --to YYYY-MM-DD [--out FILE]
                             Write the readings of those days as CSV for billing (to stdout without --out).
   demo-data                 Load a small demo city (idempotent) and print its accounts and their proofs.
@@ -58,16 +64,50 @@ async function withDatabase<T>(work: (db: OpenedDatabase) => Promise<T>): Promis
   }
 }
 
+/** Which importer a file goes to, by its header: outages and street aliases, or a billing export. */
+async function smallFileKind(file: string): Promise<'outages' | 'street-aliases' | 'billing'> {
+  try {
+    const header = await readHeaderLine({ path: file });
+    const names = header.split(detectDelimiter(header)).map((name) => name.trim().replace(/^"|"$/g, '').toLowerCase());
+    if (isOutagesHeader(names)) return 'outages';
+    if (isStreetAliasesHeader(names)) return 'street-aliases';
+  } catch {
+    // Unreadable: the billing importer says why.
+  }
+  return 'billing';
+}
+
+type SmallOutcome = { kind: 'imported'; summary: string } | { kind: 'rejected'; errors: BadLine[]; moreErrors: number };
+
 async function importCommand(files: string[]): Promise<number> {
   if (files.length === 0) throw new UsageError('import needs at least one FILE');
-  const { results, matched } = await withDatabase(async (db) => {
-    const imported = await importBillingFiles(db, files.map((file) => ({ path: file })));
+  const kinds = await Promise.all(files.map(async (file) => ({ file, kind: await smallFileKind(file) })));
+  const { results, matched, small } = await withDatabase(async (db) => {
+    const billing = kinds.filter((k) => k.kind === 'billing').map((k) => ({ path: k.file }));
+    const imported = billing.length > 0 ? await importBillingFiles(db, billing) : [];
     // Online payments billing has now booked stop being shown as pending.
     const paymentsIn = imported.some((r) => r.outcome.kind === 'imported' && r.outcome.fileKind === 'payments');
-    return { results: imported, matched: paymentsIn ? await matchBillingPayments(db, loadConfig().core.timeZone) : 0 };
+    const config = loadConfig();
+    const core = { db, clock: systemClock, settings: config.core };
+    // Aliases before outages: an outage is matched to accounts by the street names known when it is imported.
+    const small: { name: string; outcome: SmallOutcome }[] = [];
+    for (const { file } of kinds.filter((k) => k.kind === 'street-aliases')) {
+      const outcome = await importStreetAliases(db, { path: file });
+      small.push({ name: file, outcome: outcome.kind === 'imported' ? { kind: 'imported', summary: `imported ${outcome.rows} street aliases: ${outcome.inserted} new, ${outcome.updated} updated, ${outcome.unchanged} unchanged` } : outcome });
+    }
+    for (const { file } of kinds.filter((k) => k.kind === 'outages')) {
+      const outcome = await importOutagesFile(core, { path: file });
+      small.push({ name: file, outcome: outcome.kind === 'imported' ? { kind: 'imported', summary: `imported ${outcome.rows} outages: ${outcome.announced} announced, ${outcome.updated} updated, ${outcome.unchanged} unchanged` } : outcome });
+    }
+    return { results: imported, matched: paymentsIn ? await matchBillingPayments(db, config.core.timeZone) : 0, small };
   });
   if (matched > 0) process.stdout.write(`matched ${matched} online payments to billing's payments\n`);
   let exit: number = EXIT.ok;
+  const listing = (errors: BadLine[], more: number, what: string) => {
+    const lines = errors.map((e) => (e.line > 0 ? `  line ${e.line}: ${e.reason}` : `  ${e.reason}`));
+    if (more > 0) lines.push(`  … and ${more} more ${what}`);
+    return lines.join('\n');
+  };
   for (const { name, outcome } of results) {
     const file = path.basename(name);
     if (outcome.kind === 'imported') {
@@ -75,13 +115,28 @@ async function importCommand(files: string[]): Promise<number> {
         `${file}: imported ${outcome.rows} ${outcome.fileKind} rows: ${outcome.inserted} new, ${outcome.updated} updated, ${outcome.unchanged} unchanged ` +
           `(${outcome.encoding}, '${outcome.delimiter}'-delimited)\n`,
       );
+      const unread = outcome.unreadAddresses ?? [];
+      if (unread.length > 0) {
+        const total = unread.length + (outcome.moreUnreadAddresses ?? 0);
+        process.stdout.write(
+          `${file}: ${total} addresses could not be read into street and house; their accounts are imported, but outages will not find them:\n` +
+            `${listing(unread, outcome.moreUnreadAddresses ?? 0, 'addresses')}\n`,
+        );
+      }
       continue;
     }
     exit = EXIT.rejected;
     const kind = outcome.fileKind ? ` ${outcome.fileKind} file` : '';
-    const lines = outcome.errors.map((e) => (e.line > 0 ? `  line ${e.line}: ${e.reason}` : `  ${e.reason}`));
-    if (outcome.moreErrors > 0) lines.push(`  … and ${outcome.moreErrors} more bad lines`);
-    process.stderr.write(`${file}: REJECTED${kind}, nothing of it was written:\n${lines.join('\n')}\n`);
+    process.stderr.write(`${file}: REJECTED${kind}, nothing of it was written:\n${listing(outcome.errors, outcome.moreErrors, 'bad lines')}\n`);
+  }
+  for (const { name, outcome } of small) {
+    const file = path.basename(name);
+    if (outcome.kind === 'imported') {
+      process.stdout.write(`${file}: ${outcome.summary}\n`);
+      continue;
+    }
+    exit = EXIT.rejected;
+    process.stderr.write(`${file}: REJECTED, nothing of it was written:\n${listing(outcome.errors, outcome.moreErrors, 'bad lines')}\n`);
   }
   return exit;
 }
