@@ -199,3 +199,35 @@ describe('/outage in the staff group', () => {
     expect(h.tg.sent(OTHER_GROUP)).toEqual([]);
   });
 });
+
+describe('/outage in a forum topic', () => {
+  const FORUM = -1001000000082;
+  let forum: StaffHarness;
+  let forumDb: TestDatabase;
+
+  beforeAll(async () => {
+    forumDb = await createTestDatabase();
+    forum = await startStaffHarness({ db: forumDb, staffChatId: FORUM, isForum: true });
+  });
+  afterAll(async () => {
+    await forum?.stop();
+    await forumDb?.destroy();
+  });
+
+  it('answers in the topic it was started in, and takes only that topic’s messages as its answers', async () => {
+    const topic = await forum.adminApi.createForumTopic(FORUM, 'Відключення');
+    const thread = topic.message_thread_id;
+    const olha = forum.group.member(forum.tg.user({ id: 7901, first_name: 'Ольга' }), 'administrator');
+    olha.command('/outage', { threadId: thread });
+    const prompt = await forum.tg.waitForSent(FORUM, 'Нове відключення');
+    expect(prompt.message_thread_id).toBe(thread);
+    // Written in General, it is not the form's answer (and, about no letter, nobody's).
+    olha.sendText('Садова');
+    await forum.tg.waitFor(() => forum.tg.pendingUpdates().length === 0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    olha.sendText('Соборна 1-3', { threadId: thread });
+    const kind = await forum.tg.waitForSent(FORUM, outageDesk.askKind);
+    expect(kind.message_thread_id).toBe(thread);
+    expect(forum.tg.sent(FORUM).filter((m) => m.message_id > prompt.message_id).map((m) => m.text)).toEqual([outageDesk.askKind]);
+  });
+});
