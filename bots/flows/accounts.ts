@@ -1,9 +1,11 @@
 import { accountView, listLinkedAccounts, unlinkAccount, type AccountSummary, type AccountViewOutcome } from '../../core/accounts/index.ts';
 import { otherChannels } from '../../core/identity.ts';
+import { outageInForceForAccount } from '../../core/outages/index.ts';
 import { fitText } from '../../core/text.ts';
 import { accounts } from '../texts/accounts.ts';
 import { chartTexts } from '../texts/chart.ts';
 import { linking } from '../texts/linking.ts';
+import { outageCabinet } from '../texts/outages.ts';
 import { menuTexts } from '../texts/menu.ts';
 import { statements } from '../texts/statements.ts';
 import type { Chat, Choice } from './chat.ts';
@@ -22,10 +24,12 @@ import { statementSteps } from './statement.ts';
 
 type View = Extract<AccountViewOutcome, { kind: 'view' }>;
 
-export function accountDetailsText(view: View): string {
+/** `notice`: a line above the card that matters now (an outage in force at the account's address). */
+export function accountDetailsText(view: View, notice: string | null = null): string {
   const section = (header: string, lines: string[]) => `${header}\n${lines.length > 0 ? lines.join('\n') : accounts.emptyHistory}`;
   return fitText(
     [
+      ...(notice ? [notice] : []),
       accounts.card(view.account, view.overdueMeterIds),
       section(accounts.chargesHeader, view.charges.map(accounts.charge)),
       section(accounts.paymentsHeader, [...view.onlinePayments.map(accounts.onlinePayment), ...view.payments.map(accounts.payment)]),
@@ -75,8 +79,10 @@ async function accountsSteps(chat: Chat, deps: FlowDeps): Promise<void> {
       before = accounts.notLinked;
       continue;
     }
+    const outage = await chat.step(() => outageInForceForAccount(deps.core, accountId, deps.core.clock.now()));
+    const notice = outage ? outageCabinet.inForceOnAccount(outage, deps.core.settings.timeZone) : null;
     const back: Choice[] = [{ id: 'list', label: accounts.backToList }, { id: 'menu', label: accounts.toMenu }];
-    let next = await choose(chat, accountDetailsText(view), [
+    let next = await choose(chat, accountDetailsText(view, notice), [
       ...(paymentOffered(deps) ? [[{ id: 'pay', label: accounts.payButton }]] : []),
       [{ id: 'chart', label: chartTexts.button }],
       [{ id: 'statement', label: statements.button }],

@@ -4,6 +4,7 @@ import { linkAccountFlow } from './link-account.ts';
 import { myLettersFlow } from './my-letters.ts';
 import { onboardingFlow } from './onboarding.ts';
 import { payFlow } from './pay.ts';
+import { outagesFlow } from './outages.ts';
 import { readingsFlow } from './readings.ts';
 import { createCabinet, type Cabinet, type CabinetFlows, type FlowDeps } from './router.ts';
 import { remindersOffFlow, settingsFlow } from './settings.ts';
@@ -23,6 +24,7 @@ export const cabinetFlows: CabinetFlows = {
     settings: settingsFlow,
     help: helpFlow,
     pay: payFlow,
+    outages: outagesFlow,
   },
   /** Buttons on messages the app started: a reminder's «Передати показники» and «Оплатити», an answer's «Мої листи». */
   actions: {

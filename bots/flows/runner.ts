@@ -11,7 +11,7 @@ import { sameWords } from './words.ts';
 // continues the flow where it was.
 
 /** Bump when a flow changes shape (steps added, removed or reordered): a state of another version is dropped. */
-export const FLOWS_VERSION = 2;
+export const FLOWS_VERSION = 3;
 
 /** Where one subscriber is in a flow: plain JSON, stored by the adapter. */
 export interface FlowState {

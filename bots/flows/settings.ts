@@ -1,7 +1,9 @@
 import { issueChannelLinkCode, otherChannels, CHANNEL_LINK_CODE_TTL_MS } from '../../core/identity.ts';
 import { eraseSubscriber, setReminders, subscriberProfile } from '../../core/subscribers.ts';
 import type { Channel } from '../../models/models.ts';
+import { plannedOutageNoticesOn, setPlannedOutageNotices } from '../../core/outages/index.ts';
 import { linking } from '../texts/linking.ts';
+import { outageCabinet } from '../texts/outages.ts';
 import { menuTexts } from '../texts/menu.ts';
 import { onboarding } from '../texts/onboarding.ts';
 import { settings } from '../texts/settings.ts';
@@ -59,14 +61,16 @@ export const settingsFlow: Flow<null> = {
   id: 'settings',
   async run(chat, deps) {
     const profile = await chat.step(() => subscriberProfile(deps.core, chat.subscriberId));
+    const planned = await chat.step(() => plannedOutageNoticesOn(deps.core, chat.subscriberId));
     const other = otherChannelLink(chat.channel, deps);
     const choices: Choice[][] = [
       [profile.remindersEnabled ? { id: 'rem:off', label: settings.remindersOffButton } : { id: 'rem:on', label: settings.remindersOnButton }],
+      [planned ? { id: 'out:off', label: outageCabinet.plannedOffButton } : { id: 'out:on', label: outageCabinet.plannedOnButton }],
       [{ id: 'phone', label: settings.changePhoneButton }],
       ...(other ? [[{ id: 'connect', label: linking.connectButton(linking.channelNames[other.channel]) }]] : []),
       [{ id: 'delete', label: settings.deleteDataButton }],
     ];
-    const picked = await choose(chat, settings.headerShared(profile), choices);
+    const picked = await choose(chat, `${settings.headerShared(profile)}\n${outageCabinet.plannedLine(planned)}`, choices);
     switch (picked) {
       case 'rem:off':
       case 'rem:on': {
@@ -76,6 +80,17 @@ export const settingsFlow: Flow<null> = {
           return null;
         });
         await chat.say(on ? settings.remindersOn : settings.remindersOff, { keyboard: 'menu' });
+        return;
+      }
+      case 'out:off':
+      case 'out:on': {
+        // Emergencies reach everyone regardless: only planned works' notices can be turned off (core's rule).
+        const on = picked === 'out:on';
+        await chat.step(async () => {
+          await setPlannedOutageNotices(deps.core, chat.subscriberId, on);
+          return null;
+        });
+        await chat.say(on ? outageCabinet.plannedOn : outageCabinet.plannedOff, { keyboard: 'menu' });
         return;
       }
       case 'phone': {

@@ -2,6 +2,7 @@ import { listLinkedAccounts } from '../../core/accounts/index.ts';
 import { checkText, LETTER_ATTACHMENTS_MAX, LETTER_TEXT_MAX, letterCategories, writeLetter } from '../../core/letters/index.ts';
 import type { TextRefusal } from '../../core/letters/index.ts';
 import type { Attachment, LetterCategory } from '../../models/models.ts';
+import { outageCabinet } from '../texts/outages.ts';
 import { letters } from '../texts/letters.ts';
 import type { Chat } from './chat.ts';
 import { choose, unexpectedAnswer } from './kit.ts';
@@ -151,8 +152,11 @@ export async function composeLetter(chat: Chat, { core }: FlowDeps, start: { cat
       }),
     );
     switch (outcome.kind) {
-      case 'stored':
-        return chat.say(outcome.alreadyStored ? letters.alreadyStored(outcome.number) : letters.stored(outcome.number), { keyboard: 'menu' });
+      case 'stored': {
+        const stored = outcome.alreadyStored ? letters.alreadyStored(outcome.number) : letters.stored(outcome.number);
+        const known = outcome.knownEmergency ? `\n\n${outageCabinet.emergencyKnown(outcome.knownEmergency, core.settings.timeZone)}` : '';
+        return chat.say(`${stored}${known}`, { keyboard: 'menu' });
+      }
       case 'not-linked':
         return chat.say(letters.notLinked, { keyboard: 'menu' });
       default:

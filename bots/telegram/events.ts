@@ -15,6 +15,7 @@ const MENU_COMMANDS: Record<string, MenuItem> = {
   letters: 'letters',
   settings: 'settings',
   help: 'help',
+  outages: 'outages',
 };
 
 const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/;

@@ -8,6 +8,7 @@ export const menu = {
   letter: 'Написати листа',
   letters: 'Мої листи',
   settings: 'Налаштування',
+  outages: 'Відключення',
   help: 'Допомога',
   pay: 'Оплатити',
 } as const;
@@ -22,7 +23,7 @@ export const menuLayout: MenuLayout = [
   ['readings', 'accounts'],
   ['addAccount', 'letter'],
   ['letters', 'settings'],
-  ['help'],
+  ['outages', 'help'],
 ];
 
 /** The menu when online payment is configured: «Оплатити» beside «Передати показники». */
@@ -30,7 +31,8 @@ export const menuLayoutWithPay: MenuLayout = [
   ['readings', 'pay'],
   ['accounts', 'addAccount'],
   ['letter', 'letters'],
-  ['settings', 'help'],
+  ['outages', 'settings'],
+  ['help'],
 ];
 
 export const menuLabels: readonly string[] = menuLayout.flat().map((item) => menu[item]);
@@ -44,6 +46,7 @@ export const commands = [
   { command: 'letter', description: 'Написати листа до водоканалу' },
   { command: 'letters', description: 'Мої листи та відповіді' },
   { command: 'settings', description: 'Налаштування' },
+  { command: 'outages', description: 'Відключення води за моїми адресами' },
   { command: 'help', description: 'Допомога' },
   { command: 'cancel', description: 'Скасувати поточну дію' },
 ] as const;

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts';
+import type { emergencyForAccount } from '../outages/index.ts';
 import type { CoreSettings } from '../settings.ts';
 import type { Database } from '../../models/database.ts';
 import type { Attachment, Channel, LetterCategory, LetterStatus, ReadingCorrection } from '../../models/models.ts';
@@ -39,9 +40,15 @@ export interface WriteLetterInput {
   idempotencyKey?: string | null;
 }
 
+/** An emergency outage announced at the address an emergency letter is about (core/outages). */
+export type KnownEmergency = NonNullable<Awaited<ReturnType<typeof emergencyForAccount>>>;
+
 export type WriteLetterOutcome =
-  /** `alreadyStored`: this idempotency key had stored the letter before; nothing was stored this time. */
-  | { kind: 'stored'; letterId: number; number: number; alreadyStored: boolean }
+  /**
+   * `alreadyStored`: this idempotency key had stored the letter before; nothing was stored this time.
+   * `knownEmergency`: for an emergency letter, the emergency already announced at its address, which answers it.
+   */
+  | { kind: 'stored'; letterId: number; number: number; alreadyStored: boolean; knownEmergency?: KnownEmergency | null }
   | TextRefusal
   | { kind: 'not-linked' };
 

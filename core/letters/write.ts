@@ -1,14 +1,48 @@
 import { QueryTypes } from 'sequelize';
 import { enqueue } from '../outbox.ts';
 import type { ReadingCorrection } from '../../models/models.ts';
+import { emergencyForAccount } from '../outages/index.ts';
 import { checkText } from './validate.ts';
-import type { LettersDeps, WriteLetterInput, WriteLetterOutcome } from './types.ts';
+import type { KnownEmergency, LettersDeps, WriteLetterInput, WriteLetterOutcome } from './types.ts';
 
 /**
  * Stores the letter and, in the same transaction, the outbox entry that forwards it to staff: a letter is
  * never forwarded without being stored, nor stored and forgotten.
  */
 export async function writeLetter(deps: LettersDeps, input: WriteLetterInput): Promise<WriteLetterOutcome> {
+  const outcome = await storeLetter(deps, input);
+  if (outcome.kind !== 'stored' || input.category !== 'emergency') return outcome;
+  // After the commit: the embedded database has one connection, and the letter is safe whatever this finds.
+  return { ...outcome, knownEmergency: await knownEmergencyFor(deps, input.subscriberId, outcome.letterId) };
+}
+
+/**
+ * An emergency already announced at the address a leak letter is about (its account, or else any account the
+ * writer linked): the writer is answered at once with it, since the crew is already on it.
+ */
+async function knownEmergencyFor(deps: LettersDeps, subscriberId: number, letterId: number): Promise<KnownEmergency | null> {
+  const [letter] = await deps.db.sequelize.query<{ account_id: number | null }>(`SELECT account_id FROM letters WHERE id = :letterId`, {
+    replacements: { letterId },
+    type: QueryTypes.SELECT,
+  });
+  const accountIds =
+    letter?.account_id != null
+      ? [letter.account_id]
+      : (
+          await deps.db.sequelize.query<{ account_id: number }>(`SELECT account_id FROM links WHERE subscriber_id = :subscriberId ORDER BY account_id`, {
+            replacements: { subscriberId },
+            type: QueryTypes.SELECT,
+          })
+        ).map((l) => l.account_id);
+  const now = deps.clock.now();
+  for (const accountId of accountIds) {
+    const outage = await emergencyForAccount(deps, accountId, now);
+    if (outage) return outage;
+  }
+  return null;
+}
+
+async function storeLetter(deps: LettersDeps, input: WriteLetterInput): Promise<WriteLetterOutcome> {
   const { db, clock } = deps;
   const checked = checkText(input.text, input.attachments, { emptyAllowedWithAttachments: false });
   if (!checked.ok) return checked.refusal;

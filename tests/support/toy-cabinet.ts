@@ -130,6 +130,7 @@ export function toyFlows(options: ToyOptions = {}): CabinetFlows {
       addAccount: photo,
       help: saying('toy-help', toyText.help),
       pay: saying('toy-pay', toyText.action('pay')),
+      outages: saying('toy-outages', toyText.help),
     },
     actions: {
       'readings:start': saying('toy-act-readings', toyText.action('readings:start')),

@@ -20,6 +20,7 @@ import type { BotContext, TelegramDeps } from '../context.ts';
 import type { TelegramFeature } from '../feature.ts';
 import { TELEGRAM_TEXT_MAX, letterCard, staffCb } from './card.ts';
 import { createGroupPacer, groupLimit, type GroupPacer } from './pacer.ts';
+import { outageDeskComposer } from './outages.ts';
 import * as store from './store.ts';
 
 export interface StaffDeskFeatureOptions {
@@ -102,6 +103,18 @@ export function staffDeskComposer(deps: TelegramDeps, options: StaffDeskFeatureO
 
   const composer = new Composer<BotContext>();
   const desk = composer.filter((ctx) => ctx.chat?.id === chatId);
+  // Outages first: a staff member's own form takes their next message before it is read as a letter's answer.
+  desk.use(
+    outageDeskComposer(deps, {
+      chatId,
+      pacer,
+      staffName,
+      repliesToLetter: async (ctx) => {
+        const replied = ctx.msg?.reply_to_message;
+        return replied !== undefined && (await store.letterOfMessage(core.db, chatId, replied.message_id)) !== null;
+      },
+    }),
+  );
 
   desk.command('note', async (ctx) => {
     const text = argument(ctx);

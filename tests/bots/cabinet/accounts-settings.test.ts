@@ -8,6 +8,7 @@ import { menu, menuTexts } from '../../../bots/texts/menu.ts';
 import { onboarding } from '../../../bots/texts/onboarding.ts';
 import { settings } from '../../../bots/texts/settings.ts';
 import { statements } from '../../../bots/texts/statements.ts';
+import { outageCabinet } from '../../../bots/texts/outages.ts';
 import { money } from '../../../bots/texts/format.ts';
 import { channels, choicesOf, keyboardOf, textsOf } from '../../support/channels.ts';
 import { aLink, aMeter, anAccount, aPayment } from '../../support/builders.ts';
@@ -90,8 +91,8 @@ describe.each(channels)('settings and help on $name', (kind) => {
   it('turns reminders off and on, the button saying what a press does', async () => {
     const { person, subscriber } = await aMember(stage);
     const header = await person.type(menu.settings);
-    expect(textsOf(header)).toEqual([settings.headerShared({ remindersEnabled: true, phone: null, phoneUnverified: null })]);
-    expect(choicesOf(header)).toEqual([settings.remindersOffButton, settings.changePhoneButton, settings.deleteDataButton]);
+    expect(textsOf(header)).toEqual([`${settings.headerShared({ remindersEnabled: true, phone: null, phoneUnverified: null })}\n${outageCabinet.plannedLine(true)}`]);
+    expect(choicesOf(header)).toEqual([settings.remindersOffButton, outageCabinet.plannedOffButton, settings.changePhoneButton, settings.deleteDataButton]);
     const off = await person.press(settings.remindersOffButton);
     expect(textsOf(off)).toEqual([settings.remindersOff]);
     expect(keyboardOf(off)).toBe('menu');

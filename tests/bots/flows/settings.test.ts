@@ -4,6 +4,7 @@ import { startCommandFlow } from '../../../bots/flows/start.ts';
 import { linking } from '../../../bots/texts/linking.ts';
 import { onboarding } from '../../../bots/texts/onboarding.ts';
 import { settings } from '../../../bots/texts/settings.ts';
+import { outageCabinet } from '../../../bots/texts/outages.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { aLink, anAccount, aSubscriber } from '../../support/builders.ts';
 import { flowDriver } from '../../support/flow-driver.ts';
@@ -27,8 +28,8 @@ describe('settings', () => {
     const off = flowDriver(settingsFlow, deps, { subscriberId: subscriber.id });
     await off.start(null);
     const [menu] = off.take();
-    expect(menu!.text).toBe(settings.headerShared({ remindersEnabled: true, phone: null, phoneUnverified: null }));
-    expect(ids(menu!)).toEqual(['rem:off', 'phone', 'delete']);
+    expect(menu!.text).toBe(`${settings.headerShared({ remindersEnabled: true, phone: null, phoneUnverified: null })}\n${outageCabinet.plannedLine(true)}`);
+    expect(ids(menu!)).toEqual(['rem:off', 'out:off', 'phone', 'delete']);
     await off.press('rem:off');
     expect(off.take().map((s) => [s.text, s.options.keyboard])).toEqual([[settings.remindersOff, 'menu']]);
     expect((await db.models.Subscriber.findByPk(subscriber.id))?.remindersEnabled).toBe(false);

@@ -115,7 +115,7 @@ export function toyFlows(options: ToyOptions = {}): CabinetFlows {
   return {
     onboarding,
     start,
-    menu: { readings: pick, accounts: text, addAccount: store, letter: fails, letters: many, settings: echo, help: long, pay: action('pay') },
+    menu: { readings: pick, accounts: text, addAccount: store, letter: fails, letters: many, settings: echo, help: long, pay: action('pay'), outages: text },
     actions: { 'readings:start': action('readings:start'), 'reminders:off': action('reminders:off'), 'letters:list': action('letters:list'), menu: action('menu'), 'pay:start': action('pay:start') },
   };
 }
