@@ -14,6 +14,8 @@ import type { LiqPayConfig } from '../../../bots/payments/liqpay.ts';
 import { reminderMessage } from '../../../bots/reminders/message.ts';
 import { createHttpApp } from '../../../bots/server.ts';
 import { accounts } from '../../../bots/texts/accounts.ts';
+import { chartTexts } from '../../../bots/texts/chart.ts';
+import { statements } from '../../../bots/texts/statements.ts';
 import { common } from '../../../bots/texts/common.ts';
 import { money } from '../../../bots/texts/format.ts';
 import { menu } from '../../../bots/texts/menu.ts';
@@ -164,7 +166,7 @@ describe.each(channels)('paying on $name', (kind) => {
 
     await person.type(menu.accounts);
     const view = await person.press(accounts.accountButton(other.number, other.address));
-    expect(choicesOf(view)).toEqual([accounts.payButton, accounts.unlinkButton, accounts.backToList, accounts.toMenu]);
+    expect(choicesOf(view)).toEqual([accounts.payButton, chartTexts.button, statements.button, accounts.unlinkButton, accounts.backToList, accounts.toMenu]);
     const offer = await person.press(accounts.payButton);
     expect(textsOf(offer)).toEqual([texts.offerNoDebt(other.number)]);
     expect(choicesOf(offer)).toEqual([texts.otherAmount]);
@@ -226,7 +228,7 @@ describe.each(channels)('no payment configured on $name', (kind) => {
     expect(textsOf(await member.person.type(menu.pay))).toEqual([common.unknownText]);
     await member.person.type(menu.accounts);
     const view = await member.person.press(accounts.accountButton(account.number, account.address));
-    expect(choicesOf(view)).toEqual([accounts.unlinkButton, accounts.backToList, accounts.toMenu]);
+    expect(choicesOf(view)).toEqual([chartTexts.button, statements.button, accounts.unlinkButton, accounts.backToList, accounts.toMenu]);
     expect(await stage.db.sequelize.query('SELECT id FROM payment_orders', { type: QueryTypes.SELECT })).toEqual([]);
   });
 });

@@ -10,6 +10,8 @@ import { toy } from './support/toy-cabinet.ts';
 
 let db: TestDatabase;
 let viber: FakeViber;
+/** The first bytes of a JPEG: Viber fetches a picture and looks at what it got. */
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
 let instance: RunningViberBot;
 const clock = new FixedClock(new Date('2026-11-25T09:00:00Z'));
 
@@ -127,7 +129,7 @@ describe('billable messages', () => {
     expect(inside).toEqual({ billable: 0, free: 1 });
 
     clock.set('2026-11-27T08:00:00Z'); // 24 h: the window has closed
-    await instance.bot.notifier.send(recipient('window=='), { text: 'Поза вікном', photos: [{ kind: 'photo', ref: 'https://example.com/a.jpg', channel: 'viber' }] });
+    await instance.bot.notifier.send(recipient('window=='), { text: 'Поза вікном', photos: [{ kind: 'photo', ref: viber.addMedia(JPEG), channel: 'viber' }] });
     expect(await startedMessageCounts({ db }, '2026-11-27')).toEqual({ billable: 2, free: 1 });
     expect(await startedMessageCounts({ db }, day)).toEqual(before);
   });
