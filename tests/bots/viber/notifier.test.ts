@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../../core/clock.ts';
 import type { TestDatabase } from '../../support/database.ts';
 import type { FakeViber } from '../../support/fake-viber/index.ts';
+import { TINY_JPEG } from '../../support/fake-telegram/index.ts';
 import { closeViberWorld, startViberWorld, type RunningViberBot } from '../../support/fake-viber/bot-instance.ts';
 import { startedMessageCounts } from '../../../bots/viber/billable-sender.ts';
 import { ViberApiError, ViberTransportError, createViberClient } from '../../../bots/viber/client.ts';
@@ -10,8 +11,6 @@ import { toy } from './support/toy-cabinet.ts';
 
 let db: TestDatabase;
 let viber: FakeViber;
-/** The first bytes of a JPEG: Viber fetches a picture and looks at what it got. */
-const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
 let instance: RunningViberBot;
 const clock = new FixedClock(new Date('2026-11-25T09:00:00Z'));
 
@@ -129,7 +128,7 @@ describe('billable messages', () => {
     expect(inside).toEqual({ billable: 0, free: 1 });
 
     clock.set('2026-11-27T08:00:00Z'); // 24 h: the window has closed
-    await instance.bot.notifier.send(recipient('window=='), { text: 'Поза вікном', photos: [{ kind: 'photo', ref: viber.addMedia(JPEG), channel: 'viber' }] });
+    await instance.bot.notifier.send(recipient('window=='), { text: 'Поза вікном', photos: [{ kind: 'photo', ref: viber.addMedia(TINY_JPEG), channel: 'viber' }] });
     expect(await startedMessageCounts({ db }, '2026-11-27')).toEqual({ billable: 2, free: 1 });
     expect(await startedMessageCounts({ db }, day)).toEqual(before);
   });
