@@ -73,18 +73,15 @@ export interface SubscriberContact {
 
 /**
  * The upsert behind touchSubscriber, for a channel that folds it into a statement of its own (the Telegram bot
- * records the update id in the same round trip): with `onlyWhenRowsIn`, the name of a CTE, it touches only if
- * that CTE yields a row. Its four positional parameters start at `$firstParam` and take touchValues; the
- * RETURNING columns go to subscriberFromRow. One text for both paths, so the rules (name kept when blank,
- * blocked mark cleared) cannot drift apart.
+ * claims a batch of updates and touches their senders in one round trip). `rows` is a query yielding
+ * (channel, channel_user_id, name, at) rows, each value as touchValues gives it; without it, the four positional
+ * parameters $1..$4 take touchValues. The RETURNING columns go to subscriberFromRow. One text for every path, so
+ * the rules (name kept when blank, blocked mark cleared) cannot drift apart.
  */
-export function touchSubscriberSql(options: { onlyWhenRowsIn?: string; firstParam?: number } = {}): string {
-  const at = options.firstParam ?? 1;
-  const [channel, userId, name, now] = [at, at + 1, at + 2, at + 3].map((n) => `$${n}`);
-  const values = `${channel}::text, ${userId}::text, ${name}::text, ${now}::timestamptz, ${now}::timestamptz`;
-  const source = options.onlyWhenRowsIn ? `SELECT ${values} FROM ${options.onlyWhenRowsIn} LIMIT 1` : `VALUES (${values})`;
+export function touchSubscriberSql(options: { rows?: string } = {}): string {
+  const rows = options.rows ?? 'VALUES ($1::text, $2::text, $3::text, $4::timestamptz)';
   return `INSERT INTO subscribers (channel, channel_user_id, name, last_inbound_at, created_at)
-     ${source}
+     SELECT channel, channel_user_id, name, at, at FROM (${rows}) AS touch(channel, channel_user_id, name, at)
      ON CONFLICT (channel, channel_user_id) DO UPDATE
        SET name = CASE WHEN EXCLUDED.name <> '' THEN EXCLUDED.name ELSE subscribers.name END,
            last_inbound_at = EXCLUDED.last_inbound_at,

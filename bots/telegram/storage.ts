@@ -30,80 +30,156 @@ export interface BegunUpdate {
   state: Map<string, unknown>;
 }
 
-/** $1 the update id, $2 the state keys, $3 the claim, $4 the lease (s), and with `touch` $5.. its values. */
-function beginUpdateSql(touch: boolean): string {
-  return `WITH claim AS (
-       INSERT INTO telegram_processed_updates AS p (update_id, claim, done, processed_at) VALUES ($1, $3, false, now())
-       ON CONFLICT (update_id) DO UPDATE SET claim = EXCLUDED.claim, processed_at = EXCLUDED.processed_at
-         WHERE NOT p.done AND p.processed_at < now() - make_interval(secs => $4)
-       RETURNING update_id
-     )${touch ? `, touched AS (${touchSubscriberSql({ onlyWhenRowsIn: 'claim', firstParam: 5 })})` : ''}
-     SELECT EXISTS (SELECT 1 FROM claim) AS claimed,
-            (SELECT done FROM telegram_processed_updates WHERE update_id = $1) AS done,
-            (SELECT jsonb_object_agg(key, value) FROM telegram_state WHERE key = ANY($2::text[])) AS state
-            ${touch ? ', touched.*' : ''}
-       FROM (SELECT 1) AS one ${touch ? 'LEFT JOIN touched ON true' : ''}`;
+export interface BeginRequest {
+  updateId: number;
+  /** The person who sent the update, to touch once it is claimed; null when nobody is to be touched. */
+  touch: { deps: Pick<CoreDeps, 'clock'>; contact: SubscriberContact } | null;
+  /** telegram_state keys to read. */
+  stateKeys: readonly string[];
 }
-const BEGIN_AND_TOUCH = beginUpdateSql(true);
-const BEGIN_ONLY = beginUpdateSql(false);
+
+// $1 update ids, $2 claims, $3..$6 the senders' touchValues (nulls when nobody is touched), one per update;
+// $7 the lease (s); $8/$9 the state keys to read, each with its update's ordinal.
+const BEGIN_BATCH = `WITH item AS (
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) WITH ORDINALITY
+       AS i(update_id, claim, channel, channel_user_id, name, at, n)
+   ), claim AS (
+     INSERT INTO telegram_processed_updates AS p (update_id, claim, done, processed_at) SELECT update_id, claim, false, now() FROM item
+     ON CONFLICT (update_id) DO UPDATE SET claim = EXCLUDED.claim, processed_at = EXCLUDED.processed_at
+       WHERE NOT p.done AND p.processed_at < now() - make_interval(secs => $7)
+     RETURNING update_id
+   ), touched AS (${touchSubscriberSql({
+     rows: `SELECT item.channel, item.channel_user_id, item.name, item.at FROM item JOIN claim USING (update_id) WHERE item.channel_user_id IS NOT NULL`,
+   })}), state AS (
+     SELECT wanted.n, jsonb_object_agg(s.key, s.value) AS state
+       FROM unnest($8::bigint[], $9::text[]) AS wanted(n, key) JOIN telegram_state s ON s.key = wanted.key GROUP BY wanted.n
+   )
+   SELECT item.n, claim.update_id IS NOT NULL AS claimed,
+          (SELECT done FROM telegram_processed_updates t WHERE t.update_id = item.update_id) AS done,
+          state.state, touched.*
+     FROM item LEFT JOIN claim USING (update_id) LEFT JOIN state ON state.n = item.n
+     LEFT JOIN touched ON touched.channel = item.channel AND touched.channel_user_id = item.channel_user_id
+    ORDER BY item.n`;
+
+type BeginRow = SubscriberRow & { n: string; claimed: boolean; done: boolean | null; state: Record<string, unknown> | null };
 
 /**
- * Everything an update needs before it is handled, in one round trip: claims the update id (or takes over a
- * claim older than `leaseMs`, whose handler died), touches the subscriber (core's own upsert, only when claimed,
- * so a redelivery changes nothing), and reads the chat's state. A concurrent delivery of the same id waits on the
- * primary key and then finds the claim taken.
+ * Everything updates need before they are handled, for a batch of them in one round trip: claims each update id
+ * (or takes over a claim older than `leaseMs`, whose handler died), touches each sender (core's own upsert, only
+ * when claimed, so a redelivery changes nothing), and reads each chat's state. A concurrent delivery of the same
+ * id waits on the primary key and then finds the claim taken. One statement cannot claim one id or touch one
+ * person twice, so a batch holding such a pair is split.
  */
-export async function beginUpdate(
-  db: Database,
-  request: {
-    updateId: number;
-    leaseMs: number;
-    touch: { deps: Pick<CoreDeps, 'clock'>; contact: SubscriberContact } | null;
-    stateKeys: readonly string[];
-  },
-): Promise<BegunUpdate> {
-  const touch = request.touch;
-  const claim = randomUUID();
-  const rows = await db.hot<SubscriberRow & { claimed: boolean; done: boolean | null; state: Record<string, unknown> | null }>(
-    touch ? BEGIN_AND_TOUCH : BEGIN_ONLY,
-    [request.updateId, [...request.stateKeys], claim, request.leaseMs / 1000, ...(touch ? touchValues(touch.deps, touch.contact) : [])],
-  );
-  const row = rows[0]!;
-  // Not claimed and no row seen: a concurrent delivery committed its claim after this statement's snapshot.
-  const status: ClaimStatus = row.claimed ? 'claimed' : row.done === true ? 'done' : 'busy';
-  return {
-    status,
-    claim,
-    subscriber: row.claimed && touch && row.id !== null && row.id !== undefined ? subscriberFromRow(row) : null,
-    state: row.claimed ? new Map(Object.entries(row.state ?? {})) : new Map(),
-  };
+export async function beginUpdates(db: Database, leaseMs: number, requests: readonly BeginRequest[]): Promise<BegunUpdate[]> {
+  const ids = new Set<number>();
+  const people = new Set<string>();
+  const now: BeginRequest[] = [];
+  const later: BeginRequest[] = [];
+  for (const r of requests) {
+    const person = r.touch ? `${r.touch.contact.channel}:${r.touch.contact.channelUserId}` : null;
+    if (ids.has(r.updateId) || (person !== null && people.has(person))) later.push(r);
+    else {
+      ids.add(r.updateId);
+      if (person !== null) people.add(person);
+      now.push(r);
+    }
+  }
+  const claims = now.map(() => randomUUID());
+  const touches = now.map((r) => (r.touch ? touchValues(r.touch.deps, r.touch.contact) : [null, null, null, null]));
+  const wanted = now.flatMap((r, i) => r.stateKeys.map((key) => [i + 1, key] as const));
+  const rows = await db.hot<BeginRow>(BEGIN_BATCH, [
+    now.map((r) => r.updateId),
+    claims,
+    ...[0, 1, 2, 3].map((column) => touches.map((values) => values[column] ?? null)),
+    leaseMs / 1000,
+    wanted.map(([n]) => n),
+    wanted.map(([, key]) => key),
+  ]);
+  const begun = rows.map((row, i): BegunUpdate => {
+    // Not claimed and no row seen: a concurrent delivery committed its claim after this statement's snapshot.
+    const status: ClaimStatus = row.claimed ? 'claimed' : row.done === true ? 'done' : 'busy';
+    return {
+      status,
+      claim: claims[i]!,
+      subscriber: row.claimed && now[i]!.touch && row.id !== null && row.id !== undefined ? subscriberFromRow(row) : null,
+      state: row.claimed ? new Map(Object.entries(row.state ?? {})) : new Map(),
+    };
+  });
+  const rest = later.length > 0 ? await beginUpdates(db, leaseMs, later) : [];
+  const byRequest = new Map<BeginRequest, BegunUpdate>([...now.map((r, i) => [r, begun[i]!] as const), ...later.map((r, i) => [r, rest[i]!] as const)]);
+  return requests.map((r) => byRequest.get(r)!);
+}
+
+/** beginUpdates for one update. */
+export async function beginUpdate(db: Database, request: BeginRequest & { leaseMs: number }): Promise<BegunUpdate> {
+  const [begun] = await beginUpdates(db, request.leaseMs, [request]);
+  return begun!;
 }
 
 /** What an update leaves in telegram_state: nothing changed, a value to store, or the key to remove. */
 export type StateChange = { kind: 'keep' } | { kind: 'write'; key: string; json: string } | { kind: 'delete'; key: string };
 
-const DONE = `UPDATE telegram_processed_updates SET done = true, processed_at = now() WHERE update_id = $1 AND claim = $2 AND NOT done RETURNING 1`;
-const COMMIT_KEEP = `WITH done AS (${DONE}) SELECT EXISTS (SELECT 1 FROM done) AS committed`;
-const COMMIT_WRITE = `WITH done AS (${DONE}), written AS (
-     INSERT INTO telegram_state (key, value, updated_at) SELECT $3::text, $4::jsonb, now() FROM done
+export interface UpdateCommit {
+  updateId: number;
+  claim: string;
+  state: StateChange;
+}
+
+// $1 update ids, $2 claims, $3 'keep' | 'write' | 'delete', $4 state keys, $5 state values (JSON text), one per
+// update: the claims of many concurrent updates turn done, and their states are stored, in one statement.
+const COMMIT_BATCH = `WITH item AS (
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS i(update_id, claim, kind, key, value)
+   ), done AS (
+     UPDATE telegram_processed_updates p SET done = true, processed_at = now()
+       FROM item WHERE p.update_id = item.update_id AND p.claim = item.claim AND NOT p.done
+     RETURNING p.update_id
+   ), written AS (
+     INSERT INTO telegram_state (key, value, updated_at)
+     SELECT item.key, item.value::jsonb, now() FROM item JOIN done USING (update_id) WHERE item.kind = 'write'
      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
-   ) SELECT EXISTS (SELECT 1 FROM done) AS committed`;
-const COMMIT_DELETE = `WITH done AS (${DONE}), removed AS (
-     DELETE FROM telegram_state WHERE key = $3::text AND EXISTS (SELECT 1 FROM done)
-   ) SELECT EXISTS (SELECT 1 FROM done) AS committed`;
+   ), removed AS (
+     DELETE FROM telegram_state s USING item JOIN done USING (update_id) WHERE item.kind = 'delete' AND s.key = item.key
+   ) SELECT update_id FROM done`;
+
+/**
+ * commitUpdate for many updates in one statement (group commit: one round trip and one WAL flush for all the
+ * updates that finished while the previous batch was in flight). The answer for each is whether it committed.
+ * Two updates of one chat never share a batch here (updates of a chat are handled one after another), but a
+ * batch is split if they ever do, since one statement cannot write a row twice.
+ */
+export async function commitUpdates(db: Database, requests: readonly UpdateCommit[]): Promise<boolean[]> {
+  const keys = new Set<string>();
+  const first: UpdateCommit[] = [];
+  const rest: UpdateCommit[] = [];
+  for (const r of requests) {
+    const key = r.state.kind === 'keep' ? null : r.state.key;
+    if (key !== null && keys.has(key)) rest.push(r);
+    else {
+      if (key !== null) keys.add(key);
+      first.push(r);
+    }
+  }
+  const rows = await db.hot<{ update_id: string }>(COMMIT_BATCH, [
+    first.map((r) => r.updateId),
+    first.map((r) => r.claim),
+    first.map((r) => r.state.kind),
+    first.map((r) => (r.state.kind === 'keep' ? null : r.state.key)),
+    first.map((r) => (r.state.kind === 'write' ? r.state.json : null)),
+  ]);
+  const committed = new Set(rows.map((row) => Number(row.update_id)));
+  const later = rest.length > 0 ? await commitUpdates(db, rest) : [];
+  const laterById = new Map(rest.map((r, i) => [r, later[i]!]));
+  return requests.map((r) => laterById.get(r) ?? committed.has(r.updateId));
+}
 
 /**
  * Marks the update handled and stores the state it produced, in one statement (so one transaction). False when
  * the claim was no longer this handler's (it outlived its lease and another delivery took over): then nothing is
  * written, and the state the other handler stores wins.
  */
-export async function commitUpdate(db: Database, request: { updateId: number; claim: string; state: StateChange }): Promise<boolean> {
-  const { updateId, claim, state } = request;
-  const rows = await db.hot<{ committed: boolean }>(
-    state.kind === 'write' ? COMMIT_WRITE : state.kind === 'delete' ? COMMIT_DELETE : COMMIT_KEEP,
-    state.kind === 'write' ? [updateId, claim, state.key, state.json] : state.kind === 'delete' ? [updateId, claim, state.key] : [updateId, claim],
-  );
-  return rows[0]?.committed === true;
+export async function commitUpdate(db: Database, request: UpdateCommit): Promise<boolean> {
+  const [committed] = await commitUpdates(db, [request]);
+  return committed === true;
 }
 
 /** Gives the claim up after a failed handling: Telegram's next delivery of the update is handled afresh. */

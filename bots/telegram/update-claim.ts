@@ -2,7 +2,8 @@ import type { MiddlewareFn } from 'grammy';
 import type { CoreDeps } from '../../core/accounts/types.ts';
 import type { Logger } from '../logger.ts';
 import type { BotContext } from './context.ts';
-import { beginUpdate, commitUpdate, pruneTelegramState, releaseUpdate } from './storage.ts';
+import { Coalescer } from '../../core/coalescer.ts';
+import { beginUpdates, commitUpdates, pruneTelegramState, releaseUpdate, type BeginRequest, type BegunUpdate, type UpdateCommit } from './storage.ts';
 import type { UpdateOutcomes } from './update-outcome.ts';
 
 // Every update is claimed before it is handled and committed after: the claim turns `done` in the statement that
@@ -11,6 +12,8 @@ import type { UpdateOutcomes } from './update-outcome.ts';
 
 /** Processed ids are pruned about once per this many updates. */
 const PRUNE_EVERY = 500;
+/** At most this many updates' claims, or commits, go in one statement. */
+const BATCH_MAX = 64;
 
 export interface UpdateClaimOptions {
   core: CoreDeps;
@@ -28,6 +31,10 @@ export interface UpdateClaimOptions {
 export function updateClaim(options: UpdateClaimOptions): MiddlewareFn<BotContext> {
   const { core, logger, outcomes } = options;
   let handled = 0;
+  // Group commit: the updates that arrive while a claim is in flight are claimed together in the next statement,
+  // and those that finish while a commit is in flight commit together; alone, an update goes at once.
+  const claimer = new Coalescer<BeginRequest, BegunUpdate>((items) => beginUpdates(core.db, options.leaseMs, items), BATCH_MAX);
+  const committer = new Coalescer<UpdateCommit, boolean>((items) => commitUpdates(core.db, items), BATCH_MAX);
   return async (ctx, next) => {
     ctx.subscriber = null;
     ctx.stateChange = { kind: 'keep' };
@@ -38,9 +45,8 @@ export function updateClaim(options: UpdateClaimOptions): MiddlewareFn<BotContex
     const chatId = ctx.chatId;
     // One round trip: the update claimed, the subscriber touched (every update from a person refreshes them, and
     // writing again clears a "blocked" mark), and the chat's flow state read.
-    const begun = await beginUpdate(core.db, {
+    const begun = await claimer.submit({
       updateId,
-      leaseMs: options.leaseMs,
       touch:
         person && !kicked
           ? { deps: core, contact: { channel: 'telegram', channelUserId: String(person.id), name: [person.first_name, person.last_name].filter(Boolean).join(' ') } }
@@ -80,7 +86,7 @@ export function updateClaim(options: UpdateClaimOptions): MiddlewareFn<BotContex
       outcomes.set(ctx.update, { kind: 'failed', redeliver: !ctx.failure.told });
       return;
     }
-    const committed = await commitUpdate(core.db, { updateId, claim: begun.claim, state: ctx.stateChange });
+    const committed = await committer.submit({ updateId, claim: begun.claim, state: ctx.stateChange });
     // Not committed: this handler outlived its lease and another delivery took the update over; that one's result stands.
     if (!committed) logger.warn({ updateId }, 'update claim was taken over before it committed');
     outcomes.set(ctx.update, { kind: 'handled' });

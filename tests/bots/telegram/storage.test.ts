@@ -2,7 +2,7 @@ import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../../core/clock.ts';
 import { findSubscriber, markBlocked } from '../../../core/subscribers.ts';
-import { beginUpdate, commitUpdate, releaseUpdate, writeState } from '../../../bots/telegram/storage.ts';
+import { beginUpdate, beginUpdates, commitUpdate, commitUpdates, releaseUpdate, writeState } from '../../../bots/telegram/storage.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { aSubscriber } from '../../support/builders.ts';
 import { coreDeps } from '../../support/readings-builders.ts';
@@ -71,6 +71,27 @@ describe('beginUpdate', () => {
     expect(outcomes.filter((o) => o.subscriber !== null)).toHaveLength(1);
   });
 
+  it('claims a batch in one go: each update its own answer, one id or one person twice in a batch handled one after the other', async () => {
+    const deps = coreDeps(db, clock);
+    await writeState(db, 'flow:61011', '{"at":"value"}');
+    const batch = await beginUpdates(db, LEASE, [
+      { updateId: 610_011, touch: { deps, contact: contact('61011', 'Олена') }, stateKeys: ['flow:61011'] },
+      { updateId: 610_012, touch: { deps, contact: contact('61012', 'Петро') }, stateKeys: ['flow:61012'] },
+      { updateId: 610_011, touch: { deps, contact: contact('61011', 'Олена') }, stateKeys: ['flow:61011'] },
+      { updateId: 610_013, touch: { deps, contact: contact('61011', 'Олена') }, stateKeys: ['flow:61011'] },
+      { updateId: 610_014, touch: null, stateKeys: [] },
+    ]);
+    expect(batch.map((b) => b.status)).toEqual(['claimed', 'claimed', 'busy', 'claimed', 'claimed']);
+    expect(batch[0]!.subscriber).toMatchObject({ channelUserId: '61011', name: 'Олена' });
+    expect(batch[0]!.state.get('flow:61011')).toEqual({ at: 'value' });
+    expect(batch[1]!.subscriber).toMatchObject({ channelUserId: '61012', name: 'Петро' });
+    expect(batch[1]!.state.size).toBe(0);
+    expect(batch[2]!.subscriber).toBeNull();
+    expect(batch[3]!.subscriber!.id).toBe(batch[0]!.subscriber!.id);
+    expect(batch[4]!.subscriber).toBeNull();
+    expect(new Set(batch.map((b) => b.claim)).size).toBe(5);
+  });
+
   it('claims without touching anyone when there is no person (groups, bots, a kicked bot)', async () => {
     const before = await db.models.Subscriber.count();
     const begun = await beginUpdate(db, { updateId: 610_005, leaseMs: LEASE, touch: null, stateKeys: [] });
@@ -121,5 +142,31 @@ describe('the claim commits with the state, or is released', () => {
     const begun = await beginUpdate(db, { updateId: 620_005, leaseMs: LEASE, touch: null, stateKeys: ['flow:62005'] });
     expect(await commitUpdate(db, { updateId: 620_005, claim: begun.claim, state: { kind: 'keep' } })).toBe(true);
     expect(await stored('flow:62005')).toEqual({ kept: 1 });
+  });
+  it('commits many updates in one statement: each its own way, a stale claim refused, two writes of one key both applied in order', async () => {
+    await writeState(db, 'flow:62012', '{"old":1}');
+    const begin = (updateId: number, key: string) => beginUpdate(db, { updateId, leaseMs: LEASE, touch: null, stateKeys: [key] });
+    const write = await begin(620_011, 'flow:62011');
+    const remove = await begin(620_012, 'flow:62012');
+    const keep = await begin(620_013, 'flow:62013');
+    await begin(620_014, 'flow:62014');
+    const first = await begin(620_015, 'flow:62015');
+    const second = await begin(620_016, 'flow:62015');
+    const results = await commitUpdates(db, [
+      { updateId: 620_011, claim: write.claim, state: { kind: 'write', key: 'flow:62011', json: '{"step":2}' } },
+      { updateId: 620_012, claim: remove.claim, state: { kind: 'delete', key: 'flow:62012' } },
+      { updateId: 620_013, claim: keep.claim, state: { kind: 'keep' } },
+      { updateId: 620_014, claim: 'not-this-handlers-claim', state: { kind: 'write', key: 'flow:62014', json: '{"lost":true}' } },
+      { updateId: 620_015, claim: first.claim, state: { kind: 'write', key: 'flow:62015', json: '{"n":1}' } },
+      { updateId: 620_016, claim: second.claim, state: { kind: 'write', key: 'flow:62015', json: '{"n":2}' } },
+    ]);
+    expect(results).toEqual([true, true, true, false, true, true]);
+    expect(await stored('flow:62011')).toEqual({ step: 2 });
+    expect(await stored('flow:62012')).toBeUndefined();
+    expect(await stored('flow:62014')).toBeUndefined();
+    expect(await stored('flow:62015')).toEqual({ n: 2 });
+    for (const updateId of [620_011, 620_012, 620_013, 620_015, 620_016]) {
+      expect((await beginUpdate(db, { updateId, leaseMs: 0, touch: null, stateKeys: [] })).status).toBe('done');
+    }
   });
 });
