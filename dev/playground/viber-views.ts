@@ -145,7 +145,8 @@ export function viberChatView(
     asksContact: keyboard?.rows.some((row) => row.some((b) => b.contact)) ?? false,
     notices: [],
     opened: transcript.length > 0,
-    version: `v${lastSeq}.${transcript.length}.${payOutcomes.size}`,
+    // A payment message expiring changes nothing in the transcript, yet the page must redraw it.
+    version: `v${lastSeq}.${transcript.length}.${payOutcomes.size}.${messages.filter((m) => m.payment?.outcome === 'expired').length}`,
   };
 }
 
