@@ -58,7 +58,8 @@ async function start(config: Config, logger: Logger, opened: Opened): Promise<vo
     // The stand-in of Viber posts callbacks to the app's own webhook URL, so the port is chosen before listening.
     config = { ...config, http: { ...config.http, port: await freePort(config.http.host) } };
   }
-  // No LiqPay keys in the playground: payment goes through the stand-in's checkout page, whole, with no keys.
+  // No keys in the playground: payment goes through the stand-ins (LiqPay's checkout page, Telegram's invoices,
+  // Viber's payment message), whole, with no keys.
   if (playground) config = withPlaygroundPayments(config, playground, localUrl(config.http.host, config.http.port));
   opened.app = buildApp({
     config,

@@ -5,7 +5,7 @@ import { noteInUkrainian, type SubscriberSeed } from './people.ts';
 import type { FakeGroup, FakeMember, FakeTelegram, FakeUser } from '../fake-telegram/index.ts';
 import { BadInput, contentType, imageFromDataUrl, int, optionalInt, phone as phoneOf, text } from './input.ts';
 import { jsonRoute, unlessShown } from './json-route.ts';
-import { chatView, personName } from './views.ts';
+import { chatView, hryvnias, personName } from './views.ts';
 import { createViberRoutes, type ViberWorld } from './viber-routes.ts';
 import { createSmsRoutes, type SmsWorld } from './sms-routes.ts';
 
@@ -26,8 +26,6 @@ export interface PlaygroundWorld {
 }
 
 export const BANNER = 'Локальне тестове середовище — повідомлення не йдуть у справжній Telegram чи Viber';
-
-const hryvnias = (kop: number) => `${kop < 0 ? '-' : ''}${Math.floor(Math.abs(kop) / 100)},${String(Math.abs(kop) % 100).padStart(2, '0')}`;
 
 export function createPlaygroundApi(world: PlaygroundWorld, logger: Logger): Router {
   const { tg, staffGroup } = world;
@@ -111,7 +109,7 @@ export function createPlaygroundApi(world: PlaygroundWorld, logger: Logger): Rou
       const chatId = int(req.params.chatId, 'chatId');
       const record = tg.state.chats.get(chatId);
       if (!record || (chatId !== staffGroup.id && !world.subscribers.has(chatId))) throw new BadInput(`немає чату ${chatId}`);
-      return unlessShown(req, res, chatView(record, tg.state.callbacks.values()));
+      return unlessShown(req, res, chatView(record, tg.state.callbacks.values(), tg.payments.invoices));
     }),
   );
 
@@ -167,6 +165,24 @@ export function createPlaygroundApi(world: PlaygroundWorld, logger: Logger): Rou
         ...post({ threadId: optionalInt(body.threadId, 'threadId'), replyTo: optionalInt(body.replyTo, 'replyTo') }),
       });
       return { updateId: update.update_id, messageId: update.message?.message_id };
+    }),
+  );
+
+  /**
+   * «Сплатити» on an invoice: the stand-in plays Telegram's checkout (a pre_checkout_query, the bot's answer awaited,
+   * then successful_payment), so this answers once Telegram would have: paid, refused with the bot's reason, or
+   * unanswered in time.
+   */
+  api.post(
+    '/chats/:chatId/pay',
+    handle(async (req) => {
+      const chatId = int(req.params.chatId, 'chatId');
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const who = speaker(chatId, body.as);
+      if (chatId === staffGroup.id) throw new BadInput('у групі працівників рахунків на оплату немає');
+      const paid = await tg.pay(who as FakeUser, int(body.messageId, 'messageId'));
+      if (paid.outcome === 'refused') return { outcome: paid.outcome, error: paid.errorMessage };
+      return { outcome: paid.outcome };
     }),
   );
 

@@ -35,7 +35,8 @@ import { createSmsWorld } from './sms-routes.ts';
 // page in the browser plays the people: subscribers in their private chats on either channel, and staff in the
 // Telegram staff group with topics (the staff desk is Telegram whichever channel a letter came from). Online
 // payment goes to a stand-in of LiqPay (fake-liqpay/): its checkout page pays or declines, and its callback
-// reaches the app's own /payments/liqpay, as LiqPay's would.
+// reaches the app's own /payments/liqpay, as LiqPay's would; the channels' own checkouts are the stand-ins' (a
+// Telegram invoice paid through tg.pay, Viber's payment message through user.pay, LiqPay taking Viber's money).
 
 /** The stand-in LiqPay's keys: nothing to protect, the same on every start so links shown before a restart work. */
 export const PLAYGROUND_LIQPAY_PUBLIC_KEY = 'sandbox_playground';
@@ -139,6 +140,7 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
   const viberWorld: ViberWorld = {
     viber,
     people: new Map(),
+    payOutcomes: new Map(),
     add(seed) {
       let n = viberWorld.people.size + 1;
       while (viberWorld.people.has(viberAddedId(n))) n += 1;
@@ -261,10 +263,27 @@ export async function startPlayground(deps: PlaygroundDeps): Promise<Playground>
 }
 
 /**
- * The app's config in the playground: online payment through the stand-in of LiqPay when no LiqPay keys are set
- * (npm start with no keys offers the whole path), for the app listening at `appUrl`.
+ * Telegram Payments' provider token in the playground: the stand-in of Telegram takes any token, and a test one
+ * (BotFather's test tokens have `:TEST:` in them) says plainly that no money moves.
  */
-export function withPlaygroundPayments(config: Config, playground: Pick<Playground, 'liqpayFor'>, appUrl: string): Config {
-  if (config.payments.liqpay) return config;
-  return { ...config, payments: { ...config.payments, liqpay: playground.liqpayFor(appUrl) } };
+export const PLAYGROUND_TELEGRAM_PROVIDER_TOKEN = '284685063:TEST:playground';
+
+/**
+ * The app's config in the playground: online payment through the stand-in of LiqPay when no LiqPay keys are set
+ * (npm start with no keys offers the whole path), for the app listening at `appUrl`; and the channels' own
+ * checkouts unless real values are set: Telegram's invoices with a test provider token, and Viber's payment
+ * message with the stand-in of LiqPay as its payment service provider. Viber's is left off with real LiqPay keys:
+ * the stand-in could not check their signatures, and Viber's checkout would not reach the real LiqPay from here.
+ */
+export function withPlaygroundPayments(config: Config, playground: Pick<Playground, 'liqpayFor' | 'liqpayStandIn'>, appUrl: string): Config {
+  const standInLiqPay = !config.payments.liqpay;
+  return {
+    ...config,
+    payments: {
+      ...config.payments,
+      liqpay: config.payments.liqpay ?? playground.liqpayFor(appUrl),
+      telegramProviderToken: config.payments.telegramProviderToken ?? PLAYGROUND_TELEGRAM_PROVIDER_TOKEN,
+      viber: config.payments.viber ?? (standInLiqPay ? { psp: 'liqpay', pspUrl: playground.liqpayStandIn.viberUrl } : undefined),
+    },
+  };
 }

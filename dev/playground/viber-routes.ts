@@ -3,7 +3,7 @@ import type { Logger } from '../../bots/logger.ts';
 import { BadInput, contentType, imageFromDataUrl, phone as phoneOf, text } from './input.ts';
 import type { FakeViber, FakeViberUser, Posted } from '../fake-viber/index.ts';
 import { jsonRoute, unlessShown } from './json-route.ts';
-import { viberChatView } from './viber-views.ts';
+import { lastPaymentSeq, viberChatView, type ViberPayOutcome } from './viber-views.ts';
 
 // The page's JSON API for Viber subscribers (/playground/api/viber/*). Each call plays the person in the stand-in
 // of Viber: it posts the same signed callback Viber would to the bot's webhook, and the bot answers through the
@@ -19,6 +19,8 @@ export interface ViberPerson {
 export interface ViberWorld {
   viber: FakeViber;
   people: Map<string, ViberPerson>;
+  /** What became of each payment message's checkout, per subscriber, by the message's transcript seq. */
+  payOutcomes: Map<string, Map<number, ViberPayOutcome>>;
   add(seed: { name: string; phone: string }): ViberPerson;
 }
 
@@ -56,7 +58,7 @@ export function createViberRoutes(world: ViberWorld, logger: Logger): Router {
     '/chats/:userId',
     handle((req, res) => {
       const who = person(req);
-      return unlessShown(req, res, viberChatView(world.viber, who.user.id, who.name));
+      return unlessShown(req, res, viberChatView(world.viber, who.user.id, who.name, world.payOutcomes.get(who.user.id)));
     }),
   );
 
@@ -74,6 +76,29 @@ export function createViberRoutes(world: ViberWorld, logger: Logger): Router {
   router.post(
     '/chats/:userId/press',
     handle(async (req) => delivered(await person(req).user.pressButton(text(body(req).actionBody, 'кнопка', 1024)))),
+  );
+
+  /**
+   * The payment message's checkout: «Сплатити» sends Viber's client_status (code 0) and hands the stand-in of
+   * LiqPay the signed order, whose callback to the app credits it; «Відхилити» sends client_status code 1.
+   */
+  router.post(
+    '/chats/:userId/pay',
+    handle(async (req) => {
+      const who = person(req);
+      const seq = lastPaymentSeq(world.viber.transcript(who.user.id));
+      if (seq === undefined) throw new BadInput('бот не надсилав повідомлення з оплатою');
+      const outcomes = world.payOutcomes.get(who.user.id) ?? new Map<number, ViberPayOutcome>();
+      if (outcomes.has(seq)) throw new BadInput('цю оплату вже завершено');
+      const paid = await who.user.pay({ decline: body(req).decline === true });
+      if (paid.outcome !== 'expired') delivered(paid.status);
+      outcomes.set(seq, paid.outcome);
+      world.payOutcomes.set(who.user.id, outcomes);
+      if (paid.outcome === 'paid' && paid.psp && paid.psp.status !== 200) {
+        throw new BadInput(`платіжний сервіс не прийняв оплату (HTTP ${paid.psp.status})`);
+      }
+      return { outcome: paid.outcome };
+    }),
   );
 
   router.post(

@@ -1,4 +1,5 @@
-import type { FakeKeyboardButton, FakeViber, TranscriptEntry } from '../fake-viber/index.ts';
+import { PAYMENT_BUTTON_LIFETIME_MS, type FakeKeyboardButton, type FakeViber, type TranscriptEntry } from '../fake-viber/index.ts';
+import { hryvnias } from './views.ts';
 
 // What the page draws for a Viber chat: the stand-in's transcript in the same shape as a Telegram chat's view
 // (views.ts), so the page draws both with the same code. Only the keyboard differs: a Viber button sends its
@@ -39,7 +40,23 @@ export interface ViberMessageView {
   other?: string;
   /** A line between the bubbles (the chat being opened). */
   service?: string;
+  /** Viber's payment message: the page draws its checkout (pay / decline, through the stand-in's user.pay). */
+  payment?: ViberPaymentView;
   edited: false;
+}
+
+/** What became of a payment message's checkout in the playground (Viber itself never tells the chat). */
+export type ViberPayOutcome = 'paid' | 'declined' | 'expired';
+
+export interface ViberPaymentView {
+  description: string;
+  /** "480,20 грн". */
+  amount: string;
+  /** GooglePay or ApplePay: the wallet Viber's checkout opens. */
+  wallet: string;
+  /** Set once the checkout was played; only the newest payment message without one can be paid (user.pay's). */
+  outcome?: ViberPayOutcome;
+  payable: boolean;
 }
 
 export interface ViberChatView {
@@ -88,8 +105,20 @@ const OTHER_KINDS: Record<string, string> = {
   rich_media: 'Картка з кнопками',
 };
 
-export function viberChatView(viber: FakeViber, userId: string, title: string): ViberChatView {
+/** The newest payment message the bot sent the user (the one user.pay pays), by its transcript seq. */
+export function lastPaymentSeq(transcript: readonly TranscriptEntry[]): number | undefined {
+  return transcript.findLast((e) => e.direction === 'out' && e.message.type === 'payment')?.seq;
+}
+
+export function viberChatView(
+  viber: FakeViber,
+  userId: string,
+  title: string,
+  payOutcomes: ReadonlyMap<number, ViberPayOutcome> = new Map(),
+  now = Date.now(),
+): ViberChatView {
   const transcript = viber.transcript(userId);
+  const payableSeq = lastPaymentSeq(transcript);
   const pictureUrl = (media: unknown): string | undefined =>
     typeof media === 'string' && viber.media(media) ? `${VIBER_MEDIA_ROUTE}${encodeURIComponent(media.slice(viber.mediaBase.length))}` : undefined;
 
@@ -97,6 +126,10 @@ export function viberChatView(viber: FakeViber, userId: string, title: string): 
   let lastKeyboardSeq = 0;
   for (const entry of transcript) {
     const view = messageView(entry, title, pictureUrl);
+    if (view?.payment) {
+      const outcome = payOutcomes.get(entry.seq) ?? (now - entry.at > PAYMENT_BUTTON_LIFETIME_MS ? 'expired' : undefined);
+      view.payment = { ...view.payment, ...(outcome ? { outcome } : {}), payable: outcome === undefined && entry.seq === payableSeq };
+    }
     if (view) messages.push(view);
     if (entry.direction === 'out' && entry.message.keyboard) lastKeyboardSeq = entry.seq;
   }
@@ -112,7 +145,8 @@ export function viberChatView(viber: FakeViber, userId: string, title: string): 
     asksContact: keyboard?.rows.some((row) => row.some((b) => b.contact)) ?? false,
     notices: [],
     opened: transcript.length > 0,
-    version: `v${lastSeq}.${transcript.length}`,
+    // A payment message expiring changes nothing in the transcript, yet the page must redraw it.
+    version: `v${lastSeq}.${transcript.length}.${payOutcomes.size}.${messages.filter((m) => m.payment?.outcome === 'expired').length}`,
   };
 }
 
@@ -130,6 +164,10 @@ function messageView(entry: TranscriptEntry, name: string, pictureUrl: (media: u
       const url = pictureUrl(m.copy);
       const name = m.file_name ?? 'файл';
       return { ...common, ...(url ? { document: { url, name } } : { other: `📄 ${name}` }) };
+    }
+    if (m.type === 'payment' && m.payment) {
+      const amount = `${hryvnias(Math.round(m.payment.total_price * 100))} ${m.payment.currency_code === 'UAH' ? 'грн' : m.payment.currency_code}`;
+      return { ...common, payment: { description: m.payment.description ?? '', amount, wallet: m.payment.type, payable: false } };
     }
     return { ...common, other: OTHER_KINDS[m.type] ?? m.type, ...(m.text ? { text: m.text } : {}) };
   }

@@ -1,5 +1,6 @@
 import type { Message, MessageEntity, User } from 'grammy/types';
 import type { AnyMarkup, CallbackRecord, ChatRecord, StoredMessage } from '../fake-telegram/state.ts';
+import type { FakeInvoice } from '../fake-telegram/payments.ts';
 
 // What the page draws: the stand-in's messages flattened into plain JSON, so the browser code stays small.
 
@@ -46,7 +47,20 @@ export interface MessageView {
   forwardedFrom?: string;
   topicCreated?: string;
   inline?: InlineButtonView[][];
+  /** A Telegram invoice: the page draws it with its «Сплатити» (the user's «Pay», through the stand-in). */
+  invoice?: InvoiceView;
+  /** A line between the bubbles (a successful payment, as Telegram's apps show it). */
+  service?: string;
   edited: boolean;
+}
+
+export interface InvoiceView {
+  title: string;
+  description: string;
+  /** The total in hryvnias, as the page shows it: "480,20 грн". */
+  amount: string;
+  /** A successful_payment for this invoice's payload is in the chat: Telegram's apps then show the receipt. */
+  paid: boolean;
 }
 
 export interface TopicView {
@@ -81,6 +95,11 @@ export interface ChatView {
   version: string;
 }
 
+/** Kopecks as the page shows them: "-12,05". */
+export const hryvnias = (kop: number) => `${kop < 0 ? '-' : ''}${Math.floor(Math.abs(kop) / 100)},${String(Math.abs(kop) % 100).padStart(2, '0')}`;
+
+const money = (amount: number, currency: string) => (currency === 'UAH' ? `${hryvnias(amount)} грн` : `${hryvnias(amount)} ${currency}`);
+
 export const personName = (user: Pick<User, 'first_name' | 'last_name'>): string => [user.first_name, user.last_name].filter(Boolean).join(' ');
 
 function snippet(message: Message): string {
@@ -107,8 +126,27 @@ function inlineOf(markup: AnyMarkup | undefined): InlineButtonView[][] | undefin
   );
 }
 
-export function messageView(stored: StoredMessage): MessageView {
+/** The invoice messages' payloads (the stand-in keeps them, Telegram's apps never show them) and the paid ones. */
+export interface InvoiceLookup {
+  payloadOf(messageId: number): string | undefined;
+  paidPayloads: ReadonlySet<string>;
+}
+
+function invoiceView(m: Message, invoices: InvoiceLookup | undefined): InvoiceView | undefined {
+  if (!m.invoice) return undefined;
+  const payload = invoices?.payloadOf(m.message_id);
+  return {
+    title: m.invoice.title,
+    description: m.invoice.description,
+    amount: money(m.invoice.total_amount, m.invoice.currency),
+    paid: payload !== undefined && (invoices?.paidPayloads.has(payload) ?? false),
+  };
+}
+
+export function messageView(stored: StoredMessage, invoices?: InvoiceLookup): MessageView {
   const m = stored.message;
+  const invoice = invoiceView(m, invoices);
+  const paid = m.successful_payment;
   const markup = stored.markupAsSent && !('inline_keyboard' in stored.markupAsSent) ? undefined : m.reply_markup;
   const other = otherKind(m);
   const origin = m.forward_origin;
@@ -137,6 +175,8 @@ export function messageView(stored: StoredMessage): MessageView {
       : {}),
     ...(m.forum_topic_created ? { topicCreated: m.forum_topic_created.name } : {}),
     ...(inline ? { inline } : {}),
+    ...(invoice ? { invoice } : {}),
+    ...(paid ? { service: `Ви сплатили ${money(paid.total_amount, paid.currency)}` } : {}),
     // Buttons taken off a pressed message are no edit to the eye: Telegram's apps do not mark it "edited".
     edited: stored.textEdited === true || (!stored.byBot && m.edit_date !== undefined),
   };
@@ -166,9 +206,13 @@ function currentKeyboard(messages: StoredMessage[]): ReplyKeyboardView | null {
   return keyboard;
 }
 
-export function chatView(record: ChatRecord, callbacks: Iterable<CallbackRecord> = []): ChatView {
+export function chatView(record: ChatRecord, callbacks: Iterable<CallbackRecord> = [], invoices?: ReadonlyMap<string, FakeInvoice>): ChatView {
   const stored = [...record.messages.values()].filter((s) => !s.deleted).sort((a, b) => a.seq - b.seq);
-  const messages = stored.map(messageView);
+  const lookup: InvoiceLookup = {
+    payloadOf: (messageId) => invoices?.get(`${record.chat.id}:${messageId}`)?.payload,
+    paidPayloads: new Set(stored.flatMap((s) => (s.message.successful_payment ? [s.message.successful_payment.invoice_payload] : []))),
+  };
+  const messages = stored.map((s) => messageView(s, lookup));
   const keyboard = currentKeyboard(stored);
   const chat = record.chat;
   const isForum = chat.type === 'supergroup' && chat.is_forum === true;

@@ -142,6 +142,8 @@ function bubble(message, options) {
     body.append(el('div', { class: 'contact' }, `📱 ${message.contact.name}`, el('br'), `+${message.contact.phone.replace(/^\+/, '')}`));
   }
   if (message.other) body.append(el('div', { class: 'other' }, message.other));
+  if (message.invoice) body.append(invoiceCard(message, options));
+  if (message.payment) body.append(viberPaymentCard(message, options));
   if (message.text !== undefined) body.append(el('div', { class: 'text' }, richText(message.text, message.entities)));
   if (message.caption !== undefined) body.append(el('div', { class: 'text' }, richText(message.caption, message.captionEntities)));
   const meta = el('div', { class: 'meta' }, message.edited ? 'змінено · ' : '', clock(message.date));
@@ -168,6 +170,64 @@ function bubble(message, options) {
     wrap.append(keyboard);
   }
   return wrap;
+}
+
+/** A Telegram invoice as Telegram's apps draw it: title, description, the total, and «Сплатити» (the user's «Pay»). */
+function invoiceCard(message, options) {
+  const invoice = message.invoice;
+  const card = el(
+    'div',
+    { class: 'invoice' },
+    el('div', { class: 'invoice-title' }, invoice.title),
+    el('div', { class: 'invoice-description' }, invoice.description),
+    el('div', { class: 'invoice-amount' }, invoice.amount, el('span', { class: 'invoice-test' }, ' · ТЕСТОВИЙ ПЛАТІЖ')),
+  );
+  card.append(
+    invoice.paid
+      ? el('div', { class: 'invoice-done' }, '✅ Оплачено')
+      : el('button', { type: 'button', class: 'pay-button', onclick: (event) => options.onPay?.(message, {}, event.currentTarget) }, `Сплатити ${invoice.amount}`),
+  );
+  return card;
+}
+
+const VIBER_OUTCOMES = { paid: '✅ Оплачено', declined: '✖ Оплату відхилено', expired: '⌛ Час на оплату минув' };
+
+/** Viber's payment message: its checkout (the wallet's sheet) pays or declines; only the newest can be paid. */
+function viberPaymentCard(message, options) {
+  const payment = message.payment;
+  const card = el(
+    'div',
+    { class: 'invoice' },
+    el('div', { class: 'invoice-title' }, `Оплата через ${payment.wallet === 'ApplePay' ? 'Apple Pay' : 'Google Pay'}`),
+    el('div', { class: 'invoice-description' }, payment.description),
+    el('div', { class: 'invoice-amount' }, payment.amount, el('span', { class: 'invoice-test' }, ' · ТЕСТОВИЙ ПЛАТІЖ')),
+  );
+  if (payment.outcome) card.append(el('div', { class: 'invoice-done' }, VIBER_OUTCOMES[payment.outcome] || payment.outcome));
+  else if (payment.payable) {
+    card.append(
+      el(
+        'div',
+        { class: 'pay-row' },
+        el('button', { type: 'button', class: 'pay-button', onclick: (event) => options.onPay?.(message, {}, event.currentTarget) }, 'Сплатити'),
+        el('button', { type: 'button', class: 'pay-button decline', onclick: (event) => options.onPay?.(message, { decline: true }, event.currentTarget) }, 'Відхилити'),
+      ),
+    );
+  } else card.append(el('div', { class: 'invoice-done' }, 'Сплатити можна лише останнє повідомлення з оплатою'));
+  return card;
+}
+
+/** «Сплатити» / «Відхилити»: the stand-in plays the channel's checkout; the page waits for it, then redraws. */
+async function payInChat(view, message, choice, button) {
+  for (const b of button?.parentElement?.querySelectorAll('button') ?? []) b.disabled = true;
+  try {
+    const result = isViber() ? await call('POST', `${chatPath()}/pay`, choice) : await call('POST', `/chats/${view.chatId}/pay`, { as: state.subscriberId, messageId: message.id });
+    if (result.outcome === 'refused') window.alert(`Оплату не прийнято: ${result.error}`);
+    else if (result.outcome === 'timeout') toast('Бот не відповів вчасно — Telegram скасував оплату, гроші не списано.', true);
+    else if (result.outcome === 'expired') toast('Час на оплату цього повідомлення минув.', true);
+  } finally {
+    for (const b of button?.parentElement?.querySelectorAll('button') ?? []) b.disabled = false;
+  }
+  await pollSubscriber(true);
 }
 
 // A chat stays pinned to its newest message unless the tester scrolled up to read: through redraws, photos
@@ -343,6 +403,7 @@ function drawSubscriberChat(forceScroll = false) {
     empty: viber ? 'Відкриваємо чат із ботом…' : 'Тут ще порожньо. Напишіть /start або натисніть «Почати».',
     forceScroll,
     onPress: (message, button) => act(call('POST', `/chats/${view.chatId}/press`, { as: state.subscriberId, messageId: message.id, data: button.data })),
+    onPay: (message, choice, button) => act(payInChat(view, message, choice, button)),
   });
   drawKeyboard(view);
   if (stuck($('sub-messages'))) toBottom($('sub-messages'));

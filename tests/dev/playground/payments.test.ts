@@ -14,8 +14,9 @@ import type { Account } from '../../../models/models.ts';
 import { aLink, anAccount, aSubscriber } from '../../support/builders.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
-// The playground with no LiqPay keys: the app as npm start builds it (withPlaygroundPayments, as bots/main.ts)
-// offers «Оплатити», the link opens the stand-in's checkout page, its «Сплатити» form pays, the stand-in's
+// The playground with no LiqPay keys: the app as npm start builds it (withPlaygroundPayments, as bots/main.ts),
+// with the channels' own checkouts left off (their path is channel-checkouts.test.ts), so LiqPay's link — the
+// fallback everywhere — is what both channels get: «Оплатити», the link opens the stand-in's checkout page, its «Сплатити» form pays, the stand-in's
 // callback reaches the app's /payments/liqpay, and the receipt and the pending payment show in the chat — on
 // Telegram and on Viber, through the page's own API.
 
@@ -34,7 +35,8 @@ beforeAll(async () => {
   playground = await startPlayground({ db, clock: systemClock, logger, demoAccounts: demo });
   const port = await freePort('127.0.0.1');
   base = `http://127.0.0.1:${port}`;
-  const config = withPlaygroundPayments(loadConfig({ PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'silent' }), playground, base);
+  const played = withPlaygroundPayments(loadConfig({ PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'silent' }), playground, base);
+  const config = { ...played, payments: { ...played.payments, telegramProviderToken: undefined, viber: undefined } };
   app = buildApp({
     config,
     db,
