@@ -41,18 +41,22 @@ export interface OutageNoticeInput {
   timeZone: string;
 }
 
-const HEADINGS: Record<OutageChangeKind, (kind: OutageKind) => string> = {
-  before: () => 'Завтра планові роботи: буде відключено воду.',
-  start: (kind) => (kind === 'emergency' ? 'Аварія: відключено воду.' : 'Розпочато планові роботи: воду відключено.'),
-  update: () => 'Змінено час відключення води.',
-  restored: () => 'Воду відновлено.',
+// «воду відключено» only when the water is off: sewage works or a pressure drop leave it running.
+const HEADINGS: Record<OutageChangeKind, (kind: OutageKind, waterOff: boolean) => string> = {
+  before: (_kind, waterOff) => (waterOff ? 'Завтра планові роботи: буде відключено воду.' : 'Завтра планові роботи.'),
+  start: (kind, waterOff) =>
+    kind === 'emergency'
+      ? waterOff ? 'Аварія: відключено воду.' : 'Аварія на мережі.'
+      : waterOff ? 'Розпочато планові роботи: воду відключено.' : 'Розпочато планові роботи.',
+  update: (kind, waterOff) => (waterOff ? 'Змінено час відключення води.' : kind === 'emergency' ? 'Змінено час завершення аварійних робіт.' : 'Змінено час планових робіт.'),
+  restored: (kind, waterOff) => (waterOff ? 'Воду відновлено.' : kind === 'emergency' ? 'Аварійні роботи завершено.' : 'Планові роботи завершено.'),
 };
 
 export const outageNotices = {
   kind: (kind: OutageKind) => KIND_WORDS[kind],
   notice: (input: OutageNoticeInput): string => {
     const { outage, change } = input;
-    const lines = [HEADINGS[change](outage.kind), ''];
+    const lines = [HEADINGS[change](outage.kind, outage.affects.includes('cold-water')), ''];
     if (change === 'restored') {
       lines.push(`${KIND_WORDS[outage.kind]} за адресою: ${targetsText(outage.targets)} завершено.`);
     } else {
