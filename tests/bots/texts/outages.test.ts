@@ -8,7 +8,7 @@ import type { OutageAffect, OutageChangeKind, OutageKind, OutageView } from '../
 function notice(kind: OutageKind, affects: OutageAffect[], change: OutageChangeKind): string {
   const outage: OutageView = {
     id: 3, kind, startsAt: '2026-12-05T08:30:00Z', endsAt: '2026-12-05T17:00:00Z', affects, text: 'Роботи на мережі.',
-    targets: [{ street: 'Соборна', houses: null }], status: 'open', revision: 0, source: 'staff', createdBy: 'Ірина',
+    targets: [{ street: 'Соборна', houses: null }], status: 'announced', revision: 0, source: 'staff', createdBy: 'Ірина',
     createdAt: '2026-12-05T08:30:00Z', closedAt: null,
   };
   return outageNotices.notice({ change, outage, accounts: [{ accountId: 1, number: '990004', address: "м. Кам'янське, вул. Соборна, 7" }], timeZone: 'Europe/Kyiv' });
