@@ -41,18 +41,22 @@ export interface OutageNoticeInput {
   timeZone: string;
 }
 
-const HEADINGS: Record<OutageChangeKind, (kind: OutageKind) => string> = {
-  before: () => 'Завтра планові роботи: буде відключено воду.',
-  start: (kind) => (kind === 'emergency' ? 'Аварія: відключено воду.' : 'Розпочато планові роботи: воду відключено.'),
-  update: () => 'Змінено час відключення води.',
-  restored: () => 'Воду відновлено.',
+// «воду відключено» only when the water is off: sewage works or a pressure drop leave it running.
+const HEADINGS: Record<OutageChangeKind, (kind: OutageKind, waterOff: boolean) => string> = {
+  before: (_kind, waterOff) => (waterOff ? 'Завтра планові роботи: буде відключено воду.' : 'Завтра планові роботи.'),
+  start: (kind, waterOff) =>
+    kind === 'emergency'
+      ? waterOff ? 'Аварія: відключено воду.' : 'Аварія на мережі.'
+      : waterOff ? 'Розпочато планові роботи: воду відключено.' : 'Розпочато планові роботи.',
+  update: (kind, waterOff) => (waterOff ? 'Змінено час відключення води.' : kind === 'emergency' ? 'Змінено час завершення аварійних робіт.' : 'Змінено час планових робіт.'),
+  restored: (kind, waterOff) => (waterOff ? 'Воду відновлено.' : kind === 'emergency' ? 'Аварійні роботи завершено.' : 'Планові роботи завершено.'),
 };
 
 export const outageNotices = {
   kind: (kind: OutageKind) => KIND_WORDS[kind],
   notice: (input: OutageNoticeInput): string => {
     const { outage, change } = input;
-    const lines = [HEADINGS[change](outage.kind), ''];
+    const lines = [HEADINGS[change](outage.kind, outage.affects.includes('cold-water')), ''];
     if (change === 'restored') {
       lines.push(`${KIND_WORDS[outage.kind]} за адресою: ${targetsText(outage.targets)} завершено.`);
     } else {
@@ -159,13 +163,13 @@ export const outageDesk = {
     'end-before-start': 'Це раніше за початок відключення. Напишіть пізніший час.',
     'already-over': 'Цей час уже минув. Якщо воду відновлено, натисніть «Воду відновлено».',
   },
-  updated: (id: number, endsAt: string, tz: string) => `✅ Відключення №${id}: нове завершення ${moment(endsAt, tz)}. Абонентам надіслано оновлення.`,
+  updated: (id: number, endsAt: string, tz: string) => `✅ Відключення №${id}: нове завершення ${moment(endsAt, tz)}. Хто вже отримав сповіщення про нього, отримає оновлення; ще не надіслані підуть із новим часом.`,
   unchanged: (id: number) => `Відключення №${id}: час той самий, нічого не надіслано.`,
-  confirmClose: (id: number) => `Закрити відключення №${id}? Абоненти отримають «воду відновлено».`,
+  confirmClose: (id: number) => `Закрити відключення №${id}? Хто вже отримав сповіщення про нього, отримає «воду відновлено»; ще не надіслані буде скасовано.`,
   confirmCloseButton: 'Так, воду відновлено',
   keepOpenButton: 'Ні',
   keptOpen: (id: number) => `Відключення №${id} триває.`,
-  closed: (id: number) => `✅ Відключення №${id} закрито. Абонентам надіслано «воду відновлено».`,
+  closed: (id: number) => `✅ Відключення №${id} закрито. Хто вже отримав сповіщення про нього, отримає «воду відновлено»; ще не надіслані скасовано.`,
   alreadyClosed: (id: number) => `Відключення №${id} вже закрито.`,
   notFound: 'Такого відключення немає.',
   noActive: 'Активних відключень немає. Нове: /outage',

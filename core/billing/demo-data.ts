@@ -19,6 +19,8 @@ export interface DemoAccount {
   lastPayments: { paidOn: LocalDate; amountKop: number }[];
   /** What makes this account worth trying. */
   note: string;
+  /** The meters and their usual use, so a playground can give them a history (a leak warning needs one). */
+  meters: { serial: string; monthlyM3: number }[];
 }
 
 interface Household {
@@ -149,5 +151,6 @@ export async function loadDemoData(db: Database, clock: Clock, timeZone = 'Europ
     surnameStart: h.surname.slice(0, 3),
     lastPayments: files.lastPayments.get(h.number)!,
     note: h.note,
+    meters: h.meters.map((m) => ({ serial: m.serial, monthlyM3: m.monthlyM3 })),
   }));
 }

@@ -197,7 +197,7 @@ export function createPlaygroundApi(world: PlaygroundWorld, logger: Logger): Rou
       const type = contentType(bytes);
       res.set('content-type', type);
       res.set('cache-control', 'private, max-age=3600');
-      if (type === 'application/octet-stream') res.set('content-disposition', 'attachment');
+      if (!type.startsWith('image/')) res.set('content-disposition', 'attachment');
       res.end(bytes);
       return undefined;
     }),

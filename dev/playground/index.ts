@@ -7,6 +7,7 @@ import type { Clock } from '../../core/clock.ts';
 import { loadDemoData, type DemoAccount } from '../../core/billing/demo-data.ts';
 import type { Database } from '../../models/database.ts';
 import { createPlaygroundApi, type PlaygroundWorld } from './api.ts';
+import { seedDemoMeterHistory } from './meter-history.ts';
 import {
   FIRST_ADDED_ID,
   PLAYGROUND_TOKEN,
@@ -117,6 +118,7 @@ async function knownSubscribers(db: Database): Promise<{ id: number; name: strin
 export async function startPlayground(deps: PlaygroundDeps): Promise<Playground> {
   const { db, clock, logger } = deps;
   const demoAccounts = deps.demoAccounts ?? (await loadDemoData(db, clock, deps.timeZone));
+  await seedDemoMeterHistory(db, demoAccounts);
   const firstUpdateId = await nextUpdateId(db);
   // Tokens run on from the start time (a thousand a millisecond at most): a restart never reuses one the bot has
   // seen, and they stay above 2^53 as Viber's do.

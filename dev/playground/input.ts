@@ -40,5 +40,7 @@ export function contentType(bytes: Buffer): string {
   if (bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))) return 'image/png';
   if (bytes.subarray(0, 3).toString('latin1') === 'GIF') return 'image/gif';
   if (bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  // The monthly statement: a tester opens the download in the browser's viewer, as Viber's copy already is.
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
   return 'application/octet-stream';
 }
