@@ -47,6 +47,8 @@ export interface PhaseResult {
   byStep: Record<Step, LatencySummary>;
   /** Open loop: how far behind its schedule the sender fell at worst (timer and event-loop lag). */
   maxSendLagMs: number;
+  /** The slowest updates of the phase, with when each was sent (ms after the phase began): clustered ones point at a stall. */
+  slowest: { atMs: number; ms: number; step: Step }[];
   /** The world's event loop: its longest stall over the phase (GC, being descheduled), ms. */
   worldLoopMaxMs: number;
   /** CPU time of the world process over the phase (fake API + simulated users), ms. */

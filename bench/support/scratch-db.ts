@@ -44,10 +44,17 @@ export async function createScratchDatabase(
   return scratch;
 }
 
+/** Months of readings each seeded meter has already had, as in a cabinet that has run for a while. */
+const HISTORY_MONTHS = 6;
+/** m³ a month in that history. */
+const HISTORY_STEP = 4;
+
 /**
  * Consented Telegram subscribers (channel_user_id = Telegram user id firstUserId + i), each with one linked
  * account holding one meter whose last reading (100) is 30 days old, so "last + 3" is accepted without the
- * jump question. Readings are once per meter per day: every simulated user does the flow once.
+ * jump question. Each meter has months of readings behind it (the last one that value, 30 days ago), so the
+ * planner meets tables of a cabinet in use, not empty ones. Readings are once per meter per day: every simulated
+ * user does the flow once.
  */
 export async function seedReadingSubscribers(db: Database, options: { count: number; firstUserId: number; lastReading: number }): Promise<void> {
   const { count, firstUserId, lastReading } = options;
@@ -61,6 +68,9 @@ export async function seedReadingSubscribers(db: Database, options: { count: num
     INSERT INTO links (subscriber_id, account_id, method)
       SELECT s.id, a.id, 'surname'
         FROM subscribers s JOIN accounts a ON a.number = (500000 + s.channel_user_id::bigint - ${firstUserId})::text;
+    INSERT INTO readings (meter_id, value, local_date, submitted_at, subscriber_id, channel, kind)
+      SELECT m.id, ${lastReading} - ${HISTORY_STEP} * (k - 1), current_date - 30 * k, now() - make_interval(days => 30 * k), l.subscriber_id, 'telegram', 'subscriber'
+        FROM meters m JOIN links l ON l.account_id = m.account_id, generate_series(1, ${HISTORY_MONTHS}) k;
     ANALYZE;
   `);
 }

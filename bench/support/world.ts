@@ -20,7 +20,12 @@ const FIRST_USER = Number(process.env.BENCH_WORLD_FIRST_USER);
 const USERS = Number(process.env.BENCH_WORLD_USERS);
 
 const send = (message: FromWorld) => process.send!(message);
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+// A new agent each phase, and its free sockets used in turn (fifo): a socket left idle past the bot server's
+// keep-alive timeout (an earlier phase's, or one at the bottom of a lifo pool after a burst) may be reused just as
+// the server closes it, failing the request (socket hang up, ECONNRESET) for no fault of the bot. Telegram keeps
+// its few connections busy; it does not leave them idle.
+const newAgent = () => new http.Agent({ keepAlive: true, maxSockets: Infinity, scheduling: 'fifo' });
+let agent = newAgent();
 
 interface Flow {
   user: FakeUser;
@@ -102,9 +107,12 @@ async function main(): Promise<void> {
   };
 
   async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
+    agent.destroy();
+    agent = newAgent();
     const url = new URL(spec.webhookUrl);
     const all: number[] = [];
     const byStep: Record<Step, number[]> = { command: [], value: [], confirm: [] };
+    const timed: { atMs: number; ms: number; step: Step }[] = [];
     const apiCalls: Record<Step, Record<string, number>> = { command: {}, value: {}, confirm: {} };
     const errorSamples: string[] = [];
     let errors = 0;
@@ -156,6 +164,7 @@ async function main(): Promise<void> {
         await runWebhookReply(body);
         all.push(ms);
         byStep[name].push(ms);
+        timed.push({ atMs: performance.now() - ms - started, ms, step: name });
       } catch (error) {
         fail(`update ${update.update_id} (${name}): ${String(error)}`);
         return false;
@@ -244,6 +253,7 @@ async function main(): Promise<void> {
       latency: summarize(all),
       byStep: { command: summarize(byStep.command), value: summarize(byStep.value), confirm: summarize(byStep.confirm) },
       maxSendLagMs,
+      slowest: timed.sort((a, b) => b.ms - a.ms).slice(0, 40),
       worldCpuMs: (cpu.user + cpu.system) / 1000,
       worldLoopMaxMs: loop.max / 1e6,
       ...(spec.mode === 'profile'

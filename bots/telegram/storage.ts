@@ -38,21 +38,23 @@ export interface BeginRequest {
   stateKeys: readonly string[];
 }
 
-// $1 update ids, $2 claims, $3..$6 the senders' touchValues (nulls when nobody is touched), one per update;
-// $7 the lease (s); $8/$9 the state keys to read, each with its update's ordinal.
+// The batch travels as JSON (one parameter, parsed once by PostgreSQL), not as parallel arrays: pg writes an
+// array parameter as an array literal, escaping every element again. $1 the updates, each with its ordinal `n`,
+// its claim and its sender's touch columns (nulls when nobody is touched); $2 the state keys to read, each with
+// its update's ordinal; $3 the lease (s).
 const BEGIN_BATCH = `WITH item AS (
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) WITH ORDINALITY
-       AS i(update_id, claim, channel, channel_user_id, name, at, n)
+     SELECT * FROM jsonb_to_recordset($1::jsonb)
+       AS i(n bigint, update_id bigint, claim text, channel text, channel_user_id text, name text, at timestamptz)
    ), claim AS (
      INSERT INTO telegram_processed_updates AS p (update_id, claim, done, processed_at) SELECT update_id, claim, false, now() FROM item
      ON CONFLICT (update_id) DO UPDATE SET claim = EXCLUDED.claim, processed_at = EXCLUDED.processed_at
-       WHERE NOT p.done AND p.processed_at < now() - make_interval(secs => $7)
+       WHERE NOT p.done AND p.processed_at < now() - make_interval(secs => $3)
      RETURNING update_id
    ), touched AS (${touchSubscriberSql({
      rows: `SELECT item.channel, item.channel_user_id, item.name, item.at FROM item JOIN claim USING (update_id) WHERE item.channel_user_id IS NOT NULL`,
    })}), state AS (
      SELECT wanted.n, jsonb_object_agg(s.key, s.value) AS state
-       FROM unnest($8::bigint[], $9::text[]) AS wanted(n, key) JOIN telegram_state s ON s.key = wanted.key GROUP BY wanted.n
+       FROM jsonb_to_recordset($2::jsonb) AS wanted(n bigint, key text) JOIN telegram_state s ON s.key = wanted.key GROUP BY wanted.n
    )
    SELECT item.n, claim.update_id IS NOT NULL AS claimed,
           (SELECT done FROM telegram_processed_updates t WHERE t.update_id = item.update_id) AS done,
@@ -85,16 +87,12 @@ export async function beginUpdates(db: Database, leaseMs: number, requests: read
     }
   }
   const claims = now.map(() => randomUUID());
-  const touches = now.map((r) => (r.touch ? touchValues(r.touch.deps, r.touch.contact) : [null, null, null, null]));
-  const wanted = now.flatMap((r, i) => r.stateKeys.map((key) => [i + 1, key] as const));
-  const rows = await db.hot<BeginRow>(BEGIN_BATCH, [
-    now.map((r) => r.updateId),
-    claims,
-    ...[0, 1, 2, 3].map((column) => touches.map((values) => values[column] ?? null)),
-    leaseMs / 1000,
-    wanted.map(([n]) => n),
-    wanted.map(([, key]) => key),
-  ]);
+  const items = now.map((r, i) => {
+    const [channel = null, channel_user_id = null, name = null, at = null] = r.touch ? touchValues(r.touch.deps, r.touch.contact) : [];
+    return { n: i + 1, update_id: r.updateId, claim: claims[i], channel, channel_user_id, name, at };
+  });
+  const wanted = now.flatMap((r, i) => r.stateKeys.map((key) => ({ n: i + 1, key })));
+  const rows = await db.hot<BeginRow>(BEGIN_BATCH, [JSON.stringify(items), JSON.stringify(wanted), leaseMs / 1000]);
   const begun = rows.map((row, i): BegunUpdate => {
     // Not claimed and no row seen: a concurrent delivery committed its claim after this statement's snapshot.
     const status: ClaimStatus = row.claimed ? 'claimed' : row.done === true ? 'done' : 'busy';
@@ -125,21 +123,30 @@ export interface UpdateCommit {
   state: StateChange;
 }
 
-// $1 update ids, $2 claims, $3 'keep' | 'write' | 'delete', $4 state keys, $5 state values (JSON text), one per
-// update: the claims of many concurrent updates turn done, and their states are stored, in one statement.
+// $1 the updates as JSON, each with its claim, 'keep' | 'write' | 'delete', the state key and the state value
+// (the JSON the adapter encoded, spliced in as it is, so it is neither escaped again nor parsed twice): the
+// claims of many concurrent updates turn done, and their states are stored, in one statement. `done` is the
+// only column that changes, so the row is updated in place (a HOT update, no index written).
 const COMMIT_BATCH = `WITH item AS (
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS i(update_id, claim, kind, key, value)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(update_id bigint, claim text, kind text, key text, value jsonb)
    ), done AS (
-     UPDATE telegram_processed_updates p SET done = true, processed_at = now()
+     UPDATE telegram_processed_updates p SET done = true
        FROM item WHERE p.update_id = item.update_id AND p.claim = item.claim AND NOT p.done
      RETURNING p.update_id
    ), written AS (
      INSERT INTO telegram_state (key, value, updated_at)
-     SELECT item.key, item.value::jsonb, now() FROM item JOIN done USING (update_id) WHERE item.kind = 'write'
+     SELECT item.key, item.value, now() FROM item JOIN done USING (update_id) WHERE item.kind = 'write'
      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
    ), removed AS (
      DELETE FROM telegram_state s USING item JOIN done USING (update_id) WHERE item.kind = 'delete' AND s.key = item.key
    ) SELECT update_id FROM done`;
+
+/** One update's commit as an element of COMMIT_BATCH's JSON; `state.json` is JSON already and goes in unchanged. */
+function commitItem(r: UpdateCommit): string {
+  const head = `{"update_id":${r.updateId},"claim":${JSON.stringify(r.claim)},"kind":"${r.state.kind}"`;
+  if (r.state.kind === 'keep') return `${head},"key":null,"value":null}`;
+  return `${head},"key":${JSON.stringify(r.state.key)},"value":${r.state.kind === 'write' ? r.state.json : 'null'}}`;
+}
 
 /**
  * commitUpdate for many updates in one statement (group commit: one round trip and one WAL flush for all the
@@ -159,13 +166,7 @@ export async function commitUpdates(db: Database, requests: readonly UpdateCommi
       first.push(r);
     }
   }
-  const rows = await db.hot<{ update_id: string }>(COMMIT_BATCH, [
-    first.map((r) => r.updateId),
-    first.map((r) => r.claim),
-    first.map((r) => r.state.kind),
-    first.map((r) => (r.state.kind === 'keep' ? null : r.state.key)),
-    first.map((r) => (r.state.kind === 'write' ? r.state.json : null)),
-  ]);
+  const rows = await db.hot<{ update_id: string }>(COMMIT_BATCH, [`[${first.map(commitItem).join(',')}]`]);
   const committed = new Set(rows.map((row) => Number(row.update_id)));
   const later = rest.length > 0 ? await commitUpdates(db, rest) : [];
   const laterById = new Map(rest.map((r, i) => [r, later[i]!]));
