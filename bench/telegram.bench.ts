@@ -331,7 +331,10 @@ async function main(): Promise<void> {
     for (const m of results.cabinet.open) {
       const tail = m.phase.slowest.slice(0, Math.ceil(m.phase.latency.count / 100));
       const bySecond = new Map<number, number>();
-      for (const t of tail) bySecond.set(Math.floor(t.atMs / 1000), (bySecond.get(Math.floor(t.atMs / 1000)) ?? 0) + 1);
+      for (const { atMs } of tail) {
+        const second = Math.floor(atMs / 1000);
+        bySecond.set(second, (bySecond.get(second) ?? 0) + 1);
+      }
       const where = [...bySecond].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}s×${n}`).join(' ');
       console.log(`  cabinet open round ${m.round}: its ${tail.length} slowest updates (the p99 tail) were sent at ${where}`);
     }

@@ -67,7 +67,7 @@ export function createDatabase(options: DatabaseOptions): Database {
     // A connection once opened is kept (min = max, a fixed-size pool): opening one forks a PostgreSQL backend and
     // prepares the hot statements again, tens of ms each under load, and a pool that closes idle connections
     // reopens several at once in the next burst. The bench showed those reopenings as the p99 spikes.
-    pool: { max: options.poolMax, min: options.poolMax, idle: 10_000, acquire: 30_000 },
+    pool: { max: options.poolMax, min: options.poolMax, acquire: 30_000 },
     define: { underscored: true, timestamps: false, freezeTableName: true },
     // Timestamps travel as UTC; the calendar day of Kyiv is computed in core, never by the server.
     timezone: '+00:00',

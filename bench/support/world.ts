@@ -110,9 +110,8 @@ async function main(): Promise<void> {
     agent.destroy();
     agent = newAgent();
     const url = new URL(spec.webhookUrl);
-    const all: number[] = [];
-    const byStep: Record<Step, number[]> = { command: [], value: [], confirm: [] };
-    const timed: { atMs: number; ms: number; step: Step }[] = [];
+    /** Every answered update: when it was sent (ms into the phase), its round trip, its step. */
+    const answered: { atMs: number; ms: number; step: Step }[] = [];
     const apiCalls: Record<Step, Record<string, number>> = { command: {}, value: {}, confirm: {} };
     const errorSamples: string[] = [];
     let errors = 0;
@@ -154,6 +153,7 @@ async function main(): Promise<void> {
       }
       const callsBefore = tg.state.calls.length;
       const sentBefore = tg.lastSent(user.chatId)?.message_id ?? 0;
+      const atMs = performance.now() - started;
       try {
         const { status, ms, body } = await post(url, spec.secret, update);
         if (status < 200 || status >= 300) {
@@ -162,9 +162,7 @@ async function main(): Promise<void> {
         }
         // A Bot API call in the answer (a webhook reply): Telegram runs it once the answer arrives; so does the fake.
         await runWebhookReply(body);
-        all.push(ms);
-        byStep[name].push(ms);
-        timed.push({ atMs: performance.now() - ms - started, ms, step: name });
+        answered.push({ atMs, ms, step: name });
       } catch (error) {
         fail(`update ${update.update_id} (${name}): ${String(error)}`);
         return false;
@@ -237,23 +235,24 @@ async function main(): Promise<void> {
     }
 
     const elapsedMs = performance.now() - started;
+    const msOf = (step?: Step) => answered.filter((a) => step === undefined || a.step === step).map((a) => a.ms);
     loop.disable();
     const cpu = process.cpuUsage(cpuBefore);
     const profiledFlows = Math.max(1, flowsCompleted);
     return {
       label: spec.label,
-      updates: all.length,
+      updates: answered.length,
       errors,
       errorSamples,
       flowsStarted,
       flowsCompleted,
       usersExhausted,
       elapsedMs,
-      updatesPerSecond: (all.length / elapsedMs) * 1000,
-      latency: summarize(all),
-      byStep: { command: summarize(byStep.command), value: summarize(byStep.value), confirm: summarize(byStep.confirm) },
+      updatesPerSecond: (answered.length / elapsedMs) * 1000,
+      latency: summarize(msOf()),
+      byStep: { command: summarize(msOf('command')), value: summarize(msOf('value')), confirm: summarize(msOf('confirm')) },
       maxSendLagMs,
-      slowest: timed.sort((a, b) => b.ms - a.ms).slice(0, 40),
+      slowest: [...answered].sort((a, b) => b.ms - a.ms).slice(0, 40),
       worldCpuMs: (cpu.user + cpu.system) / 1000,
       worldLoopMaxMs: loop.max / 1e6,
       ...(spec.mode === 'profile'
