@@ -18,7 +18,7 @@
 // Then a profile: flows one at a time, with the database statements and Bot API calls of each step.
 // A measurement: it exits 0 whether or not the targets are met (1 only when it could not measure).
 import { availableParallelism, loadavg } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryTypes } from 'sequelize';
 import { loadConfig } from '../bots/config.ts';
@@ -62,6 +62,27 @@ interface Measured {
   cpu: { bot: number; world: number; postgres: number | null; other: number | null };
   /** The bot process's longest event-loop stall over the phase, ms. */
   botLoopMaxMs: number;
+  /** The bot process's garbage collections over the phase: the longest pause, and the pauses of 10 ms or more. */
+  gc: { longestMs: number; longestKind: string; over10: number; majors: number };
+}
+
+/** Watches this process's GC pauses until stopped: a stall in the open loop's tail may be one. */
+function watchGc(): () => Measured['gc'] {
+  const seen: Measured['gc'] = { longestMs: 0, longestKind: '', over10: 0, majors: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry.toJSON() as { detail?: { kind?: number } }).detail?.kind;
+      const name = kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR ? 'major' : kind === perfConstants.NODE_PERFORMANCE_GC_MINOR ? 'minor' : kind === perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL ? 'incremental' : 'other';
+      if (name === 'major') seen.majors++;
+      if (entry.duration >= 10) seen.over10++;
+      if (entry.duration > seen.longestMs) Object.assign(seen, { longestMs: entry.duration, longestKind: name });
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => {
+    observer.disconnect();
+    return seen;
+  };
 }
 
 type Kind = 'echo' | 'typical' | 'cabinet';
@@ -88,6 +109,7 @@ async function backendPids(db: Database, database: string | undefined): Promise<
 async function measure(db: Database, who: Contender, round: number, spec: Omit<PhaseSpec, 'webhookUrl' | 'secret' | 'expect' | 'value' | 'reuseUsers'>): Promise<Measured> {
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  const gcSeen = watchGc();
   const pidsBefore = who.kind === 'echo' ? [] : await backendPids(db, who.database);
   const pgBefore = processTicks(pidsBefore);
   const machineBefore = machineBusyMs();
@@ -113,6 +135,7 @@ async function measure(db: Database, who: Contender, round: number, spec: Omit<P
     phase,
     round,
     botLoopMaxMs: loop.max / 1e6,
+    gc: gcSeen(),
     cpu: {
       bot: share(botMs),
       world: share(phase.worldCpuMs),
@@ -142,7 +165,7 @@ function row(bot: string, m: Measured): string {
     lpad(ms(p.latency.p99), 10),
     lpad(ms(p.latency.max), 10),
     lpad(String(p.errors), 7),
-    `   cpu bot ${pct(m.cpu.bot)} world ${pct(m.cpu.world)} pg ${pct(m.cpu.postgres)} other ${pct(m.cpu.other)}; stall bot ${ms(m.botLoopMaxMs, 0)} world ${ms(p.worldLoopMaxMs, 0)}`,
+    `   cpu bot ${pct(m.cpu.bot)} world ${pct(m.cpu.world)} pg ${pct(m.cpu.postgres)} other ${pct(m.cpu.other)}; stall bot ${ms(m.botLoopMaxMs, 0)} world ${ms(p.worldLoopMaxMs, 0)}; bot GC longest ${ms(m.gc.longestMs, 0)} (${m.gc.longestKind}), ${m.gc.over10} ≥ 10 ms, ${m.gc.majors} major`,
     p.usersExhausted ? '  (ran out of subscribers: raise BENCH_SUBSCRIBERS)' : '',
   ].join('');
 }

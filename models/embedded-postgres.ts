@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { EmbeddedSessionQueue } from './embedded-session-queue.ts';
 import { DataFolderBusyError, lockDataFolder, type HeldFolder } from './data-folder-lock.ts';
 
 export interface EmbeddedPostgres {
@@ -47,6 +48,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     });
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port ?? 0, maxConnections: options.maxConnections });
+    // Each connection is handed the server's queue when it opens; until then, it can be swapped for one that keeps
+    // a query's messages together (see EmbeddedSessionQueue for why).
+    (server as unknown as { queryQueue: EmbeddedSessionQueue }).queryQueue = new EmbeddedSessionQueue(db);
     try {
       await server.start();
     } catch (error) {

@@ -130,7 +130,11 @@ describe('Telegram Payments', () => {
     expect(receipt).toContain(`Рахунок № ${accountNumber}`);
     expect(receipt).toContain(`Замовлення: ${order!.id}`);
     expect(receipt).toContain(`Номер платежу в платіжного провайдера: ${paid.providerChargeId}`);
-    expect(receipt).toContain('Дата і час: 05.12.2026');
+    // The time is Telegram's: the successful_payment message's date, on Kyiv's calendar.
+    const paidOn = new Intl.DateTimeFormat('uk-UA', { timeZone: 'Europe/Kyiv', day: '2-digit', month: '2-digit', year: 'numeric' }).format(
+      new Date(paid.update.message!.date * 1000),
+    );
+    expect(receipt).toContain(`Дата і час: ${paidOn}`);
 
     // Pressing «Pay» on the same invoice again: the order is closed, Telegram is told to refuse.
     const again = await h.tg.pay(user, invoice);
