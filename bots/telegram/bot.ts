@@ -65,13 +65,15 @@ export interface TelegramBot {
 export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   const { telegram, core, logger } = deps;
   const featureDeps: TelegramDeps = { core, logger };
-  // In webhook mode a press's answerCallbackQuery (whose result nothing needs) rides in the webhook's answer
-  // (webhook.ts) instead of a call of its own: one Bot API round trip less per press. The spinner then stops when
-  // the update is answered; an update answered 500/503 drops it, and the redelivery's press is too old to answer.
+  // In webhook mode the removal of a pressed message's buttons (whose result nothing needs, and which comes last)
+  // rides in the webhook's answer (webhook.ts) instead of a call of its own: one Bot API round trip less on a
+  // press's way to its answer. Telegram runs it only on a 200, so a press that failed keeps its buttons. The
+  // press's answerCallbackQuery is a call of its own, made at once beside the handling, so the spinner stops
+  // at once (it used to ride here, and stopped only when the whole update was answered).
   const bot = new Bot<BotContext>(telegram.token, {
     client: {
       ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}),
-      ...(telegram.webhook ? { canUseWebhookReply: (method: string) => method === 'answerCallbackQuery' } : {}),
+      ...(telegram.webhook ? { canUseWebhookReply: (method: string) => method === 'editMessageReplyMarkup' } : {}),
     },
   });
   const onBlocked = async (chatId: string) => {

@@ -29,8 +29,9 @@ export function subscriberChat(deps: TelegramDeps, options: SubscriberChatOption
     const key = options.stateKey(ctx.chat.id);
     const stored = (ctx.prefetchedState.get(key) as FlowState | undefined) ?? null;
     const press = event.kind === 'incoming' && event.incoming.kind === 'press' ? ctx.callbackQuery?.message : undefined;
-    // Stops the button's spinner at once; a redelivered press finds its query too old, which changes nothing.
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+    // Stops the button's spinner at once, while the press is handled (awaited below, by when it is long done); a
+    // redelivered press finds its query too old, which changes nothing.
+    const spinnerStopped = ctx.callbackQuery ? ctx.answerCallbackQuery().catch(() => undefined) : undefined;
 
     const after = await options.cabinet.handle({
       out: telegramOutput(ctx, subscriber.id, {
@@ -49,10 +50,13 @@ export function subscriberChat(deps: TelegramDeps, options: SubscriberChatOption
 
     if (press) {
       // The pressed message's buttons go once the press is handled: a press fails, its buttons stay to try again.
+      // In webhook mode this call rides in the webhook's answer (bot.ts), which Telegram runs only on a 200, so
+      // after the press's claim is committed too.
       await ctx.api
         .editMessageReplyMarkup(ctx.chat.id, press.message_id, { reply_markup: { inline_keyboard: [] } })
         .catch((err: unknown) => logger.debug({ err, updateId: ctx.update.update_id }, 'pressed buttons not removed'));
     }
+    await spinnerStopped;
   });
   return composer;
 }

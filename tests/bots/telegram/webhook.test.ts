@@ -37,7 +37,7 @@ describe('webhook mode', () => {
     expect(h.tg.webhookDeliveries().filter((d) => d.updateId === update.update_id).map((d) => d.status)).toEqual([200, 200]);
   });
 
-  it('answers a press in the webhook’s own answer (no answerCallbackQuery call of its own), and the flow goes on', async () => {
+  it('removes a pressed message’s buttons in the webhook’s own answer, answers the press with a call of its own, and the flow goes on', async () => {
     await aSubscriber(db, { channelUserId: '7509' });
     const user = h.tg.user({ id: 7509, first_name: 'Олег' });
     user.command('/readings');
@@ -46,7 +46,10 @@ describe('webhook mode', () => {
     await h.tg.waitForSent(user.chatId, toyText.picked('b'));
     await h.tg.waitFor(() => h.tg.callbackAnswer(press));
     const answers = h.tg.calls('answerCallbackQuery').filter((c) => c.params.callback_query_id === press.callback_query!.id);
-    expect(answers.map((c) => c.via)).toEqual(['webhook-reply']);
+    expect(answers.map((c) => c.via)).toEqual(['http']);
+    await h.tg.waitFor(() => h.tg.calls('editMessageReplyMarkup').find((c) => c.params.message_id === asked.message_id));
+    const removals = h.tg.calls('editMessageReplyMarkup').filter((c) => c.params.message_id === asked.message_id);
+    expect(removals.map((c) => [c.via, c.params.reply_markup])).toEqual([['webhook-reply', { inline_keyboard: [] }]]);
   });
 
   it('refuses a post without the right secret with 401 and does not handle it', async () => {
