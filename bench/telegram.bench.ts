@@ -66,13 +66,19 @@ interface Measured {
   gc: { longestMs: number; longestKind: string; over10: number; majors: number };
 }
 
+const GC_KINDS = new Map<number, string>([
+  [perfConstants.NODE_PERFORMANCE_GC_MAJOR, 'major'],
+  [perfConstants.NODE_PERFORMANCE_GC_MINOR, 'minor'],
+  [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL, 'incremental'],
+]);
+
 /** Watches this process's GC pauses until stopped: a stall in the open loop's tail may be one. */
 function watchGc(): () => Measured['gc'] {
   const seen: Measured['gc'] = { longestMs: 0, longestKind: '', over10: 0, majors: 0 };
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       const kind = (entry.toJSON() as { detail?: { kind?: number } }).detail?.kind;
-      const name = kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR ? 'major' : kind === perfConstants.NODE_PERFORMANCE_GC_MINOR ? 'minor' : kind === perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL ? 'incremental' : 'other';
+      const name = (kind !== undefined && GC_KINDS.get(kind)) || 'other';
       if (name === 'major') seen.majors++;
       if (entry.duration >= 10) seen.over10++;
       if (entry.duration > seen.longestMs) Object.assign(seen, { longestMs: entry.duration, longestKind: name });
