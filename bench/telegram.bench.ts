@@ -27,6 +27,7 @@ import type { CoreDeps } from '../core/deps.ts';
 import type { Database } from '../models/database.ts';
 import { startCabinetBot, startEchoBot, startTypicalBot, type Observe, type RunningBot } from './support/bots.ts';
 import { cpuMsBetween, machineBusyMs, ownCpuMs, processTicks, startCpuProfile } from './support/cpu.ts';
+import { watchDiskWrites, type DiskWrites } from './support/disk.ts';
 import { STEPS, type PhaseResult, type PhaseSpec, type Step } from './support/protocol.ts';
 import { meterQueries } from './support/query-meter.ts';
 import { createScratchDatabase, seedReadingSubscribers } from './support/scratch-db.ts';
@@ -64,6 +65,9 @@ interface Measured {
   botLoopMaxMs: number;
   /** The bot process's garbage collections over the phase: the longest pause, and the pauses of 10 ms or more. */
   gc: { longestMs: number; longestKind: string; over10: number; majors: number };
+  /** What the disks wrote over the phase (null: not readable here), and PostgreSQL's checkpoints that ended in it. */
+  disk: DiskWrites | null;
+  checkpoints: number;
 }
 
 const GC_KINDS = new Map<number, string>([
@@ -112,10 +116,18 @@ async function backendPids(db: Database, database: string | undefined): Promise<
   return rows.map((r) => r.pid);
 }
 
+/** Checkpoints the server has completed so far (timed and requested). */
+async function checkpointsDone(db: Database): Promise<number> {
+  const [row] = await db.sequelize.query<{ n: number }>('SELECT (checkpoints_timed + checkpoints_req)::int AS n FROM pg_stat_bgwriter', { type: QueryTypes.SELECT });
+  return row?.n ?? 0;
+}
+
 async function measure(db: Database, who: Contender, round: number, spec: Omit<PhaseSpec, 'webhookUrl' | 'secret' | 'expect' | 'value' | 'reuseUsers'>): Promise<Measured> {
+  const checkpointsBefore = await checkpointsDone(db);
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const gcSeen = watchGc();
+  const diskSeen = watchDiskWrites();
   const pidsBefore = who.kind === 'echo' ? [] : await backendPids(db, who.database);
   const pgBefore = processTicks(pidsBefore);
   const machineBefore = machineBusyMs();
@@ -131,6 +143,7 @@ async function measure(db: Database, who: Contender, round: number, spec: Omit<P
   });
   const botMs = ownCpuMs() - botBefore;
   const machineAfter = machineBusyMs();
+  const disk = diskSeen?.() ?? null;
   const pids = who.kind === 'echo' ? [] : [...new Set([...pidsBefore, ...(await backendPids(db, who.database))])];
   const pgAfter = processTicks(pids);
   loop.disable();
@@ -142,6 +155,8 @@ async function measure(db: Database, who: Contender, round: number, spec: Omit<P
     round,
     botLoopMaxMs: loop.max / 1e6,
     gc: gcSeen(),
+    disk,
+    checkpoints: (await checkpointsDone(db)) - checkpointsBefore,
     cpu: {
       bot: share(botMs),
       world: share(phase.worldCpuMs),
@@ -161,6 +176,12 @@ const pad = (text: string, width: number) => text.padEnd(width);
 /** Right-aligned, and never touching the column before it even when wider than planned. */
 const lpad = (text: string, width: number) => ` ${text}`.padStart(width);
 
+function diskOf(m: Measured): string {
+  const checkpoints = m.checkpoints > 0 ? `, ${m.checkpoints} checkpoint${m.checkpoints > 1 ? 's' : ''} ended` : '';
+  if (!m.disk) return `disk —${checkpoints}`;
+  return `disk wrote ${m.disk.mb.toFixed(1)} MB, busiest 100 ms ${m.disk.peakMbPerS.toFixed(0)} MB/s at ${(m.disk.peakAtMs / 1000).toFixed(1)} s${checkpoints}`;
+}
+
 function row(bot: string, m: Measured): string {
   const p = m.phase;
   return [
@@ -171,7 +192,7 @@ function row(bot: string, m: Measured): string {
     lpad(ms(p.latency.p99), 10),
     lpad(ms(p.latency.max), 10),
     lpad(String(p.errors), 7),
-    `   cpu bot ${pct(m.cpu.bot)} world ${pct(m.cpu.world)} pg ${pct(m.cpu.postgres)} other ${pct(m.cpu.other)}; stall bot ${ms(m.botLoopMaxMs, 0)} world ${ms(p.worldLoopMaxMs, 0)}; bot GC longest ${ms(m.gc.longestMs, 0)} (${m.gc.longestKind}), ${m.gc.over10} ≥ 10 ms, ${m.gc.majors} major`,
+    `   cpu bot ${pct(m.cpu.bot)} world ${pct(m.cpu.world)} pg ${pct(m.cpu.postgres)} other ${pct(m.cpu.other)}; stall bot ${ms(m.botLoopMaxMs, 0)} world ${ms(p.worldLoopMaxMs, 0)}; bot GC longest ${ms(m.gc.longestMs, 0)} (${m.gc.longestKind}), ${m.gc.over10} ≥ 10 ms, ${m.gc.majors} major; ${diskOf(m)}`,
     p.usersExhausted ? '  (ran out of subscribers: raise BENCH_SUBSCRIBERS)' : '',
   ].join('');
 }
@@ -277,7 +298,7 @@ async function main(): Promise<void> {
     // leave both bots on the plans and dead rows of the run's first minute, so the bench stands in for it.
     const [{ autovacuum: autovacuumSetting } = { autovacuum: 'on' }] = await db.sequelize.query<{ autovacuum: string }>('SHOW autovacuum', { type: QueryTypes.SELECT });
     const autovacuum = autovacuumSetting === 'on';
-    if (!autovacuum) console.log('autovacuum is off on this server (production runs with it on): both databases get VACUUM (ANALYZE) before each round\n');
+    if (!autovacuum) console.log('autovacuum is off on this server (production runs with it on): both databases get VACUUM (ANALYZE) and a CHECKPOINT before each round\n');
 
     // Each bot has a world of its own (a fresh fake); all stay up, idle while another is measured.
     const echoWorld = await startWorld({ firstUserId: FIRST_USER, users: SUBSCRIBERS });
@@ -312,6 +333,10 @@ async function main(): Promise<void> {
       if (!autovacuum) {
         await db.sequelize.query('VACUUM (ANALYZE)');
         await typicalDb.sequelize.query('VACUUM (ANALYZE)');
+        // Autovacuum paces its writes (its cost delay); the bench's VACUUM writes all at once, and the kernel would
+        // flush those pages in the middle of a measured phase (seen: 400 MB/s for 100 ms), stalling every commit's
+        // WAL flush behind them. A checkpoint puts them on disk before the round.
+        await db.sequelize.query('CHECKPOINT');
       }
       for (const kind of ['open', 'closed'] as const) {
         for (const who of contenders) {

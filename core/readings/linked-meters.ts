@@ -1,4 +1,6 @@
 import { localDate, type LocalDate } from '../calendar.ts';
+import { Coalescer } from '../coalescer.ts';
+import type { Database } from '../../models/database.ts';
 import { LAST_KNOWN_COLUMNS, LAST_KNOWN_JOIN, lastKnownFrom, type LastKnownColumns } from '../accounts/meter-state.ts';
 import type { AccountMeters, MeterChoice, ReadingsDeps } from './types.ts';
 
@@ -15,6 +17,65 @@ interface Row extends LastKnownColumns {
   submitted_today: boolean | null;
 }
 
+// Every step of the readings flow reads the subscriber's meters afresh (a rule may have changed in between), so
+// under load this is one statement per update. Reads asked for while one is in flight go together in the next
+// (core/coalescer.ts): one statement for the subscribers of a batch, each answered with their own rows. A read
+// alone goes at once, and by a statement of its own: PostgreSQL guesses `= ANY($1)` at ten subscribers, so
+// the batch statement's kept (generic) plan looks ten times dearer than one planned for one subscriber, and it
+// would be planned afresh on every run (0.4 ms); the one-subscriber statement keeps its plan. $2 the day
+// "today" is.
+const linkedMetersSql = (subscribers: string) => `SELECT l.subscriber_id, a.id AS account_id, a.number, a.address,
+            m.id AS meter_id, m.serial, m.service, m.place, m.digits, m.verification_due,
+            EXISTS (SELECT 1 FROM readings r
+                     WHERE r.meter_id = m.id AND r.local_date = $2 AND r.kind = 'subscriber') AS submitted_today,
+            ${LAST_KNOWN_COLUMNS}
+       FROM links l
+       JOIN accounts a ON a.id = l.account_id
+       LEFT JOIN meters m ON m.account_id = a.id
+       ${LAST_KNOWN_JOIN}
+      WHERE ${subscribers}
+      ORDER BY l.subscriber_id, a.number, m.serial, m.id`;
+const LINKED_METERS_OF_ONE = linkedMetersSql('l.subscriber_id = $1');
+const LINKED_METERS_OF_MANY = linkedMetersSql('l.subscriber_id = ANY($1::int[])');
+
+/** At most this many subscribers' meters in one statement. */
+const BATCH_MAX = 64;
+
+interface Wanted {
+  subscriberId: number;
+  today: LocalDate;
+}
+
+/** One statement per distinct day in the batch (two only across midnight), each for all its subscribers. */
+async function readBatch(db: Database, wanted: Wanted[]): Promise<Row[][]> {
+  const byDay = new Map<LocalDate, Map<number, Row[]>>();
+  for (const { subscriberId, today } of wanted) {
+    const day = byDay.get(today) ?? new Map<number, Row[]>();
+    day.set(subscriberId, []);
+    byDay.set(today, day);
+  }
+  for (const [today, bySubscriber] of byDay) {
+    const ids = [...bySubscriber.keys()];
+    const rows = await db.hot<Row & { subscriber_id: number }>(
+      ids.length === 1 ? LINKED_METERS_OF_ONE : LINKED_METERS_OF_MANY,
+      [ids.length === 1 ? ids[0] : ids, today],
+    );
+    for (const row of rows) bySubscriber.get(row.subscriber_id)!.push(row);
+  }
+  return wanted.map(({ subscriberId, today }) => byDay.get(today)!.get(subscriberId)!);
+}
+
+const readers = new WeakMap<Database, Coalescer<Wanted, Row[]>>();
+
+function readerFor(db: Database): Coalescer<Wanted, Row[]> {
+  let reader = readers.get(db);
+  if (!reader) {
+    reader = new Coalescer((wanted) => readBatch(db, wanted), BATCH_MAX);
+    readers.set(db, reader);
+  }
+  return reader;
+}
+
 /**
  * The subscriber's linked accounts with their meters; with `meterId`, only the account holding that meter
  * (and nothing at all when it is not on a linked account).
@@ -25,23 +86,9 @@ export async function linkedMeters(
   options: { meterId?: number } = {},
 ): Promise<AccountMeters[]> {
   const { db, clock, settings } = deps;
-  const today = localDate(clock.now(), settings.timeZone);
-  const rows = await db.hot<Row>(
-    `SELECT a.id AS account_id, a.number, a.address,
-            m.id AS meter_id, m.serial, m.service, m.place, m.digits, m.verification_due,
-            EXISTS (SELECT 1 FROM readings r
-                     WHERE r.meter_id = m.id AND r.local_date = $2 AND r.kind = 'subscriber') AS submitted_today,
-            ${LAST_KNOWN_COLUMNS}
-       FROM links l
-       JOIN accounts a ON a.id = l.account_id
-       ${options.meterId === undefined ? 'LEFT JOIN meters m ON m.account_id = a.id' : 'JOIN meters m ON m.account_id = a.id AND m.id = $3'}
-       ${LAST_KNOWN_JOIN}
-      WHERE l.subscriber_id = $1
-      ORDER BY a.number, m.serial, m.id`,
-    [subscriberId, today, ...(options.meterId === undefined ? [] : [options.meterId])],
-  );
-
-  return groupByAccount(rows);
+  const rows = await readerFor(db).submit({ subscriberId, today: localDate(clock.now(), settings.timeZone) });
+  const { meterId } = options;
+  return groupByAccount(meterId === undefined ? rows : rows.filter((row) => row.meter_id === meterId));
 }
 
 /**
