@@ -17,18 +17,20 @@ interface Row extends LastKnownColumns {
   submitted_today: boolean | null;
 }
 
+// What both reads return for an account and each of its meters ($2 the day "today" is).
+const ACCOUNT_METER_COLUMNS = `a.id AS account_id, a.number, a.address,
+            m.id AS meter_id, m.serial, m.service, m.place, m.digits, m.verification_due,
+            EXISTS (SELECT 1 FROM readings r
+                     WHERE r.meter_id = m.id AND r.local_date = $2 AND r.kind = 'subscriber') AS submitted_today,
+            ${LAST_KNOWN_COLUMNS}`;
+
 // Every step of the readings flow reads the subscriber's meters afresh (a rule may have changed in between), so
 // under load this is one statement per update. Reads asked for while one is in flight go together in the next
 // (core/coalescer.ts): one statement for the subscribers of a batch, each answered with their own rows. A read
 // alone goes at once, and by a statement of its own: PostgreSQL guesses `= ANY($1)` at ten subscribers, so
 // the batch statement's kept (generic) plan looks ten times dearer than one planned for one subscriber, and it
-// would be planned afresh on every run (0.4 ms); the one-subscriber statement keeps its plan. $2 the day
-// "today" is.
-const linkedMetersSql = (subscribers: string) => `SELECT l.subscriber_id, a.id AS account_id, a.number, a.address,
-            m.id AS meter_id, m.serial, m.service, m.place, m.digits, m.verification_due,
-            EXISTS (SELECT 1 FROM readings r
-                     WHERE r.meter_id = m.id AND r.local_date = $2 AND r.kind = 'subscriber') AS submitted_today,
-            ${LAST_KNOWN_COLUMNS}
+// would be planned afresh on every run (0.4 ms); the one-subscriber statement keeps its plan.
+const linkedMetersSql = (subscribers: string) => `SELECT l.subscriber_id, ${ACCOUNT_METER_COLUMNS}
        FROM links l
        JOIN accounts a ON a.id = l.account_id
        LEFT JOIN meters m ON m.account_id = a.id
@@ -99,11 +101,7 @@ export async function metersOfAccounts(deps: ReadingsDeps, accountIds: readonly 
   if (accountIds.length === 0) return [];
   const today = localDate(deps.clock.now(), deps.settings.timeZone);
   const rows = await deps.db.hot<Row>(
-    `SELECT a.id AS account_id, a.number, a.address,
-            m.id AS meter_id, m.serial, m.service, m.place, m.digits, m.verification_due,
-            EXISTS (SELECT 1 FROM readings r
-                     WHERE r.meter_id = m.id AND r.local_date = $2 AND r.kind = 'subscriber') AS submitted_today,
-            ${LAST_KNOWN_COLUMNS}
+    `SELECT ${ACCOUNT_METER_COLUMNS}
        FROM accounts a
        LEFT JOIN meters m ON m.account_id = a.id
        ${LAST_KNOWN_JOIN}
