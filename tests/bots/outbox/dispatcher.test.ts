@@ -20,6 +20,10 @@ beforeEach(async () => {
   await db.sequelize.query('DELETE FROM outbox');
 });
 
+// The outbox stamps an entry with the database's now(), in microseconds; a JavaScript Date holds whole
+// milliseconds, so a clock read in the same millisecond as the insert can be earlier than the entry.
+const clockAfterEnqueue = () => new FixedClock(new Date(Date.now() + 1));
+
 async function addLetters(...ids: number[]): Promise<void> {
   await db.sequelize.transaction(async (transaction) => {
     for (const letterId of ids) await enqueue(db.models, { kind: 'letter-to-staff', payload: { letterId } }, { transaction });
@@ -32,7 +36,7 @@ describe('outbox dispatcher', () => {
     const seen: number[] = [];
     const dispatcher = createOutboxDispatcher({
       sequelize: db.sequelize,
-      clock: new FixedClock(new Date()),
+      clock: clockAfterEnqueue(),
       logger,
       handlers: { 'letter-to-staff': async (e) => (seen.push(e.payload.letterId), { kind: 'done' }) },
     });
@@ -45,7 +49,7 @@ describe('outbox dispatcher', () => {
 
   it('retries a failed delivery after a backoff and parks it after the last attempt', async () => {
     await addLetters(7);
-    const clock = new FixedClock(new Date());
+    const clock = clockAfterEnqueue();
     let calls = 0;
     const dispatcher = createOutboxDispatcher({
       sequelize: db.sequelize,
@@ -71,7 +75,7 @@ describe('outbox dispatcher', () => {
 
   it('puts an entry back without counting a failure when the handler asks for later', async () => {
     await addLetters(9);
-    const clock = new FixedClock(new Date());
+    const clock = clockAfterEnqueue();
     const results: Array<'later' | 'done'> = ['later', 'done'];
     const dispatcher = createOutboxDispatcher({
       sequelize: db.sequelize,
@@ -100,7 +104,7 @@ describe('outbox dispatcher', () => {
       return { kind: 'done' } as const;
     };
     const make = () =>
-      createOutboxDispatcher({ sequelize: db.sequelize, clock: new FixedClock(new Date()), logger, batchSize: 5, handlers: { 'letter-to-staff': handler } });
+      createOutboxDispatcher({ sequelize: db.sequelize, clock: clockAfterEnqueue(), logger, batchSize: 5, handlers: { 'letter-to-staff': handler } });
     const [a, b] = [make(), make()];
     const drain = async (d: ReturnType<typeof make>) => {
       while ((await d.runOnce()) > 0);
@@ -111,7 +115,7 @@ describe('outbox dispatcher', () => {
 
   it('parks at once, without retrying, what the platform refuses for good (400 Bad Request)', async () => {
     await addLetters(11);
-    const clock = new FixedClock(new Date());
+    const clock = clockAfterEnqueue();
     let calls = 0;
     const dispatcher = createOutboxDispatcher({
       sequelize: db.sequelize,
